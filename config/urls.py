@@ -1,0 +1,14 @@
+"""URL routes. Every workspace-scoped URL starts with /w/<slug>/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("departments.urls")),
+    path("", include("journeys.urls")),
+    path("", include("valuestreams.urls")),
+]

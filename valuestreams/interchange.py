@@ -1,0 +1,354 @@
+"""The JSON interchange format (`"format": "crosswalk-map", "version": 1`).
+
+`parse_document` validates a whole file and returns a typed `MapDocument`, or
+raises `InterchangeError` listing every problem with its place
+(`steps[3].complete_accurate_pct: must be between 0 and 100`). It touches no
+database, so an import can be all-or-nothing: nothing is written until the whole
+file is known to be good. `document_to_dict` is its inverse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+FORMAT = "crosswalk-map"
+VERSION = 1
+KINDS = ("value_stream", "customer_journey", "employee_journey")
+STATES = ("current", "future")
+HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+DEFAULT_STAGE = "Steps"
+DEFAULT_COLORS = (
+    "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756",
+    "#72B7B2", "#EECA3B", "#9D755D", "#FF9DA6", "#BAB0AC",
+)  # fmt: skip
+
+
+class InterchangeError(ValueError):
+    """A file that cannot be imported; `errors` names each problem and its place."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DepartmentDoc:
+    """A lane of the file: a department matched by name in the target workspace."""
+
+    name: str
+    color: str
+
+
+@dataclass(frozen=True)
+class StepDoc:
+    """One step; `key` is the file's own identifier, used only by handoffs."""
+
+    key: str
+    title: str
+    department: str
+    stage: str
+    process_time_minutes: float | None = None
+    lead_time_minutes: float | None = None
+    complete_accurate_pct: float | None = None
+    value_adding: bool = False
+    touchpoint: str = ""
+    channel: str = ""
+    emotion: int | None = None
+    pain_points: list[str] = field(default_factory=list)
+    opportunities: list[str] = field(default_factory=list)
+    description: str = ""
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class HandoffDoc:
+    """A handoff between two step keys."""
+
+    from_key: str
+    to_key: str
+    label: str = ""
+    rework: bool = False
+
+
+@dataclass(frozen=True)
+class MapDocument:
+    """A whole map as the file describes it, validated."""
+
+    name: str
+    kind: str
+    state: str
+    description: str
+    persona: str
+    departments: list[DepartmentDoc]
+    stages: list[str]
+    steps: list[StepDoc]
+    handoffs: list[HandoffDoc]
+
+
+class _Checker:
+    """Collects problems with their places instead of stopping at the first one."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def fail(self, place: str, message: str) -> None:
+        self.errors.append(f"{place}: {message}")
+
+    def text(
+        self, obj: dict[str, Any], key: str, place: str, *, required: bool = False,
+        max_length: int = 200,
+    ) -> str:  # fmt: skip
+        value = obj.get(key)
+        where = f"{place}.{key}" if place else key
+        if value is None:
+            if required:
+                self.fail(where, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.fail(where, "must be text")
+            return ""
+        value = value.strip()
+        if required and not value:
+            self.fail(where, "must not be empty")
+        if len(value) > max_length:
+            self.fail(where, f"must be at most {max_length} characters")
+        return value
+
+    def number(
+        self, obj: dict[str, Any], key: str, place: str, *, low: float | None = None,
+        high: float | None = None,
+    ) -> float | None:  # fmt: skip
+        value = obj.get(key)
+        if value is None:
+            return None
+        where = f"{place}.{key}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(where, "must be a number")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.fail(where, "must be a finite number")
+            return None
+        if low is not None and high is not None and not low <= value <= high:
+            self.fail(where, f"must be between {low:g} and {high:g}")
+            return None
+        if low is not None and value < low:
+            self.fail(where, f"must be at least {low:g}")
+            return None
+        return float(value)
+
+    def flag(self, obj: dict[str, Any], key: str, place: str) -> bool:
+        value = obj.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(f"{place}.{key}", "must be true or false")
+            return False
+        return value
+
+    def text_list(self, obj: dict[str, Any], key: str, place: str) -> list[str]:
+        value = obj.get(key, [])
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value.strip()] if value.strip() else []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"{place}.{key}", "must be a list of texts")
+            return []
+        return [v.strip() for v in value if v.strip()]
+
+    def choice(self, obj: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = obj.get(key, default)
+        if value not in allowed:
+            self.fail(key, f"must be one of {', '.join(allowed)}")
+            return default
+        return str(value)
+
+
+def parse_document(data: Any) -> MapDocument:
+    """Validate a decoded JSON file and return the map it describes.
+
+    Raises InterchangeError with every problem found; returns only a fully valid map.
+    """
+    check = _Checker()
+    if not isinstance(data, dict):
+        raise InterchangeError(["file: must be a JSON object"])
+    if data.get("format") != FORMAT:
+        check.fail("format", f'must be "{FORMAT}"')
+    if data.get("version") != VERSION:
+        check.fail("version", f"must be {VERSION}")
+    name = check.text(data, "name", "", required=True)
+    kind = check.choice(data, "kind", KINDS, "value_stream")
+    state = check.choice(data, "state", STATES, "current")
+    description = check.text(data, "description", "", max_length=10_000)
+    persona = check.text(data, "persona", "", max_length=120)
+
+    departments: list[DepartmentDoc] = []
+    seen_departments: set[str] = set()
+    raw_departments = data.get("departments", [])
+    if not isinstance(raw_departments, list):
+        check.fail("departments", "must be a list")
+        raw_departments = []
+    for i, raw in enumerate(raw_departments):
+        place = f"departments[{i}]"
+        if isinstance(raw, str):
+            raw = {"name": raw}
+        if not isinstance(raw, dict):
+            check.fail(place, "must be an object with a name")
+            continue
+        dept_name = check.text(raw, "name", place, required=True, max_length=120)
+        color = check.text(raw, "color", place, max_length=7)
+        if color and not HEX_COLOR.match(color):
+            check.fail(f"{place}.color", "must be a hex colour like #4C78A8")
+        if dept_name.casefold() in seen_departments:
+            check.fail(f"{place}.name", f"department {dept_name!r} is listed twice")
+        seen_departments.add(dept_name.casefold())
+        departments.append(
+            DepartmentDoc(dept_name, color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)])
+        )
+
+    stages: list[str] = []
+    raw_stages = data.get("stages", [])
+    if not isinstance(raw_stages, list):
+        check.fail("stages", "must be a list")
+        raw_stages = []
+    for i, raw in enumerate(raw_stages):
+        stage_name = raw.get("name") if isinstance(raw, dict) else raw
+        if not isinstance(stage_name, str) or not stage_name.strip():
+            check.fail(f"stages[{i}]", "must be a non-empty text")
+            continue
+        if len(stage_name.strip()) > 120:
+            check.fail(f"stages[{i}]", "must be at most 120 characters")
+        if stage_name.strip() in stages:
+            check.fail(f"stages[{i}]", f"stage {stage_name.strip()!r} is listed twice")
+        stages.append(stage_name.strip())
+
+    steps: list[StepDoc] = []
+    keys: set[str] = set()
+    raw_steps = data.get("steps", [])
+    if not isinstance(raw_steps, list):
+        check.fail("steps", "must be a list")
+        raw_steps = []
+    for i, raw in enumerate(raw_steps):
+        place = f"steps[{i}]"
+        if not isinstance(raw, dict):
+            check.fail(place, "must be an object")
+            continue
+        key_value = raw.get("key")
+        key = str(key_value).strip() if isinstance(key_value, str | int) else ""
+        if not key or isinstance(key_value, bool):
+            check.fail(f"{place}.key", "is required")
+        elif key in keys:
+            check.fail(f"{place}.key", f"key {key!r} is used twice")
+        keys.add(key)
+        department = check.text(raw, "department", place, required=True, max_length=120)
+        stage = check.text(raw, "stage", place, max_length=120) or (
+            stages[0] if stages else DEFAULT_STAGE
+        )
+        pt = check.number(raw, "process_time_minutes", place, low=0)
+        lt = check.number(raw, "lead_time_minutes", place, low=0)
+        if pt is not None and lt is not None and lt < pt:
+            check.fail(f"{place}.lead_time_minutes", "must be at least the process time")
+        emotion = check.number(raw, "emotion", place, low=-2, high=2)
+        if emotion is not None and emotion != int(emotion):
+            check.fail(f"{place}.emotion", "must be a whole number from -2 to 2")
+        steps.append(
+            StepDoc(
+                key=key,
+                title=check.text(raw, "title", place, required=True),
+                department=department,
+                stage=stage,
+                process_time_minutes=pt,
+                lead_time_minutes=lt,
+                complete_accurate_pct=check.number(
+                    raw, "complete_accurate_pct", place, low=0, high=100
+                ),
+                value_adding=check.flag(raw, "value_adding", place),
+                touchpoint=check.text(raw, "touchpoint", place),
+                channel=check.text(raw, "channel", place, max_length=60),
+                emotion=int(emotion) if emotion is not None else None,
+                pain_points=check.text_list(raw, "pain_points", place),
+                opportunities=check.text_list(raw, "opportunities", place),
+                description=check.text(raw, "description", place, max_length=10_000),
+                owner=check.text(raw, "owner", place, max_length=120),
+            )
+        )
+
+    handoffs: list[HandoffDoc] = []
+    pairs: set[tuple[str, str]] = set()
+    raw_handoffs = data.get("handoffs", [])
+    if not isinstance(raw_handoffs, list):
+        check.fail("handoffs", "must be a list")
+        raw_handoffs = []
+    for i, raw in enumerate(raw_handoffs):
+        place = f"handoffs[{i}]"
+        if not isinstance(raw, dict):
+            check.fail(place, "must be an object")
+            continue
+        ends = []
+        for end in ("from", "to"):
+            value = raw.get(end)
+            ref = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+            if not ref:
+                check.fail(f"{place}.{end}", "is required")
+            elif ref not in keys:
+                check.fail(f"{place}.{end}", f"no step has the key {ref!r}")
+            ends.append(ref)
+        if ends[0] and ends[0] == ends[1]:
+            check.fail(place, "a handoff must join two different steps")
+        elif (ends[0], ends[1]) in pairs:
+            check.fail(place, f"duplicate handoff from {ends[0]!r} to {ends[1]!r}")
+        pairs.add((ends[0], ends[1]))
+        handoffs.append(
+            HandoffDoc(
+                from_key=ends[0],
+                to_key=ends[1],
+                label=check.text(raw, "label", place),
+                rework=check.flag(raw, "rework", place),
+            )
+        )
+
+    if check.errors:
+        raise InterchangeError(check.errors)
+
+    # Departments and stages that steps name but the lists left out are added at
+    # the end, so "only key, title and department" is enough for a step.
+    known = {d.name.casefold() for d in departments}
+    for step in steps:
+        if step.department.casefold() not in known:
+            known.add(step.department.casefold())
+            departments.append(
+                DepartmentDoc(step.department, DEFAULT_COLORS[len(departments) % 10])
+            )
+        if step.stage not in stages:
+            stages.append(step.stage)
+    return MapDocument(
+        name=name,
+        kind=kind,
+        state=state,
+        description=description,
+        persona=persona,
+        departments=departments,
+        stages=stages,
+        steps=steps,
+        handoffs=handoffs,
+    )
+
+
+def document_to_dict(document: MapDocument) -> dict[str, Any]:
+    """The file form of a document; `parse_document(document_to_dict(d)) == d`."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": document.name,
+        "kind": document.kind,
+        "state": document.state,
+        "description": document.description,
+        "persona": document.persona,
+        "departments": [asdict(d) for d in document.departments],
+        "stages": list(document.stages),
+        "steps": [asdict(s) for s in document.steps],
+        "handoffs": [
+            {"from": h.from_key, "to": h.to_key, "label": h.label, "rework": h.rework}
+            for h in document.handoffs
+        ],
+    }

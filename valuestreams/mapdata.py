@@ -1,0 +1,185 @@
+"""Plain, frozen data of one map: what analysis, layout and exports take instead of models.
+
+`load_map_data` is the one loader. It costs the same five queries whatever the
+map's size (map with workspace and persona, lanes with departments, stages,
+steps, handoffs), so every consumer scales with the map, not with the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Handoff, Lane, Map, Stage, Step
+
+
+@dataclass(frozen=True, slots=True)
+class LaneData:
+    """A lane: one department on the map, in the map's lane order."""
+
+    id: int
+    department_id: int
+    name: str
+    short_name: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageData:
+    """A stage column, in the map's order."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepData:
+    """One step with everything analysis and drawing need. Times in minutes."""
+
+    id: int
+    lane_id: int
+    department_id: int
+    stage_id: int
+    position: int
+    title: str
+    process_time_minutes: float | None
+    lead_time_minutes: float | None
+    complete_accurate_pct: float | None
+    value_adding: bool
+    touchpoint: str
+    channel: str
+    emotion: int | None
+    pain_points: tuple[str, ...]
+    opportunities: tuple[str, ...]
+    owner: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffData:
+    """A directed handoff between two steps of the map."""
+
+    id: int
+    from_step_id: int
+    to_step_id: int
+    label: str
+    rework: bool
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class MapData:
+    """A whole map as plain data; lanes and stages in display order, steps in reading order."""
+
+    id: int
+    workspace_id: int
+    name: str
+    kind: str
+    state: str
+    version: int
+    based_on_id: int | None
+    persona: str
+    working_day_minutes: int
+    lanes: tuple[LaneData, ...]
+    stages: tuple[StageData, ...]
+    steps: tuple[StepData, ...]
+    handoffs: tuple[HandoffData, ...]
+
+    @property
+    def is_journey(self) -> bool:
+        return self.kind != "value_stream"
+
+
+def load_map_data(map_id: int) -> MapData:
+    """Load a map into plain data in five queries. Raises Map.DoesNotExist."""
+    map_obj = Map.objects.select_related("workspace", "persona").get(pk=map_id)
+    return map_data_from(map_obj)
+
+
+def map_data_from(map_obj: Map) -> MapData:
+    """Plain data of an already loaded map (four more queries)."""
+    lanes = tuple(
+        LaneData(
+            id=lane.pk,
+            department_id=lane.department_id,
+            name=lane.department.name,
+            short_name=lane.department.short_name,
+            color=lane.department.color,
+        )
+        for lane in Lane.objects.filter(map_id=map_obj.pk).select_related("department")
+    )
+    stages = tuple(StageData(id=s.pk, name=s.name) for s in Stage.objects.filter(map_id=map_obj.pk))
+    lane_dept = {lane.id: lane.department_id for lane in lanes}
+    lane_order = {lane.id: i for i, lane in enumerate(lanes)}
+    stage_order = {stage.id: i for i, stage in enumerate(stages)}
+    rows = (
+        Step.objects.filter(map_id=map_obj.pk)
+        .order_by()
+        .values_list(
+            "id",
+            "lane_id",
+            "stage_id",
+            "position",
+            "title",
+            "process_time_minutes",
+            "lead_time_minutes",
+            "complete_accurate_pct",
+            "value_adding",
+            "touchpoint",
+            "channel",
+            "emotion",
+            "pain_points",
+            "opportunities",
+            "owner",
+            "version",
+        )
+    )
+    steps = tuple(
+        sorted(
+            (
+                StepData(
+                    id=r[0],
+                    lane_id=r[1],
+                    department_id=lane_dept[r[1]],
+                    stage_id=r[2],
+                    position=r[3],
+                    title=r[4],
+                    process_time_minutes=r[5],
+                    lead_time_minutes=r[6],
+                    complete_accurate_pct=r[7],
+                    value_adding=r[8],
+                    touchpoint=r[9],
+                    channel=r[10],
+                    emotion=r[11],
+                    pain_points=tuple(r[12] or ()),
+                    opportunities=tuple(r[13] or ()),
+                    owner=r[14],
+                    version=r[15],
+                )
+                for r in rows
+            ),
+            key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id),
+        )
+    )
+    handoffs = tuple(
+        HandoffData(
+            id=h[0], from_step_id=h[1], to_step_id=h[2], label=h[3], rework=h[4], version=h[5]
+        )
+        for h in Handoff.objects.filter(map_id=map_obj.pk)
+        .order_by("id")
+        .values_list("id", "from_step_id", "to_step_id", "label", "rework", "version")
+    )
+    return MapData(
+        id=map_obj.pk,
+        workspace_id=map_obj.workspace_id,
+        name=map_obj.name,
+        kind=map_obj.kind,
+        state=map_obj.state,
+        version=map_obj.version,
+        based_on_id=map_obj.based_on_id,
+        persona=map_obj.persona.name if map_obj.persona else "",
+        working_day_minutes=map_obj.workspace.working_day_minutes,
+        lanes=lanes,
+        stages=stages,
+        steps=steps,
+        handoffs=handoffs,
+    )

@@ -1,0 +1,323 @@
+"""The map core: one model of lanes, stages, steps and handoffs for all three map kinds.
+
+Journey fields (touchpoint, channel, emotion, pain points, opportunities) and
+value-stream fields (process time, lead time, %C&A, value-adding) sit on the same
+step; a kind only changes what is shown. Times are minutes.
+
+Invariants that span tables (a lane's department belongs to the map's workspace,
+a step's lane and stage belong to its map, a handoff joins steps of its own map)
+are enforced by database triggers created in migration 0002, because SQL check
+constraints cannot look at other rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from departments.models import Department, Workspace
+from journeys.models import Persona
+
+
+class MapKind(models.TextChoices):
+    VALUE_STREAM = "value_stream", _("Value stream")
+    CUSTOMER_JOURNEY = "customer_journey", _("Customer journey")
+    EMPLOYEE_JOURNEY = "employee_journey", _("Employee journey")
+
+
+class MapState(models.TextChoices):
+    CURRENT = "current", _("Current state")
+    FUTURE = "future", _("Future state")
+
+
+class MapQuerySet(models.QuerySet["Map"]):
+    def for_workspace(self, workspace: Workspace) -> MapQuerySet:
+        """Maps of one workspace."""
+        return self.filter(workspace=workspace)
+
+
+class Map(models.Model):
+    """A customer journey, employee journey or value-stream map.
+
+    `version` goes up with every change to the map or anything on it, so cached
+    analysis and polling viewers can tell cheaply whether anything changed.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="maps")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MapKind.choices, default=MapKind.VALUE_STREAM
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    persona = models.ForeignKey(
+        Persona,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="maps",
+        verbose_name=_("persona"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=MapState.choices, default=MapState.CURRENT
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="future_states",
+        verbose_name=_("based on"),
+        help_text=_("The current-state map this future state improves."),
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name", "state"]
+        verbose_name = _("map")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in MapKind]), name="map_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in MapState]), name="map_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(based_on__isnull=True) | Q(state=MapState.FUTURE),
+                name="map_only_future_is_based_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(based_on__isnull=True) | ~Q(based_on=F("id")),
+                name="map_not_based_on_itself",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="map_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_journey(self) -> bool:
+        return self.kind != MapKind.VALUE_STREAM
+
+
+class Stage(models.Model):
+    """A column of the map: a phase of the journey or a stretch of the value stream."""
+
+    map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("stage")
+        constraints = [
+            models.UniqueConstraint(fields=["map", "name"], name="stage_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="stage_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lane(models.Model):
+    """A department's row on one map, in the map's own lane order."""
+
+    map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="lanes")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="lanes")
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("lane")
+        constraints = [
+            models.UniqueConstraint(fields=["map", "department"], name="lane_unique_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} on {self.map}"
+
+
+class Channel(models.TextChoices):
+    """Suggested channels; the field accepts free text because organisations differ."""
+
+    IN_PERSON = "in person", _("In person")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    WEB = "web", _("Web / portal")
+    APP = "app", _("App")
+    LETTER = "letter", _("Letter")
+    CHAT = "chat", _("Chat")
+    SYSTEM = "system", _("System")
+
+
+class Step(models.Model):
+    """A unit of work or a moment of the journey, in one lane × stage cell.
+
+    PT and LT in minutes (LT ≥ PT), %C&A 0–100 for the step's output, emotion −2…+2.
+    `version` supports optimistic locking: an edit based on an older version is refused.
+    """
+
+    map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="steps")
+    lane = models.ForeignKey(Lane, on_delete=models.PROTECT, related_name="steps")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="steps")
+    position = models.PositiveIntegerField(_("order in cell"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    process_time_minutes = models.FloatField(_("process time (min)"), null=True, blank=True)
+    lead_time_minutes = models.FloatField(_("lead time (min)"), null=True, blank=True)
+    complete_accurate_pct = models.FloatField(_("%C&A"), null=True, blank=True)
+    value_adding = models.BooleanField(_("value-adding"), default=False)
+    touchpoint = models.CharField(_("touchpoint"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=60, blank=True)
+    emotion = models.SmallIntegerField(_("emotion"), null=True, blank=True)
+    pain_points = models.JSONField(_("pain points"), default=list, blank=True)
+    opportunities = models.JSONField(_("opportunities"), default=list, blank=True)
+    owner = models.CharField(_("owner"), max_length=120, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stage__position", "lane__position", "position", "id"]
+        verbose_name = _("step")
+        indexes = [models.Index(fields=["map", "stage", "lane", "position"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="step_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(process_time_minutes__isnull=True) | Q(process_time_minutes__gte=0),
+                name="step_process_time_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_time_minutes__isnull=True) | Q(lead_time_minutes__gte=0),
+                name="step_lead_time_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(process_time_minutes__isnull=True)
+                | Q(lead_time_minutes__isnull=True)
+                | Q(lead_time_minutes__gte=F("process_time_minutes")),
+                name="step_lead_time_at_least_process_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(complete_accurate_pct__isnull=True)
+                | (Q(complete_accurate_pct__gte=0) & Q(complete_accurate_pct__lte=100)),
+                name="step_complete_accurate_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(emotion__isnull=True) | (Q(emotion__gte=-2) & Q(emotion__lte=2)),
+                name="step_emotion_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def wait_minutes(self) -> float | None:
+        """LT − PT, or None when either is unknown."""
+        if self.lead_time_minutes is None or self.process_time_minutes is None:
+            return None
+        return self.lead_time_minutes - self.process_time_minutes
+
+
+class Handoff(models.Model):
+    """A directed connection from one step to the next; `rework` marks work sent back."""
+
+    map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="handoffs")
+    from_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="outgoing")
+    to_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="incoming")
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    rework = models.BooleanField(_("rework"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("handoff")
+        constraints = [
+            models.UniqueConstraint(fields=["from_step", "to_step"], name="handoff_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(from_step=F("to_step")), name="handoff_joins_two_steps"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_step} → {self.to_step}"
+
+
+class ImprovementStatus(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    PLANNED = "planned", _("Planned")
+    DOING = "doing", _("Doing")
+    DONE = "done", _("Done")
+
+
+class Improvement(models.Model):
+    """An improvement on the board: impact and effort 1–5 put quick wins first."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="improvements")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    map = models.ForeignKey(
+        Map, on_delete=models.SET_NULL, null=True, blank=True, related_name="improvements"
+    )
+    step = models.ForeignKey(
+        Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="improvements"
+    )
+    impact = models.PositiveSmallIntegerField(_("impact (1–5)"), default=3)
+    effort = models.PositiveSmallIntegerField(_("effort (1–5)"), default=3)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ImprovementStatus.choices,
+        default=ImprovementStatus.IDEA,
+    )
+    owner = models.CharField(_("owner"), max_length=120, blank=True)
+    done_date = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["status", "-impact", "effort", "title"]
+        verbose_name = _("improvement")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(impact__gte=1) & Q(impact__lte=5), name="improvement_impact_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(effort__gte=1) & Q(effort__lte=5), name="improvement_effort_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ImprovementStatus]),
+                name="improvement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ImprovementStatus.DONE) | Q(done_date__isnull=False),
+                name="improvement_done_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(step__isnull=True) | Q(map__isnull=False),
+                name="improvement_step_needs_map",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_quick_win(self) -> bool:
+        """High impact for little effort: the ones to pick first."""
+        return self.impact >= 4 and self.effort <= 2
