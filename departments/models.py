@@ -6,6 +6,7 @@ This app imports neither `journeys` nor `valuestreams`: everything else builds o
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,11 @@ ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.FACILITATOR: 2, Role.OWNER: 3}
 
 
 class WorkspaceQuerySet(models.QuerySet["Workspace"]):
-    def for_user(self, user: object) -> WorkspaceQuerySet:
-        """Workspaces the user is a member of."""
-        return self.filter(memberships__user=user)
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> WorkspaceQuerySet:
+        """Workspaces the user is a member of (none for an anonymous user)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user_id=user.pk)
 
 
 class Workspace(models.Model):

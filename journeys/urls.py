@@ -1,1 +1,1 @@
-urlpatterns: list = []
+urlpatterns: list[object] = []

@@ -1,0 +1,52 @@
+"""Who may see and change what: every workspace-scoped view goes through here.
+
+A user who is not a member of a workspace gets 404 for anything in it (we do not
+confirm that it exists); a member whose role is too weak for a write gets 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from .models import Membership, Role, Workspace
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it, for type checking."""
+
+    htmx: HtmxDetails
+
+
+def get_membership(
+    user: AbstractBaseUser | AnonymousUser, slug: str, role: Role = Role.VIEWER
+) -> Membership:
+    """The user's membership of the workspace `slug`, if it grants at least `role`.
+
+    Raises Http404 for a non-member and PermissionDenied (403) for a weaker role.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(workspace__slug=slug, user_id=user.pk)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if not membership.has_role(role):
+        raise PermissionDenied
+    return membership
+
+
+def get_workspace_for_user(request: HttpRequest, slug: str, role: Role = Role.VIEWER) -> Workspace:
+    """The workspace behind `slug`, checked as in `get_membership`.
+
+    The membership is kept on the request so templates can show only the
+    controls the user's role allows.
+    """
+    membership = get_membership(request.user, slug, role)
+    request.membership = membership  # type: ignore[attr-defined]
+    return membership.workspace

@@ -1,0 +1,75 @@
+"""Fixtures shared by every test: users with roles, a second workspace, Chromium."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from departments.models import Role
+
+from .factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+# Playwright's sync API runs an event loop in the main thread; the ORM in the same
+# process must be allowed to run there for live_server tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium with the flags this closed network needs; never a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def workspace(db: None) -> Any:
+    return WorkspaceFactory(name="Town hall", slug="town-hall")
+
+
+@pytest.fixture
+def other_workspace(db: None) -> Any:
+    return WorkspaceFactory(name="Elsewhere", slug="elsewhere")
+
+
+def _member(workspace: Any, role: Role) -> Any:
+    return MembershipFactory(
+        workspace=workspace, role=role, user=UserFactory(username=role.value)
+    ).user
+
+
+@pytest.fixture
+def owner(workspace: Any) -> Any:
+    return _member(workspace, Role.OWNER)
+
+
+@pytest.fixture
+def facilitator(workspace: Any) -> Any:
+    return _member(workspace, Role.FACILITATOR)
+
+
+@pytest.fixture
+def editor(workspace: Any) -> Any:
+    return _member(workspace, Role.EDITOR)
+
+
+@pytest.fixture
+def viewer(workspace: Any) -> Any:
+    return _member(workspace, Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(other_workspace: Any) -> Any:
+    """A user who belongs to another workspace only."""
+    return _member(other_workspace, Role.OWNER)

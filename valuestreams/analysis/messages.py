@@ -1,0 +1,198 @@
+"""Words for managers: reasons, notes and problems, translated when they are read.
+
+Analysis results are cached and shared by every viewer whatever their language,
+so a result never stores translated text. It stores a `Message`: a code and its
+numbers. The text is made in the reader's active language each time it is read
+(`str(message)` or `message.text`), and durations are formatted then too, in the
+friendliest unit for the map's working day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+# Every text the analysis can show, by code. Parameters ending in `_minutes` are
+# durations and are formatted with `format_duration`; `count` picks the plural.
+TEMPLATES: dict[str, _StrPromise] = {
+    # Hotspot reasons for a step.
+    "step_wait_share": gettext_lazy("%(wait_minutes)s of the %(total_minutes)s of waiting happens here"),
+    "step_on_critical_path": gettext_lazy("on the critical path"),
+    "step_rework_target": ngettext_lazy(
+        "target of a rework loop", "target of %(count)d rework loops", "count"
+    ),
+    "step_receives_from": ngettext_lazy(
+        "receives work from another department",
+        "receives work from %(count)d departments",
+        "count",
+    ),
+    "step_input_quality": gettext_lazy(
+        "only %(percent)s%% of the work it receives from other departments is complete and accurate"
+    ),
+    "step_in_rework_loop": gettext_lazy("part of a rework loop"),
+    "step_ping_pong": gettext_lazy("work goes back and forth between %(a)s and %(b)s here"),
+    # Hotspot reasons for a department pair.
+    "pair_wait_share": gettext_lazy(
+        "%(wait_minutes)s of the %(total_minutes)s of waiting happens after these handoffs"
+    ),
+    "pair_handoff_share": gettext_lazy(
+        "%(count)d of the %(total)d cross-department handoffs"
+    ),
+    "pair_on_critical_path": gettext_lazy("on the critical path"),
+    "pair_quality": gettext_lazy(
+        "only %(percent)s%% of what is delivered is complete and accurate"
+    ),
+    "pair_ping_pong": ngettext_lazy(
+        "work goes back and forth (ping-pong) once",
+        "work goes back and forth (ping-pong) %(count)d times",
+        "count",
+    ),
+    "pair_rework": ngettext_lazy(
+        "includes a rework handoff", "includes %(count)d rework handoffs", "count"
+    ),
+    # Why a metric could not be computed.
+    "note_no_steps": gettext_lazy("the map has no steps"),
+    "note_missing_lead_time": ngettext_lazy(
+        "a step on the critical path has no lead time: %(titles)s",
+        "%(count)d steps on the critical path have no lead time: %(titles)s",
+        "count",
+    ),
+    "note_missing_process_time": ngettext_lazy(
+        "a step on the critical path has no process time: %(titles)s",
+        "%(count)d steps on the critical path have no process time: %(titles)s",
+        "count",
+    ),
+    "note_missing_process_time_all": ngettext_lazy(
+        "a step has no process time: %(titles)s",
+        "%(count)d steps have no process time: %(titles)s",
+        "count",
+    ),
+    "note_missing_value_adding_time": ngettext_lazy(
+        "a value-adding step on the critical path has no process time: %(titles)s",
+        "%(count)d value-adding steps on the critical path have no process time: %(titles)s",
+        "count",
+    ),
+    "note_lead_time_unknown": gettext_lazy("the total lead time is unknown"),
+    "note_process_time_unknown": gettext_lazy("the total process time is unknown"),
+    "note_lead_time_zero": gettext_lazy("the total lead time is zero"),
+    "note_no_complete_accurate": gettext_lazy("no step has a %%C&A"),
+    "note_path_chosen_by_known_times": ngettext_lazy(
+        "a step off the critical path has no lead time, so a slower path may exist: %(titles)s",
+        "%(count)d steps off the critical path have no lead time, so a slower path may exist:"
+        " %(titles)s",
+        "count",
+    ),
+    "note_flow_cycle": gettext_lazy(
+        "the non-rework handoffs form a cycle; path metrics ignore the handoffs that close it"
+    ),
+    # Modelling errors.
+    "problem_flow_cycle": gettext_lazy(
+        "these steps form a cycle without a rework handoff: %(titles)s (mark the handoff"
+        " that sends work back as rework)"
+    ),
+    "problem_unreachable": ngettext_lazy(
+        "a step cannot be reached from any start step: %(titles)s",
+        "%(count)d steps cannot be reached from any start step: %(titles)s",
+        "count",
+    ),
+    "problem_isolated": ngettext_lazy(
+        "a step has no handoffs: %(titles)s",
+        "%(count)d steps have no handoffs: %(titles)s",
+        "count",
+    ),
+    "problem_step_without_lane": gettext_lazy(
+        "handoff %(handoff)s goes to or from a step without a lane: %(titles)s"
+    ),
+    "problem_unknown_step": gettext_lazy(
+        "handoff %(handoff)s refers to a step that is not on this map; it was left out"
+    ),
+    "problem_lead_below_process": ngettext_lazy(
+        "a step has a lead time shorter than its process time: %(titles)s",
+        "%(count)d steps have a lead time shorter than their process time: %(titles)s",
+        "count",
+    ),
+    "problem_too_many_loops": gettext_lazy(
+        "only the first %(count)d rework loops are listed"
+    ),
+}
+
+# Only so many step titles go into one sentence; the step ids are listed anyway.
+MAX_TITLES = 5
+
+
+def format_number(value: float, decimals: int = 1) -> str:
+    """A number for people: no trailing ".0", the active language's decimal mark."""
+    rounded = round(value, decimals)
+    if rounded == int(rounded):
+        return number_format(int(rounded))
+    return number_format(rounded, decimal_pos=decimals)
+
+
+def format_duration(minutes: float | None, working_day_minutes: int = 480) -> str:
+    """A duration in the friendliest unit: "45 min", "3.5 h", "2.1 working days".
+
+    Below an hour in minutes, below one working day in hours, otherwise in working
+    days of `working_day_minutes`; "—" when unknown.
+    """
+    if minutes is None:
+        return "—"
+    if abs(minutes) < 60:
+        return gettext("%(n)s min") % {"n": format_number(minutes, 0 if minutes >= 10 else 1)}
+    if working_day_minutes <= 0 or abs(minutes) < working_day_minutes:
+        return gettext("%(n)s h") % {"n": format_number(minutes / 60)}
+    return gettext("%(n)s working days") % {"n": format_number(minutes / working_day_minutes)}
+
+
+def titles_text(titles: tuple[str, ...]) -> str:
+    """Up to MAX_TITLES quoted titles, then "…" for the rest."""
+    shown = ", ".join(f"“{t}”" for t in titles[:MAX_TITLES])
+    return shown + (", …" if len(titles) > MAX_TITLES else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A reason, note or problem as a code with its numbers; text made when read.
+
+    `params` is a tuple of (name, value) pairs so the message stays hashable and
+    cheap to cache. Names ending in `_minutes` are durations.
+    """
+
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+    working_day_minutes: int = 480
+
+    def values(self) -> dict[str, Any]:
+        """The parameters ready for the text: durations and titles formatted."""
+        out: dict[str, Any] = {}
+        for name, value in self.params:
+            if name.endswith("_minutes"):
+                out[name] = format_duration(value, self.working_day_minutes)
+            elif name == "titles":
+                out[name] = titles_text(value)
+            elif name == "percent":
+                out[name] = format_number(value, 0)
+            else:
+                out[name] = value
+        return out
+
+    @property
+    def text(self) -> str:
+        """The message in the active language."""
+        # `%` on the lazy text resolves it (and the plural) in the active language.
+        return str(TEMPLATES[self.code] % self.values())
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def message(code: str, working_day_minutes: int = 480, **params: Any) -> Message:
+    """Build a `Message`; parameters keep their keyword order."""
+    if code not in TEMPLATES:  # a typo would otherwise surface only when shown
+        raise KeyError(code)
+    return Message(code, tuple(params.items()), working_day_minutes)

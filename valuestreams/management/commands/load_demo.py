@@ -1,0 +1,287 @@
+"""`manage.py load_demo`: the "Demo municipality" workspace, safe to run again.
+
+Departments with their identity, personas, decision rights (one unclear), two
+shared goals with KPI readings, the demo maps from `valuestreams/demo/*.json`
+and improvements on them. A demo login is created only when DEBUG is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from departments.models import (
+    KPI,
+    DecisionRight,
+    Department,
+    GoalParticipant,
+    KPIReading,
+    Membership,
+    Role,
+    SharedGoal,
+    Workspace,
+)
+from journeys.models import Persona
+from valuestreams.interchange import parse_document
+from valuestreams.models import Improvement, Map, Step
+from valuestreams.services import map_import
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+SLUG = "demo"
+DEMO_PASSWORD = "crosswalk-demo"
+
+DEPARTMENTS: list[dict[str, str]] = [
+    {"name": "HR", "short_name": "HR", "color": "#4C78A8",
+     "recognised_for": "Careful, fair contracts and a warm introduction programme.",
+     "core_tasks": "Recruitment, contracts, onboarding programme, personnel files.",
+     "strengths": "Knows every manager; trusted with personal data.",
+     "weaknesses": "Sees onboarding as done when the contract is signed.",
+     "contact": "hr@demo.example"},
+    {"name": "IT", "short_name": "IT", "color": "#F58518",
+     "recognised_for": "Stable systems and secure accounts.",
+     "core_tasks": "Accounts and access rights, laptops, network, applications.",
+     "strengths": "Strong security practice; automated laptop imaging.",
+     "weaknesses": "Works ticket by ticket; cannot see the start date of a new hire.",
+     "contact": "it@demo.example"},
+    {"name": "Facilities", "short_name": "FAC", "color": "#54A24B",
+     "recognised_for": "A building that works: desks, badges, moves.",
+     "core_tasks": "Workplaces, badges and access, moves, catering.",
+     "strengths": "Hands-on, fast once a job is clear.",
+     "weaknesses": "Plans per floor, not per person.",
+     "contact": "facilities@demo.example"},
+    {"name": "Service Desk", "short_name": "SD", "color": "#B279A2",
+     "recognised_for": "The friendly first point of contact for staff and citizens.",
+     "core_tasks": "Answer calls and chats, log tickets, hand over equipment.",
+     "strengths": "Sees every problem first.",
+     "weaknesses": "Has no view into other departments' cases.",
+     "contact": "servicedesk@demo.example"},
+    {"name": "Finance", "short_name": "FIN", "color": "#E45756",
+     "recognised_for": "Budgets kept and audits passed.",
+     "core_tasks": "Budget approval, payments, charging costs.",
+     "strengths": "Precise and reliable.",
+     "weaknesses": "Monthly decision rhythm slows everything that needs a budget.",
+     "contact": "finance@demo.example"},
+    {"name": "Communications", "short_name": "COM", "color": "#72B7B2",
+     "recognised_for": "Clear website and news for residents.",
+     "core_tasks": "Website, publications, internal news.",
+     "strengths": "Writes plainly; owns the website.",
+     "weaknesses": "Hears about process changes last.",
+     "contact": "comms@demo.example"},
+    {"name": "Permits", "short_name": "PER", "color": "#9D755D",
+     "recognised_for": "Lawful, well-founded decisions on permits.",
+     "core_tasks": "Assess applications, gather advice, decide and enforce.",
+     "strengths": "Deep legal knowledge.",
+     "weaknesses": "Case status is invisible outside the team.",
+     "contact": "permits@demo.example"},
+]  # fmt: skip
+
+PERSONAS = [
+    {"name": "Sanne, new policy advisor", "kind": "employee",
+     "description": "28, starts her first job at the municipality after a traineeship.",
+     "goals": "Be productive in week one; make a good first impression.",
+     "frustrations": "Waiting for a laptop and access while colleagues are busy."},
+    {"name": "Ahmed, organises a neighbourhood festival", "kind": "customer",
+     "description": "Volunteer, organises a yearly street festival for 300 neighbours.",
+     "goals": "Get the permit in time, without surprises.",
+     "frustrations": "Unclear rules, no status updates, being sent from desk to desk."},
+]  # fmt: skip
+
+DECISION_RIGHTS: list[tuple[str, str, str, list[str]]] = [
+    ("Role profile and access rights of a new hire", "Who decides which systems a new hire may use.", "unclear", ["HR", "IT"]),
+    ("Laptop model and stock", "", "owned", ["IT"]),
+    ("Desk assignment", "", "owned", ["Facilities"]),
+    ("Move budget", "Approval of moving costs above 5,000 euro.", "shared", ["Finance", "Facilities"]),
+    ("Event permit conditions", "", "owned", ["Permits"]),
+    ("What residents are told about case status", "Who may tell a resident where their case stands.", "unclear", ["Service Desk", "Permits", "Communications"]),
+]  # fmt: skip
+
+MAP_FILES = ["onboarding_current.json", "office_move.json", "event_permit.json"]
+FUTURE_OF = {"onboarding_future.json": "onboarding_current.json"}
+
+
+class Command(BaseCommand):
+    help = "Create or complete the demo workspace 'Demo municipality' (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-user", action="store_true", help="do not create the demo login")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        workspace, created = Workspace.objects.get_or_create(
+            slug=SLUG,
+            defaults={
+                "name": "Demo municipality",
+                "description": "A mid-sized municipality mapping onboarding, office moves and "
+                "event permits across its departments.",
+            },
+        )
+        departments = {
+            d["name"]: Department.objects.get_or_create(
+                workspace=workspace, name=d["name"], defaults=d
+            )[0]
+            for d in DEPARTMENTS
+        }
+        for persona in PERSONAS:
+            Persona.objects.get_or_create(
+                workspace=workspace, name=persona["name"], defaults=persona
+            )
+        for area, description, status, names in DECISION_RIGHTS:
+            right, made = DecisionRight.objects.get_or_create(
+                workspace=workspace,
+                area=area,
+                defaults={"description": description, "status": status},
+            )
+            if made:
+                right.departments.set([departments[n] for n in names])
+        maps = self._load_maps(workspace)
+        self._load_goals(workspace, departments)
+        self._load_improvements(workspace, maps)
+        self.stdout.write(
+            f"Demo workspace {'created' if created else 'already there, completed'}: "
+            f"/w/{workspace.slug}/ ({len(maps)} maps)"
+        )
+        if settings.DEBUG and not options["no_user"]:
+            self._demo_user(workspace)
+
+    def _load_maps(self, workspace: Workspace) -> dict[str, Map]:
+        maps: dict[str, Map] = {}
+        for filename in [*MAP_FILES, *FUTURE_OF]:
+            document = parse_document(json.loads((DEMO_DIR / filename).read_text("utf-8")))
+            existing = Map.objects.filter(
+                workspace=workspace, name=document.name, state=document.state
+            ).first()
+            if existing is None:
+                based_on = maps.get(FUTURE_OF.get(filename, ""))
+                existing = map_import(workspace=workspace, document=document, based_on=based_on)
+            maps[filename] = existing
+        return maps
+
+    def _load_goals(self, workspace: Workspace, departments: dict[str, Department]) -> None:
+        today = dt.date.today()
+        goals: list[dict[str, Any]] = [
+            {
+                "title": "Every new hire productive on day one",
+                "why": "Onboarding crosses HR, IT, Facilities and the Service Desk; each did its "
+                "part, yet new colleagues lost their first days. We share the result.",
+                "orchestrator": "HR",
+                "status": "active",
+                "due": today + dt.timedelta(days=120),
+                "participants": [("HR", "lead", 40, 40), ("IT", "contributor", 30, 30),
+                                 ("Facilities", "contributor", 15, 15),
+                                 ("Service Desk", "contributor", 15, 15)],
+                "kpis": [("New hires with working laptop and access on day one", "%", 45, 95,
+                          "higher", [45, 52, 61, 70]),
+                         ("Lead time from signed offer to ready (working days)", "days", 14, 5,
+                          "lower", [14, 12, 10, 8])],
+            },
+            {
+                "title": "Event permits decided within four weeks",
+                "why": "Organisers call the Service Desk for news because Permits' progress is "
+                "invisible; Communications publishes rules that contradict each other.",
+                "orchestrator": "Permits",
+                "status": "proposed",
+                "due": today + dt.timedelta(days=200),
+                "participants": [("Permits", "lead", 50, 40), ("Service Desk", "contributor", 20, 20),
+                                 ("Communications", "contributor", 15, 20),
+                                 ("Finance", "contributor", 15, 20)],
+                "kpis": [("Median lead time application to decision (days)", "days", 42, 28,
+                          "lower", [42, 40]),
+                         ("Status calls per application", "calls", 2.4, 0.5, "lower", [2.4, 2.1])],
+            },
+        ]  # fmt: skip
+        for spec in goals:
+            goal, made = SharedGoal.objects.get_or_create(
+                workspace=workspace,
+                title=spec["title"],
+                defaults={
+                    "why": spec["why"],
+                    "orchestrator": departments[spec["orchestrator"]],
+                    "status": spec["status"],
+                    "due_date": spec["due"],
+                },
+            )
+            if not made:
+                continue
+            for name, role, risk, reward in spec["participants"]:
+                GoalParticipant.objects.create(
+                    goal=goal,
+                    department=departments[name],
+                    role=role,
+                    risk_share_pct=risk,
+                    reward_share_pct=reward,
+                )
+            for name, unit, baseline, target, direction, values in spec["kpis"]:
+                kpi = KPI.objects.create(
+                    goal=goal,
+                    name=name,
+                    unit=unit,
+                    baseline=baseline,
+                    target=target,
+                    direction=direction,
+                )
+                count = len(values)
+                KPIReading.objects.bulk_create(
+                    KPIReading(
+                        kpi=kpi, date=today - dt.timedelta(days=30 * (count - 1 - i)), value=v
+                    )
+                    for i, v in enumerate(values)
+                )
+
+    def _load_improvements(self, workspace: Workspace, maps: dict[str, Map]) -> None:
+        if workspace.improvements.exists():
+            return
+        onboarding = maps["onboarding_current.json"]
+        move = maps["office_move.json"]
+        permit = maps["event_permit.json"]
+
+        def step(map_obj: Map, title: str) -> Step | None:
+            return Step.objects.filter(map=map_obj, title=title).first()
+
+        today = dt.date.today()
+        rows = [
+            ("Role profile in the preboarding form", onboarding, "Request accounts, laptop and desk", 5, 2, "doing", "HR", None),
+            ("Ready-for-day-one check two days before the start", onboarding, "Welcome at the desk, hand over laptop", 5, 1, "done", "Service Desk", today - dt.timedelta(days=12)),
+            ("Keep ten imaged laptops in stock", onboarding, "Order and image laptop", 4, 2, "planned", "IT", None),
+            ("Headcount and date fields on the move request form", move, "Log move request", 4, 1, "idea", "Service Desk", None),
+            ("Budget approval by mandate below 5,000 euro", move, "Approve budget", 4, 3, "idea", "Finance", None),
+            ("Case status visible to the Service Desk", permit, "Call to ask about the status", 5, 4, "planned", "Permits", None),
+            ("One event page with checklist and deadline", permit, "Search the website for rules", 3, 1, "idea", "Communications", None),
+        ]  # fmt: skip
+        Improvement.objects.bulk_create(
+            Improvement(
+                workspace=workspace,
+                title=title,
+                map=map_obj,
+                step=step(map_obj, step_title),
+                impact=impact,
+                effort=effort,
+                status=status,
+                owner=owner,
+                done_date=done,
+            )
+            for title, map_obj, step_title, impact, effort, status, owner, done in rows
+        )
+
+    def _demo_user(self, workspace: Workspace) -> None:
+        user_model = get_user_model()
+        user, made = user_model.objects.get_or_create(username="demo")
+        if made or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = True
+            user.is_superuser = True
+            user.save()
+        Membership.objects.update_or_create(
+            workspace=workspace, user=user, defaults={"role": Role.OWNER}
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo login (DEBUG only): username 'demo', password '{DEMO_PASSWORD}'"
+            )
+        )

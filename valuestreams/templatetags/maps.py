@@ -1,0 +1,23 @@
+"""Template filters for maps: friendly durations and signed emotions."""
+
+from __future__ import annotations
+
+from django import template
+
+from valuestreams.units import format_minutes
+
+register = template.Library()
+
+
+@register.filter
+def minutes(value: float | None, working_day_minutes: int = 480) -> str:
+    """`{{ step.lead_time_minutes|minutes:480 }}` → "2.1 d"; "—" when unknown."""
+    return format_minutes(value, working_day_minutes)
+
+
+@register.filter
+def signed(value: int | float | None) -> str:
+    """An emotion or change with its sign: "+2", "0", "−1"."""
+    if value is None:
+        return "—"
+    return f"+{value:g}" if value > 0 else f"{value:g}".replace("-", "−")
