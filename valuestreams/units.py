@@ -1,18 +1,42 @@
-"""Friendly units for times that are stored in minutes."""
+"""Friendly units for times stored in minutes.
+
+Maps store and report every time in minutes (see the metric definitions); people
+read "45 min", "3.5 h" or "2.1 d" more easily. Days are *working* days: a map's
+workspace says how many minutes a working day has, because "2 d" of lead time in
+an office means two working days, not 48 hours.
+"""
 
 from __future__ import annotations
 
+import math
+
+__all__ = ["format_minutes"]
+
+#: What is shown for a time nobody has entered yet.
+UNKNOWN = "—"
+
+
+def _number(value: float) -> str:
+    """One decimal below 100, whole numbers above; never a trailing ".0"."""
+    rounded = round(value, 1) if abs(value) < 100 else float(round(value))
+    text = f"{rounded:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
 
 def format_minutes(minutes: float | None, working_day_minutes: int = 480) -> str:
-    """A duration as a person reads it: "45 min", "3.5 h", "2.1 d" (working days).
+    """Return a duration in the friendliest unit: "45 min", "3.5 h" or "2.1 d".
 
-    Working days use the map's working day (default 8 h) because office work
-    waits through nights and weekends that nobody counts. None gives "—".
+    Below an hour the value is shown in minutes, below one working day in hours,
+    and from one working day on in working days of ``working_day_minutes``
+    (480 = 8 hours by default). ``None`` (and NaN) becomes "—", so callers can pass
+    optional step fields straight through. Negative values keep their sign.
     """
-    if minutes is None:
-        return "—"
-    if minutes < 60:
-        return f"{minutes:.0f} min"
-    if minutes < working_day_minutes:
-        return f"{minutes / 60:.1f} h".replace(".0 h", " h")
-    return f"{minutes / working_day_minutes:.1f} d".replace(".0 d", " d")
+    if minutes is None or math.isnan(minutes):
+        return UNKNOWN
+    day = working_day_minutes if working_day_minutes > 0 else 480
+    size = abs(minutes)
+    if size < 60:
+        return f"{_number(minutes)} min"
+    if size < day:
+        return f"{_number(minutes / 60)} h"
+    return f"{_number(minutes / day)} d"

@@ -35,8 +35,6 @@ TEMPLATES: dict[str, _StrPromise] = {
     "step_input_quality": gettext_lazy(
         "only %(percent)s%% of the work it receives from other departments is complete and accurate"
     ),
-    "step_in_rework_loop": gettext_lazy("part of a rework loop"),
-    "step_ping_pong": gettext_lazy("work goes back and forth between %(a)s and %(b)s here"),
     # Hotspot reasons for a department pair.
     "pair_wait_share": gettext_lazy(
         "%(wait_minutes)s of the %(total_minutes)s of waiting happens after these handoffs"
@@ -108,6 +106,9 @@ TEMPLATES: dict[str, _StrPromise] = {
     ),
     "problem_step_without_lane": gettext_lazy(
         "handoff %(handoff)s goes to or from a step without a lane: %(titles)s"
+    ),
+    "problem_self_handoff": gettext_lazy(
+        "handoff %(handoff)s joins a step to itself; it was left out"
     ),
     "problem_unknown_step": gettext_lazy(
         "handoff %(handoff)s refers to a step that is not on this map; it was left out"

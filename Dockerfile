@@ -1,0 +1,25 @@
+# Production image: gunicorn serving Django, static files by whitenoise.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DEBUG=false
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY config ./config
+COPY departments ./departments
+COPY journeys ./journeys
+COPY valuestreams ./valuestreams
+RUN pip install --upgrade pip && pip install .
+COPY manage.py ./
+COPY templates ./templates
+COPY static ./static
+# collectstatic needs settings that load; the real secret comes from the environment at run time.
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+
+RUN useradd --system --home /app crosswalk && chown -R crosswalk /app
+USER crosswalk
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout 60 --access-logfile -"]
