@@ -1,17 +1,40 @@
-"""Pages of a workspace: its home, departments and shared goals (read side)."""
+"""Pages of a workspace: its home, departments, decision rights, shared goals and members."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, ProtectedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .access import get_workspace_for_user
-from .models import KPI, DecisionRight, Department, KPIReading, SharedGoal, Workspace
+from .forms import (
+    DecisionRightForm,
+    DepartmentForm,
+    KPIForm,
+    KPIReadingForm,
+    MemberAddForm,
+    MemberRoleForm,
+    ParticipantFormSet,
+    SharedGoalForm,
+    is_last_owner,
+)
+from .models import (
+    KPI,
+    DecisionRight,
+    Department,
+    KPIReading,
+    Membership,
+    Role,
+    SharedGoal,
+    Workspace,
+)
+from .pages import confirm_page, form_page, post_data, save_or_report
 
 
 @require_GET
@@ -78,4 +101,359 @@ def goal_detail(request: HttpRequest, slug: str, goal_id: int) -> HttpResponse:
     )
     return TemplateResponse(
         request, "departments/goal_detail.html", {"workspace": workspace, "goal": goal}
+    )
+
+
+# Write side. Each view: access check → form → save → redirect with a message,
+# or the same page again with the errors in place.
+
+
+@require_http_methods(["GET", "POST"])
+def department_create(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    form = DepartmentForm(post_data(request), workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        department = save_or_report(form, lambda: form.save())
+        if department is not None:
+            messages.success(request, _("Department “%s” added.") % department.name)
+            return HttpResponseRedirect(reverse("department_detail", args=[slug, department.pk]))
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("New department"),
+        eyebrow=_("Departments"),
+        cancel_url=reverse("department_list", args=[slug]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def department_edit(request: HttpRequest, slug: str, department_id: int) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    department = get_object_or_404(Department, workspace=workspace, pk=department_id)
+    form = DepartmentForm(post_data(request), instance=department, workspace=workspace)
+    detail_url = reverse("department_detail", args=[slug, department.pk])
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_report(form, lambda: form.save()) is not None
+    ):
+        messages.success(request, _("Department “%s” saved.") % department.name)
+        return HttpResponseRedirect(detail_url)
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("Edit department"),
+        eyebrow=department.name,
+        cancel_url=detail_url,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def department_delete(request: HttpRequest, slug: str, department_id: int) -> HttpResponse:
+    """Delete a department, unless a map still has a lane for it (lanes protect it)."""
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    department = get_object_or_404(Department, workspace=workspace, pk=department_id)
+    detail_url = reverse("department_detail", args=[slug, department.pk])
+    map_names = sorted({lane.map.name for lane in department.lanes.select_related("map")})
+    if map_names:
+        messages.error(
+            request,
+            _(
+                "“%(name)s” cannot be deleted: it is a lane on %(maps)s. "
+                "Remove it from those maps first."
+            )
+            % {"name": department.name, "maps": ", ".join(map_names)},
+        )
+        return HttpResponseRedirect(detail_url)
+    if request.method == "POST":
+        try:
+            department.delete()
+        except ProtectedError:
+            # A lane was added between the check above and the delete.
+            messages.error(
+                request, _("“%s” is now used on a map and was not deleted.") % department.name
+            )
+            return HttpResponseRedirect(detail_url)
+        messages.success(request, _("Department “%s” deleted.") % department.name)
+        return HttpResponseRedirect(reverse("department_list", args=[slug]))
+    return confirm_page(
+        request,
+        workspace=workspace,
+        title=_("Delete department"),
+        question=_("Delete the department “%s”?") % department.name,
+        consequence=_("Its decision rights and goal participations go with it."),
+        cancel_url=detail_url,
+    )
+
+
+@require_GET
+def decision_right_list(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug)
+    rights = workspace.decision_rights.prefetch_related("departments")
+    return TemplateResponse(
+        request,
+        "departments/decision_right_list.html",
+        {"workspace": workspace, "rights": rights},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_right_create(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    form = DecisionRightForm(post_data(request), workspace=workspace)
+    list_url = reverse("decision_right_list", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        right = save_or_report(form, lambda: form.save())
+        if right is not None:
+            messages.success(request, _("Decision right “%s” added.") % right.area)
+            return HttpResponseRedirect(list_url)
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("New decision right"),
+        eyebrow=_("Decision rights"),
+        cancel_url=list_url,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_right_edit(request: HttpRequest, slug: str, decision_right_id: int) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    right = get_object_or_404(DecisionRight, workspace=workspace, pk=decision_right_id)
+    form = DecisionRightForm(post_data(request), instance=right, workspace=workspace)
+    list_url = reverse("decision_right_list", args=[slug])
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_report(form, lambda: form.save()) is not None
+    ):
+        messages.success(request, _("Decision right “%s” saved.") % right.area)
+        return HttpResponseRedirect(list_url)
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("Edit decision right"),
+        eyebrow=_("Decision rights"),
+        cancel_url=list_url,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_right_delete(request: HttpRequest, slug: str, decision_right_id: int) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    right = get_object_or_404(DecisionRight, workspace=workspace, pk=decision_right_id)
+    list_url = reverse("decision_right_list", args=[slug])
+    if request.method == "POST":
+        right.delete()
+        messages.success(request, _("Decision right “%s” deleted.") % right.area)
+        return HttpResponseRedirect(list_url)
+    return confirm_page(
+        request,
+        workspace=workspace,
+        title=_("Delete decision right"),
+        question=_("Delete the decision right “%s”?") % right.area,
+        cancel_url=list_url,
+    )
+
+
+def _goal_form_page(
+    request: HttpRequest, workspace: Workspace, goal: SharedGoal | None
+) -> HttpResponse:
+    """Create or edit a goal together with its departments, risk and reward."""
+    data = post_data(request)
+    form = SharedGoalForm(data, instance=goal, workspace=workspace)
+    formset = ParticipantFormSet(
+        data, instance=goal or SharedGoal(workspace=workspace), form_kwargs={"workspace": workspace}
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+
+        def save() -> SharedGoal:
+            saved = form.save()
+            formset.instance = saved
+            formset.save()
+            return saved
+
+        saved = save_or_report(form, save)
+        if saved is not None:
+            messages.success(request, _("Shared goal “%s” saved.") % saved.title)
+            return HttpResponseRedirect(reverse("goal_detail", args=[workspace.slug, saved.pk]))
+    cancel = (
+        reverse("goal_detail", args=[workspace.slug, goal.pk])
+        if goal
+        else reverse("goal_list", args=[workspace.slug])
+    )
+    return form_page(
+        request,
+        form,
+        template="departments/goal_form.html",
+        workspace=workspace,
+        formset=formset,
+        title=_("Edit shared goal") if goal else _("New shared goal"),
+        eyebrow=_("Shared goals"),
+        cancel_url=cancel,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    return _goal_form_page(request, workspace, None)
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, slug: str, goal_id: int) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    goal = get_object_or_404(SharedGoal, workspace=workspace, pk=goal_id)
+    return _goal_form_page(request, workspace, goal)
+
+
+def _kpi_form_page(
+    request: HttpRequest, slug: str, goal_id: int, kpi_id: int | None
+) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    goal = get_object_or_404(SharedGoal, workspace=workspace, pk=goal_id)
+    kpi = get_object_or_404(KPI, goal=goal, pk=kpi_id) if kpi_id is not None else None
+    form = KPIForm(post_data(request), instance=kpi, goal=goal)
+    goal_url = reverse("goal_detail", args=[slug, goal.pk])
+    if request.method == "POST" and form.is_valid():
+        saved = save_or_report(form, lambda: form.save())
+        if saved is not None:
+            messages.success(request, _("KPI “%s” saved.") % saved.name)
+            return HttpResponseRedirect(goal_url)
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("Edit KPI") if kpi else _("New KPI"),
+        eyebrow=goal.title,
+        cancel_url=goal_url,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def kpi_create(request: HttpRequest, slug: str, goal_id: int) -> HttpResponse:
+    return _kpi_form_page(request, slug, goal_id, None)
+
+
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request: HttpRequest, slug: str, goal_id: int, kpi_id: int) -> HttpResponse:
+    return _kpi_form_page(request, slug, goal_id, kpi_id)
+
+
+@require_http_methods(["GET", "POST"])
+def kpi_reading_create(request: HttpRequest, slug: str, goal_id: int, kpi_id: int) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    kpi = get_object_or_404(
+        KPI.objects.select_related("goal"), goal__workspace=workspace, goal_id=goal_id, pk=kpi_id
+    )
+    form = KPIReadingForm(post_data(request), kpi=kpi)
+    goal_url = reverse("goal_detail", args=[slug, goal_id])
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_report(form, lambda: form.save()) is not None
+    ):
+        messages.success(request, _("Reading added to “%s”.") % kpi.name)
+        return HttpResponseRedirect(goal_url)
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("Add a reading"),
+        eyebrow=kpi.name,
+        cancel_url=goal_url,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The members and their roles; the owner adds an existing user here."""
+    workspace = get_workspace_for_user(request, slug, Role.OWNER)
+    form = MemberAddForm(post_data(request), workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        membership = save_or_report(
+            form,
+            lambda: Membership.objects.create(workspace=workspace, user=form.user, role=role),
+        )
+        if membership is not None:
+            messages.success(
+                request,
+                _("%(user)s added as %(role)s.")
+                % {"user": form.user.get_username(), "role": membership.get_role_display()},
+            )
+            return HttpResponseRedirect(reverse("member_list", args=[slug]))
+    members = workspace.memberships.select_related("user").order_by("user__username")
+    rows = [(m, MemberRoleForm(instance=m, prefix=f"m{m.pk}")) for m in members]
+    return TemplateResponse(
+        request,
+        "departments/member_list.html",
+        {"workspace": workspace, "form": form, "rows": rows},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.OWNER)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), workspace=workspace, pk=membership_id
+    )
+    form = MemberRoleForm(post_data(request), instance=membership, prefix=f"m{membership.pk}")
+    list_url = reverse("member_list", args=[slug])
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_report(form, lambda: form.save()) is not None
+    ):
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s.")
+            % {"user": membership.user.get_username(), "role": membership.get_role_display()},
+        )
+        if membership.user_id == request.user.pk and membership.role != Role.OWNER:
+            return HttpResponseRedirect(reverse("workspace_home", args=[slug]))
+        return HttpResponseRedirect(list_url)
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("Change role"),
+        eyebrow=membership.user.get_username(),
+        cancel_url=list_url,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    workspace = get_workspace_for_user(request, slug, Role.OWNER)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), workspace=workspace, pk=membership_id
+    )
+    list_url = reverse("member_list", args=[slug])
+    username = membership.user.get_username()
+    if is_last_owner(membership):
+        messages.error(
+            request,
+            _("%s is the last owner and cannot be removed: make someone else owner first.")
+            % username,
+        )
+        return HttpResponseRedirect(list_url)
+    if request.method == "POST":
+        membership.delete()
+        messages.success(request, _("%s removed from the workspace.") % username)
+        if membership.user_id == request.user.pk:
+            return HttpResponseRedirect(reverse("home"))
+        return HttpResponseRedirect(list_url)
+    return confirm_page(
+        request,
+        workspace=workspace,
+        title=_("Remove member"),
+        question=_("Remove %(user)s from %(workspace)s?")
+        % {"user": username, "workspace": workspace.name},
+        submit_label=_("Remove"),
+        cancel_url=list_url,
     )

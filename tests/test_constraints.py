@@ -39,18 +39,18 @@ def refused(write: Callable[[], Any]) -> None:
 
 
 def test_a_step_cannot_have_a_negative_process_time(workspace):
-    step = StepFactory(map=MapFactory(workspace=workspace))
+    step = StepFactory.create(map=MapFactory.create(workspace=workspace))
     refused(lambda: Step.objects.filter(pk=step.pk).update(process_time_minutes=-1))
 
 
 def test_a_step_cannot_have_a_negative_lead_time(workspace):
-    step = StepFactory(map=MapFactory(workspace=workspace), process_time_minutes=None)
+    step = StepFactory.create(map=MapFactory.create(workspace=workspace), process_time_minutes=None)
     refused(lambda: Step.objects.filter(pk=step.pk).update(lead_time_minutes=-5))
 
 
 def test_a_step_cannot_have_a_lead_time_below_its_process_time(workspace):
-    map_obj = MapFactory(workspace=workspace)
-    lane, stage = LaneFactory(map=map_obj), StageFactory(map=map_obj)
+    map_obj = MapFactory.create(workspace=workspace)
+    lane, stage = LaneFactory.create(map=map_obj), StageFactory.create(map=map_obj)
     refused(
         lambda: Step.objects.create(
             map=map_obj,
@@ -64,17 +64,17 @@ def test_a_step_cannot_have_a_lead_time_below_its_process_time(workspace):
 
 
 def test_a_step_cannot_be_more_than_100_percent_complete_and_accurate(workspace):
-    step = StepFactory(map=MapFactory(workspace=workspace))
+    step = StepFactory.create(map=MapFactory.create(workspace=workspace))
     refused(lambda: Step.objects.filter(pk=step.pk).update(complete_accurate_pct=100.5))
 
 
 def test_a_step_cannot_have_an_emotion_of_3(workspace):
-    step = StepFactory(map=MapFactory(workspace=workspace))
+    step = StepFactory.create(map=MapFactory.create(workspace=workspace))
     refused(lambda: Step.objects.filter(pk=step.pk).update(emotion=3))
 
 
 def test_a_step_cannot_have_an_emotion_of_minus_3(workspace):
-    step = StepFactory(map=MapFactory(workspace=workspace))
+    step = StepFactory.create(map=MapFactory.create(workspace=workspace))
     refused(lambda: Step.objects.filter(pk=step.pk).update(emotion=-3))
 
 
@@ -95,38 +95,34 @@ def test_a_handoff_cannot_join_steps_of_two_maps(workspace):
 
 
 def test_a_handoff_cannot_be_moved_to_another_map(workspace):
-    handoff = HandoffFactory(map=MapFactory(workspace=workspace))
-    other_map = MapFactory(workspace=workspace)
+    handoff = HandoffFactory.create(map=MapFactory.create(workspace=workspace))
+    other_map = MapFactory.create(workspace=workspace)
     refused(lambda: Handoff.objects.filter(pk=handoff.pk).update(map=other_map))
 
 
 def test_a_step_cannot_sit_in_a_lane_of_another_map(workspace):
-    map_obj = MapFactory(workspace=workspace)
-    foreign_lane = LaneFactory(map=MapFactory(workspace=workspace))
-    stage = StageFactory(map=map_obj)
-    refused(
-        lambda: Step.objects.create(map=map_obj, lane=foreign_lane, stage=stage, title="Stray")
-    )
+    map_obj = MapFactory.create(workspace=workspace)
+    foreign_lane = LaneFactory.create(map=MapFactory.create(workspace=workspace))
+    stage = StageFactory.create(map=map_obj)
+    refused(lambda: Step.objects.create(map=map_obj, lane=foreign_lane, stage=stage, title="Stray"))
 
 
 def test_a_step_cannot_sit_in_a_stage_of_another_map(workspace):
-    map_obj = MapFactory(workspace=workspace)
-    lane = LaneFactory(map=map_obj)
-    foreign_stage = StageFactory(map=MapFactory(workspace=workspace))
-    refused(
-        lambda: Step.objects.create(map=map_obj, lane=lane, stage=foreign_stage, title="Stray")
-    )
+    map_obj = MapFactory.create(workspace=workspace)
+    lane = LaneFactory.create(map=map_obj)
+    foreign_stage = StageFactory.create(map=MapFactory.create(workspace=workspace))
+    refused(lambda: Step.objects.create(map=map_obj, lane=lane, stage=foreign_stage, title="Stray"))
 
 
 def test_a_step_cannot_be_moved_into_a_stage_of_another_map(workspace):
-    step = StepFactory(map=MapFactory(workspace=workspace))
-    foreign_stage = StageFactory(map=MapFactory(workspace=workspace))
+    step = StepFactory.create(map=MapFactory.create(workspace=workspace))
+    foreign_stage = StageFactory.create(map=MapFactory.create(workspace=workspace))
     refused(lambda: Step.objects.filter(pk=step.pk).update(stage=foreign_stage))
 
 
 def test_a_lane_cannot_show_a_department_of_another_workspace(workspace, other_workspace):
-    map_obj = MapFactory(workspace=workspace)
-    foreign = DepartmentFactory(workspace=other_workspace)
+    map_obj = MapFactory.create(workspace=workspace)
+    foreign = DepartmentFactory.create(workspace=other_workspace)
     refused(lambda: Lane.objects.create(map=map_obj, department=foreign))
 
 
@@ -136,20 +132,18 @@ def test_a_map_cannot_follow_a_persona_of_another_workspace(workspace, other_wor
 
 
 def test_a_map_cannot_be_given_a_persona_of_another_workspace_later(workspace, other_workspace):
-    map_obj = MapFactory(workspace=workspace)
+    map_obj = MapFactory.create(workspace=workspace)
     persona = Persona.objects.create(workspace=other_workspace, name="Stranger")
     refused(lambda: Map.objects.filter(pk=map_obj.pk).update(persona=persona))
 
 
 def test_a_department_colour_must_be_a_hex_colour(workspace):
-    refused(lambda: DepartmentFactory(workspace=workspace, color="blue"))
+    refused(lambda: DepartmentFactory.create(workspace=workspace, color="blue"))
 
 
 def test_a_department_colour_cannot_be_changed_to_a_short_hex(workspace):
-    department = DepartmentFactory(workspace=workspace)
-    refused(
-        lambda: type(department).objects.filter(pk=department.pk).update(color="#abc")
-    )
+    department = DepartmentFactory.create(workspace=workspace)
+    refused(lambda: type(department).objects.filter(pk=department.pk).update(color="#abc"))
 
 
 def test_an_improvement_cannot_have_an_impact_of_6(workspace):
@@ -169,15 +163,15 @@ def test_a_done_improvement_needs_a_done_date(workspace):
 
 
 def test_an_improvement_cannot_point_at_a_map_of_another_workspace(workspace, other_workspace):
-    foreign_map = MapFactory(workspace=other_workspace)
+    foreign_map = MapFactory.create(workspace=other_workspace)
     refused(
         lambda: Improvement.objects.create(workspace=workspace, title="Theirs", map=foreign_map)
     )
 
 
 def test_an_improvement_step_must_belong_to_its_map(workspace):
-    map_obj = MapFactory(workspace=workspace)
-    other_step = StepFactory(map=MapFactory(workspace=workspace))
+    map_obj = MapFactory.create(workspace=workspace)
+    other_step = StepFactory.create(map=MapFactory.create(workspace=workspace))
     refused(
         lambda: Improvement.objects.create(
             workspace=workspace, title="Mixed", map=map_obj, step=other_step
@@ -190,7 +184,7 @@ def test_a_user_cannot_be_a_member_of_the_same_workspace_twice(workspace, editor
 
 
 def test_a_membership_role_must_be_a_known_role(workspace):
-    user = UserFactory()
+    user = UserFactory.create()
     refused(lambda: Membership.objects.create(workspace=workspace, user=user, role="king"))
 
 
@@ -201,36 +195,28 @@ def test_a_kpi_cannot_have_two_readings_on_the_same_date(workspace):
     refused(lambda: KPIReading.objects.create(kpi=kpi, date=dt.date(2025, 1, 1), value=8))
 
 
-def test_a_goal_participant_must_be_a_department_of_the_goal_workspace(
-    workspace, other_workspace
-):
+def test_a_goal_participant_must_be_a_department_of_the_goal_workspace(workspace, other_workspace):
     goal = SharedGoal.objects.create(workspace=workspace, title="Together")
-    foreign = DepartmentFactory(workspace=other_workspace)
+    foreign = DepartmentFactory.create(workspace=other_workspace)
     refused(lambda: GoalParticipant.objects.create(goal=goal, department=foreign))
 
 
 def test_a_goal_participant_cannot_carry_more_than_all_of_the_risk(workspace):
     goal = SharedGoal.objects.create(workspace=workspace, title="Together")
-    department = DepartmentFactory(workspace=workspace)
+    department = DepartmentFactory.create(workspace=workspace)
     refused(
-        lambda: GoalParticipant.objects.create(
-            goal=goal, department=department, risk_share_pct=101
-        )
+        lambda: GoalParticipant.objects.create(goal=goal, department=department, risk_share_pct=101)
     )
 
 
-def test_a_goal_orchestrator_must_be_a_department_of_the_goal_workspace(
-    workspace, other_workspace
-):
-    foreign = DepartmentFactory(workspace=other_workspace)
+def test_a_goal_orchestrator_must_be_a_department_of_the_goal_workspace(workspace, other_workspace):
+    foreign = DepartmentFactory.create(workspace=other_workspace)
     refused(
         lambda: SharedGoal.objects.create(workspace=workspace, title="Led", orchestrator=foreign)
     )
 
 
-def test_a_decision_right_cannot_name_a_department_of_another_workspace(
-    workspace, other_workspace
-):
+def test_a_decision_right_cannot_name_a_department_of_another_workspace(workspace, other_workspace):
     right = workspace.decision_rights.create(area="Budget")
-    foreign = DepartmentFactory(workspace=other_workspace)
+    foreign = DepartmentFactory.create(workspace=other_workspace)
     refused(lambda: right.departments.add(foreign))

@@ -22,6 +22,21 @@ from departments.models import Department, Workspace
 from journeys.models import Persona
 
 
+class ChangeTrackedHistory(models.Model):
+    """Abstract base of the map core's history records: which editor change wrote them.
+
+    Every edit service runs inside one `MapChange`; its id lands on all the
+    history rows that edit wrote, so undo and redo can find exactly those rows.
+    A plain integer, not a foreign key, because discarded changes are deleted
+    while their history stays.
+    """
+
+    change_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
 class MapKind(models.TextChoices):
     VALUE_STREAM = "value_stream", _("Value stream")
     CUSTOMER_JOURNEY = "customer_journey", _("Customer journey")
@@ -76,7 +91,7 @@ class Map(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeTrackedHistory])
     objects = MapQuerySet.as_manager()
 
     class Meta:
@@ -115,7 +130,7 @@ class Stage(models.Model):
     name = models.CharField(_("name"), max_length=120)
     position = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeTrackedHistory])
 
     class Meta:
         ordering = ["position", "id"]
@@ -136,7 +151,7 @@ class Lane(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="lanes")
     position = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeTrackedHistory])
 
     class Meta:
         ordering = ["position", "id"]
@@ -187,7 +202,7 @@ class Step(models.Model):
     owner = models.CharField(_("owner"), max_length=120, blank=True)
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeTrackedHistory])
 
     class Meta:
         ordering = ["stage__position", "lane__position", "position", "id"]
@@ -241,7 +256,7 @@ class Handoff(models.Model):
     rework = models.BooleanField(_("rework"), default=False)
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeTrackedHistory])
 
     class Meta:
         ordering = ["id"]
@@ -321,3 +336,28 @@ class Improvement(models.Model):
     def is_quick_win(self) -> bool:
         """High impact for little effort: the ones to pick first."""
         return self.impact >= 4 and self.effort <= 2
+
+
+class MapChange(models.Model):
+    """One edit made in the editor: the unit of undo and redo, and a line of the history.
+
+    Changes form a stack per map: undo takes the newest change that is not undone,
+    redo the oldest undone one; a new change discards the undone ones (the redo
+    stack), as in any editor.
+    """
+
+    map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone = models.BooleanField(_("undone"), default=False)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("map change")
+        indexes = [models.Index(fields=["map", "undone", "id"])]
+
+    def __str__(self) -> str:
+        return self.description

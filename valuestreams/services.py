@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
+import re
+from collections.abc import Mapping
+from typing import Any
 
-from departments.models import Department, Workspace
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from departments.models import HEX_COLOR, Department, Workspace
 from journeys.models import Persona, PersonaKind
 
+from .changes import User as AnyUser
+from .changes import ensure_baseline, recording_change, redo_next, undo_latest, user_id_of
 from .interchange import DepartmentDoc, HandoffDoc, MapDocument, StepDoc
-from .models import Handoff, Lane, Map, MapKind, Stage, Step
+from .models import Handoff, Lane, Map, MapChange, MapKind, MapState, Stage, Step
 
 
 def map_touch(*, map_id: int) -> None:
@@ -179,3 +187,463 @@ def map_document(*, map_obj: Map) -> MapDocument:
             for h in handoffs
         ],
     )
+
+
+# -- The editor: every write below is one undoable change of one map ---------------
+
+
+class StaleVersionError(Exception):
+    """An edit based on an older version of a row: refused, never silently applied.
+
+    `current` is the row as it is now, so the editor can show the newer value and
+    let the person apply theirs on top.
+    """
+
+    def __init__(self, current: Step | Handoff | None) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+#: Step fields the editor's side panel may change.
+STEP_FIELDS = (
+    "title",
+    "description",
+    "process_time_minutes",
+    "lead_time_minutes",
+    "complete_accurate_pct",
+    "value_adding",
+    "touchpoint",
+    "channel",
+    "emotion",
+    "pain_points",
+    "opportunities",
+    "owner",
+)
+
+
+def step_value_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """The step's database constraints checked in Python: field name → message.
+
+    Forms and services share it, so a bad value is explained next to its field
+    instead of ending as an IntegrityError.
+    """
+    errors: dict[str, str] = {}
+    pt, lt = values.get("process_time_minutes"), values.get("lead_time_minutes")
+    pct, emotion = values.get("complete_accurate_pct"), values.get("emotion")
+    if "title" in values and not str(values["title"] or "").strip():
+        errors["title"] = str(_("A step needs a title."))
+    if pt is not None and pt < 0:
+        errors["process_time_minutes"] = str(_("Process time cannot be negative."))
+    if lt is not None and lt < 0:
+        errors["lead_time_minutes"] = str(_("Lead time cannot be negative."))
+    elif pt is not None and lt is not None and pt >= 0 and lt < pt:
+        errors["lead_time_minutes"] = str(
+            _("Lead time cannot be shorter than the process time: the work takes at least that.")
+        )
+    if pct is not None and not 0 <= pct <= 100:
+        errors["complete_accurate_pct"] = str(_("%C&A is a percentage from 0 to 100."))
+    if emotion is not None and not -2 <= emotion <= 2:
+        errors["emotion"] = str(_("Emotion goes from −2 to +2."))
+    return errors
+
+
+def _check_step_values(values: Mapping[str, Any]) -> None:
+    errors = step_value_errors(values)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _claim(model: type[Step] | type[Handoff], pk: int, version: int) -> None:
+    """Compare-and-set on the row's version in one UPDATE; raise StaleVersionError if stale.
+
+    The UPDATE also holds the row's write lock until the transaction ends, so two
+    editors cannot both pass the check.
+    """
+    if not model.objects.filter(pk=pk, version=version).update(version=F("version") + 1):
+        raise StaleVersionError(model.objects.filter(pk=pk).first())
+
+
+def _renumber(steps: list[Step], *, skip: Step | None = None) -> None:
+    """Give the steps of one cell positions 0, 1, 2, … in list order, saving only changes."""
+    for index, step in enumerate(steps):
+        if step.position != index and step is not skip:
+            step.position = index
+            step.save(update_fields=["position"])
+        step.position = index
+
+
+def _cell(map_id: int, lane_id: int, stage_id: int) -> list[Step]:
+    return list(
+        Step.objects.filter(map_id=map_id, lane_id=lane_id, stage_id=stage_id).order_by(
+            "position", "id"
+        )
+    )
+
+
+@transaction.atomic
+def step_create(
+    *,
+    map_obj: Map,
+    lane_id: int,
+    stage_id: int,
+    values: Mapping[str, Any],
+    user: AnyUser = None,
+) -> Step:
+    """Add a step at the end of the lane × stage cell; the lane and stage must be the map's."""
+    if not Lane.objects.filter(pk=lane_id, map_id=map_obj.pk).exists():
+        raise ValidationError({"lane": _("Choose a lane of this map.")})
+    if not Stage.objects.filter(pk=stage_id, map_id=map_obj.pk).exists():
+        raise ValidationError({"stage": _("Choose a stage of this map.")})
+    clean = {k: v for k, v in values.items() if k in STEP_FIELDS}
+    _check_step_values(clean)
+    with recording_change(
+        map_id=map_obj.pk, user=user, description=f"Added step “{clean.get('title', '')}”"
+    ):
+        last = (
+            Step.objects.filter(map_id=map_obj.pk, lane_id=lane_id, stage_id=stage_id)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        step = Step(
+            map_id=map_obj.pk,
+            lane_id=lane_id,
+            stage_id=stage_id,
+            position=0 if last is None else last + 1,
+            **clean,
+        )
+        step.save()
+    return step
+
+
+@transaction.atomic
+def step_update(
+    *, step_id: int, version: int, values: Mapping[str, Any], user: AnyUser = None
+) -> Step:
+    """Change a step's fields if `version` is still current; else StaleVersionError."""
+    clean = {k: v for k, v in values.items() if k in STEP_FIELDS}
+    _check_step_values(clean)
+    _claim(Step, step_id, version)
+    step = Step.objects.get(pk=step_id)
+    ensure_baseline(Step, [step])
+    with recording_change(
+        map_id=step.map_id, user=user, description=f"Edited step “{clean.get('title', step.title)}”"
+    ):
+        for name, value in clean.items():
+            setattr(step, name, value)
+        step.save()
+    return step
+
+
+@transaction.atomic
+def step_move(
+    *,
+    step_id: int,
+    version: int,
+    lane_id: int,
+    stage_id: int,
+    position: int | None = None,
+    user: AnyUser = None,
+) -> Step:
+    """Move a step to another lane × stage cell and/or place in its cell.
+
+    `position` counts among the target cell's other steps (None = at the end).
+    The lane and stage must belong to the step's own map: a lane of another map
+    or another workspace's department is refused.
+    """
+    step = Step.objects.select_related("lane__department", "stage").get(pk=step_id)
+    if not Lane.objects.filter(pk=lane_id, map_id=step.map_id).exists():
+        raise ValidationError({"lane": _("Choose a lane of this map.")})
+    if not Stage.objects.filter(pk=stage_id, map_id=step.map_id).exists():
+        raise ValidationError({"stage": _("Choose a stage of this map.")})
+    _claim(Step, step_id, version)
+    step.version = version + 1
+    target = [s for s in _cell(step.map_id, lane_id, stage_id) if s.pk != step.pk]
+    ensure_baseline(Step, [step, *target])
+    where = len(target) if position is None else max(0, min(position, len(target)))
+    with recording_change(
+        map_id=step.map_id, user=user, description=f"Moved step “{step.title}”"
+    ):
+        target.insert(where, step)
+        step.lane_id, step.stage_id = lane_id, stage_id
+        _renumber(target, skip=step)
+        step.save()
+    return step
+
+
+@transaction.atomic
+def step_delete(*, step_id: int, version: int | None = None, user: AnyUser = None) -> None:
+    """Delete a step and its handoffs (undoable); with `version`, only if still current."""
+    if version is not None:
+        _claim(Step, step_id, version)
+    step = Step.objects.get(pk=step_id)
+    with recording_change(
+        map_id=step.map_id, user=user, description=f"Deleted step “{step.title}”"
+    ):
+        step.delete()
+
+
+def _check_handoff(map_id: int, from_step_id: int, to_step_id: int) -> None:
+    if from_step_id == to_step_id:
+        raise ValidationError({"to_step": _("A handoff joins two different steps.")})
+    found = Step.objects.filter(pk__in=[from_step_id, to_step_id], map_id=map_id).count()
+    if found != 2:
+        raise ValidationError({"to_step": _("Both steps must be on this map.")})
+    if Handoff.objects.filter(from_step_id=from_step_id, to_step_id=to_step_id).exists():
+        raise ValidationError({"to_step": _("These two steps are already connected.")})
+
+
+@transaction.atomic
+def handoff_create(
+    *,
+    map_obj: Map,
+    from_step_id: int,
+    to_step_id: int,
+    rework: bool = False,
+    label: str = "",
+    user: AnyUser = None,
+) -> Handoff:
+    """Connect two steps of the map; refuses a loop to itself, a duplicate or a foreign step."""
+    _check_handoff(map_obj.pk, from_step_id, to_step_id)
+    with recording_change(map_id=map_obj.pk, user=user, description="Connected two steps"):
+        handoff = Handoff(
+            map_id=map_obj.pk,
+            from_step_id=from_step_id,
+            to_step_id=to_step_id,
+            rework=rework,
+            label=label,
+        )
+        handoff.save()
+    return handoff
+
+
+@transaction.atomic
+def handoff_update(
+    *, handoff_id: int, version: int, rework: bool, label: str, user: AnyUser = None
+) -> Handoff:
+    """Mark a handoff as rework (or not) and label it, if `version` is still current."""
+    _claim(Handoff, handoff_id, version)
+    handoff = Handoff.objects.get(pk=handoff_id)
+    ensure_baseline(Handoff, [handoff])
+    what = "Marked a handoff as rework" if rework and not handoff.rework else "Edited a handoff"
+    with recording_change(map_id=handoff.map_id, user=user, description=what):
+        handoff.rework, handoff.label = rework, label
+        handoff.save()
+    return handoff
+
+
+@transaction.atomic
+def handoff_delete(*, handoff_id: int, user: AnyUser = None) -> None:
+    """Remove a handoff (undoable)."""
+    handoff = Handoff.objects.get(pk=handoff_id)
+    with recording_change(map_id=handoff.map_id, user=user, description="Removed a handoff"):
+        handoff.delete()
+
+
+def _reorder(rows: list[Any], row: Any, position: int) -> None:
+    """Put `row` at `position` among `rows` and renumber them 0, 1, 2, …, saving only changes."""
+    rows.remove(row)
+    rows.insert(max(0, min(len(rows), position)), row)
+    for index, item in enumerate(rows):
+        if item.position != index:
+            item.position = index
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def stage_create(*, map_obj: Map, name: str, user: AnyUser = None) -> Stage:
+    """Add a stage at the right end of the map; names are unique on a map."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("A stage needs a name.")})
+    if Stage.objects.filter(map_id=map_obj.pk, name=name).exists():
+        raise ValidationError({"name": _("This map already has a stage of that name.")})
+    with recording_change(map_id=map_obj.pk, user=user, description=f"Added stage “{name}”"):
+        last = Stage.objects.filter(map_id=map_obj.pk).aggregate(top=Max("position"))["top"]
+        stage = Stage(map_id=map_obj.pk, name=name, position=0 if last is None else last + 1)
+        stage.save()
+    return stage
+
+
+@transaction.atomic
+def stage_rename(*, stage_id: int, name: str, user: AnyUser = None) -> Stage:
+    """Rename a stage; names are unique on a map."""
+    stage = Stage.objects.get(pk=stage_id)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("A stage needs a name.")})
+    if Stage.objects.filter(map_id=stage.map_id, name=name).exclude(pk=stage_id).exists():
+        raise ValidationError({"name": _("This map already has a stage of that name.")})
+    ensure_baseline(Stage, [stage])
+    with recording_change(
+        map_id=stage.map_id, user=user, description=f"Renamed stage “{stage.name}” to “{name}”"
+    ):
+        stage.name = name
+        stage.save()
+    return stage
+
+
+@transaction.atomic
+def stage_move(*, stage_id: int, position: int, user: AnyUser = None) -> Stage:
+    """Put a stage at `position` (0 = leftmost) and renumber the others."""
+    stage = Stage.objects.get(pk=stage_id)
+    stages = list(Stage.objects.filter(map_id=stage.map_id).order_by("position", "id"))
+    ensure_baseline(Stage, stages)
+    with recording_change(
+        map_id=stage.map_id, user=user, description=f"Moved stage “{stage.name}”"
+    ):
+        _reorder(stages, next(s for s in stages if s.pk == stage.pk), position)
+    return stage
+
+
+@transaction.atomic
+def stage_delete(*, stage_id: int, user: AnyUser = None) -> None:
+    """Remove a stage with the steps in it and their handoffs (undoable)."""
+    stage = Stage.objects.get(pk=stage_id)
+    with recording_change(
+        map_id=stage.map_id, user=user, description=f"Removed stage “{stage.name}”"
+    ):
+        for step in Step.objects.filter(stage_id=stage.pk):
+            step.delete()
+        stage.delete()
+
+
+@transaction.atomic
+def lane_create(
+    *,
+    map_obj: Map,
+    department_id: int | None = None,
+    new_department_name: str = "",
+    color: str = "#4C78A8",
+    user: AnyUser = None,
+) -> Lane:
+    """Add a department's lane at the bottom of the map, creating the department if asked.
+
+    The department must belong to the map's workspace and not have a lane yet.
+    """
+    if department_id is None:
+        name = new_department_name.strip()
+        if not name:
+            raise ValidationError({"department": _("Choose a department or name a new one.")})
+        department = Department.objects.filter(
+            workspace_id=map_obj.workspace_id, name__iexact=name
+        ).first()
+        if department is None:
+            if not re.fullmatch(HEX_COLOR, color):
+                raise ValidationError({"color": _("Use a hex colour such as #4C78A8.")})
+            department = Department.objects.create(
+                workspace_id=map_obj.workspace_id, name=name, color=color
+            )
+    else:
+        found = Department.objects.filter(pk=department_id, workspace_id=map_obj.workspace_id)
+        department = found.first()
+        if department is None:
+            raise ValidationError({"department": _("Choose a department of this workspace.")})
+    if Lane.objects.filter(map_id=map_obj.pk, department_id=department.pk).exists():
+        raise ValidationError({"department": _("This department already has a lane here.")})
+    with recording_change(
+        map_id=map_obj.pk, user=user, description=f"Added lane “{department.name}”"
+    ):
+        last = Lane.objects.filter(map_id=map_obj.pk).aggregate(top=Max("position"))["top"]
+        lane = Lane(
+            map_id=map_obj.pk, department=department, position=0 if last is None else last + 1
+        )
+        lane.save()
+    return lane
+
+
+@transaction.atomic
+def lane_move(*, lane_id: int, position: int, user: AnyUser = None) -> Lane:
+    """Put a lane at `position` (0 = top) and renumber the others."""
+    lane = Lane.objects.select_related("department").get(pk=lane_id)
+    lanes = list(Lane.objects.filter(map_id=lane.map_id).order_by("position", "id"))
+    ensure_baseline(Lane, lanes)
+    with recording_change(
+        map_id=lane.map_id, user=user, description=f"Moved lane “{lane.department.name}”"
+    ):
+        _reorder(lanes, next(x for x in lanes if x.pk == lane.pk), position)
+    return lane
+
+
+@transaction.atomic
+def lane_delete(*, lane_id: int, user: AnyUser = None) -> None:
+    """Remove a lane with the steps in it and their handoffs (undoable)."""
+    lane = Lane.objects.select_related("department").get(pk=lane_id)
+    with recording_change(
+        map_id=lane.map_id, user=user, description=f"Removed lane “{lane.department.name}”"
+    ):
+        for step in Step.objects.filter(lane_id=lane.pk):
+            step.delete()
+        lane.delete()
+
+
+@transaction.atomic
+def map_copy_as_future_state(*, map_obj: Map, name: str = "", user: AnyUser = None) -> Map:
+    """A future-state copy of the map: same stages, lanes, steps and handoffs, new ids.
+
+    The copy is `based_on` the current-state map (the original's own current state
+    when copying a future state), so the two can be compared metric by metric.
+    """
+    current = map_obj if map_obj.state == MapState.CURRENT else (map_obj.based_on or map_obj)
+    copy = Map.objects.create(
+        workspace_id=map_obj.workspace_id,
+        kind=map_obj.kind,
+        state=MapState.FUTURE,
+        name=name.strip() or f"{map_obj.name} ({_('future state')})",
+        description=map_obj.description,
+        persona_id=map_obj.persona_id,
+        based_on=current,
+    )
+    stages = list(Stage.objects.filter(map_id=map_obj.pk).order_by("position", "id"))
+    lanes = list(Lane.objects.filter(map_id=map_obj.pk).order_by("position", "id"))
+    steps = list(Step.objects.filter(map_id=map_obj.pk).order_by("id"))
+    handoffs = list(Handoff.objects.filter(map_id=map_obj.pk).order_by("id"))
+    new_stages = Stage.objects.bulk_create(
+        Stage(map=copy, name=s.name, position=s.position) for s in stages
+    )
+    new_lanes = Lane.objects.bulk_create(
+        Lane(map=copy, department_id=x.department_id, position=x.position) for x in lanes
+    )
+    stage_map = {old.pk: new.pk for old, new in zip(stages, new_stages, strict=True)}
+    lane_map = {old.pk: new.pk for old, new in zip(lanes, new_lanes, strict=True)}
+    new_steps = Step.objects.bulk_create(
+        Step(
+            map=copy,
+            lane_id=lane_map[s.lane_id],
+            stage_id=stage_map[s.stage_id],
+            position=s.position,
+            **{name: getattr(s, name) for name in STEP_FIELDS},
+        )
+        for s in steps
+    )
+    step_map = {old.pk: new.pk for old, new in zip(steps, new_steps, strict=True)}
+    Handoff.objects.bulk_create(
+        Handoff(
+            map=copy,
+            from_step_id=step_map[h.from_step_id],
+            to_step_id=step_map[h.to_step_id],
+            label=h.label,
+            rework=h.rework,
+        )
+        for h in handoffs
+    )
+    MapChange.objects.create(
+        map=copy,
+        user_id=user_id_of(user),
+        description=f"Created as a future state of “{map_obj.name}”",
+        undone=False,
+    )
+    return copy
+
+
+def map_undo(*, map_obj: Map) -> MapChange | None:
+    """Undo the map's newest change (all rows it wrote); None when nothing is left to undo.
+
+    Raises UndoError when the data no longer allows it; nothing is changed then.
+    """
+    return undo_latest(map_id=map_obj.pk)
+
+
+def map_redo(*, map_obj: Map) -> MapChange | None:
+    """Redo the map's oldest undone change; None when there is nothing to redo."""
+    return redo_next(map_id=map_obj.pk)

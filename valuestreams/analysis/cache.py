@@ -40,14 +40,17 @@ def analysis_for_data(data: MapData) -> MapAnalysis:
     return result
 
 
-def analysis_for_map(map_id: int) -> MapAnalysis:
+def analysis_for_map(map_id: int, *, version: int | None = None) -> MapAnalysis:
     """The analysis of the stored map `map_id`, recomputed only when its version changed.
 
-    One query when cached, six when not. Raises Map.DoesNotExist.
+    One query when cached (none when the caller already knows the current
+    `version`, e.g. from the map it just loaded), six when not. Raises
+    Map.DoesNotExist.
     """
-    version = Map.objects.filter(pk=map_id).values_list("version", flat=True).first()
     if version is None:
-        raise Map.DoesNotExist(f"no map with id {map_id}")
+        version = Map.objects.filter(pk=map_id).values_list("version", flat=True).first()
+        if version is None:
+            raise Map.DoesNotExist(f"no map with id {map_id}")
     result = cache.get(cache_key(map_id, version))
     if isinstance(result, MapAnalysis):
         return result

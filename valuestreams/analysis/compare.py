@@ -63,9 +63,7 @@ def compare(before: MapAnalysis | MapData, after: MapAnalysis | MapData) -> Comp
     for name in METRIC_NAMES:
         b = getattr(old.metrics, name)
         a = getattr(new.metrics, name)
-        metrics.append(
-            MetricChange(name, b, a, a - b if a is not None and b is not None else None)
-        )
+        metrics.append(MetricChange(name, b, a, a - b if a is not None and b is not None else None))
 
     old_steps, new_steps = _step_keys(old), _step_keys(new)
     removed = tuple(
@@ -95,7 +93,7 @@ def compare(before: MapAnalysis | MapData, after: MapAnalysis | MapData) -> Comp
     def change(k: tuple[StepKey, StepKey]) -> HandoffChange:
         b = old_handoffs.get(k)
         a = new_handoffs.get(k)
-        titles = (a or b)
+        titles = a or b
         assert titles is not None
         source = new if a is not None else old
         return HandoffChange(

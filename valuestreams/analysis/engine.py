@@ -8,9 +8,12 @@ definitions are those of docs/metrics.md; comments say why a choice was made.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import networkx as nx
@@ -57,6 +60,9 @@ class _Scores:
     reasons: tuple[Message, ...]
 
 
+_NOTHING = _Scores(0.0, ())
+
+
 def _ranked(parts: Iterable[tuple[float, Message]]) -> _Scores:
     """Sum the points and order the reasons by what they contributed (stable).
 
@@ -67,6 +73,24 @@ def _ranked(parts: Iterable[tuple[float, Message]]) -> _Scores:
     return _Scores(round(sum(p for p, _ in kept), 1), tuple(m for _, m in kept))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the analysis builds its result.
+
+    The analysis allocates tens of thousands of small objects that all stay
+    alive; each automatic collection would walk all of them again, which made a
+    10,000-step map twice as slow. Reference counting still frees everything as
+    usual, and the collector is switched back on only if it was on before.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyze(data: MapData) -> MapAnalysis:
     """The full handoff analysis of `data`: metrics, critical path, matrix, hotspots, loops.
 
@@ -74,6 +98,12 @@ def analyze(data: MapData) -> MapAnalysis:
     map's reading order (stage, lane, position, id). Modelling errors become
     `problems`; numbers that cannot be computed are None with a note.
     """
+    with _collector_paused():
+        return _analyze(data)
+
+
+def _analyze(data: MapData) -> MapAnalysis:
+    """`analyze` without the collector pause: one pass per section below."""
     wd = data.working_day_minutes
     step_by_id: dict[int, StepData] = {s.id: s for s in data.steps}
     order = {s.id: i for i, s in enumerate(data.steps)}
@@ -93,7 +123,6 @@ def analyze(data: MapData) -> MapAnalysis:
 
     # -- Handoffs we can use ----------------------------------------------------
     handoffs: list[HandoffData] = []
-    lane_problem_ids: list[int] = []
     for h in data.handoffs:
         if h.from_step_id not in step_by_id or h.to_step_id not in step_by_id:
             problems.append(
@@ -116,22 +145,22 @@ def analyze(data: MapData) -> MapAnalysis:
             continue
         handoffs.append(h)
         ends = (step_by_id[h.from_step_id], step_by_id[h.to_step_id])
+        if ends[0].lane_id in lane_ids and ends[1].lane_id in lane_ids:
+            continue
         laneless = tuple(s for s in ends if s.lane_id not in lane_ids)
-        if laneless:
-            lane_problem_ids.append(h.id)
-            problems.append(
-                Problem(
-                    "step_without_lane",
-                    message(
-                        "problem_step_without_lane",
-                        wd,
-                        handoff=h.id,
-                        titles=tuple(s.title for s in laneless),
-                    ),
-                    step_ids=tuple(s.id for s in laneless),
-                    handoff_ids=(h.id,),
-                )
+        problems.append(
+            Problem(
+                "step_without_lane",
+                message(
+                    "problem_step_without_lane",
+                    wd,
+                    handoff=h.id,
+                    titles=tuple(s.title for s in laneless),
+                ),
+                step_ids=tuple(s.id for s in laneless),
+                handoff_ids=(h.id,),
             )
+        )
 
     # -- Per-step numbers -------------------------------------------------------
     wait: dict[int, float | None] = {}
@@ -162,20 +191,33 @@ def analyze(data: MapData) -> MapAnalysis:
         )
 
     # -- Graphs, built once -----------------------------------------------------
-    flow = nx.DiGraph()
-    flow.add_nodes_from(order)
-    flow.add_edges_from((h.from_step_id, h.to_step_id) for h in handoffs if not h.rework)
+    # One networkx graph of all handoffs (for strongly connected components);
+    # the path work runs on plain adjacency lists, which is several times faster
+    # than networkx views on a 10,000-step map.
+    # Steps without handoffs cannot be on a cycle, so only handoffs go in.
     full = nx.DiGraph()
-    full.add_nodes_from(order)
     full.add_edges_from((h.from_step_id, h.to_step_id) for h in handoffs)
+    flow_succ: dict[int, list[int]] = {i: [] for i in order}
+    flow_pred: dict[int, list[int]] = {i: [] for i in order}
+    for h in handoffs:
+        if not h.rework:
+            flow_succ[h.from_step_id].append(h.to_step_id)
+            flow_pred[h.to_step_id].append(h.from_step_id)
 
-    dag = flow
-    if not nx.is_directed_acyclic_graph(flow):
+    topo = _topological_order(list(order), flow_succ, flow_pred)
+    if topo is None:
+        flow = nx.DiGraph()
+        flow.add_nodes_from(order)
+        flow.add_edges_from((a, b) for a, succ in flow_succ.items() for b in succ)
         dag = _break_flow_cycles(flow, order, data, problems, wd)
         notes["critical_path"] = message("note_flow_cycle", wd)
         problems.extend(_unreachable(flow, data, wd))
+        topo = list(nx.topological_sort(dag))
+        flow_succ = {n: list(dag.succ[n]) for n in order}
+        flow_pred = {n: list(dag.pred[n]) for n in order}
 
-    isolated = [s for s in data.steps if full.degree(s.id) == 0]
+    touched = {h.from_step_id for h in handoffs} | {h.to_step_id for h in handoffs}
+    isolated = [s for s in data.steps if s.id not in touched]
     if len(data.steps) > 1 and isolated:
         problems.append(
             Problem(
@@ -191,9 +233,9 @@ def analyze(data: MapData) -> MapAnalysis:
         )
 
     # -- Critical path and path metrics -----------------------------------------
-    critical_path = _critical_path(dag, data, order)
+    critical_path = _critical_path(topo, flow_succ, flow_pred, data, order)
     on_path = set(critical_path)
-    path_edges = set(zip(critical_path, critical_path[1:], strict=False))
+    path_edges = set(itertools.pairwise(critical_path))
     path_steps = [step_by_id[i] for i in critical_path]
     metrics_parts = _path_metrics(data, path_steps, on_path, wait, notes)
 
@@ -230,50 +272,58 @@ def analyze(data: MapData) -> MapAnalysis:
             pair_handoffs.setdefault((a.department_id, b.department_id), []).append(h)
 
     # -- Rework loops and ping-pong ---------------------------------------------
-    loops, in_loop, loops_targeted = _rework_loops(full, handoffs, order, problems, wd)
-    ping = _ping_pong(full, handoffs, step_by_id)
+    component = _cycle_components(full)
+    loops, loops_targeted = _rework_loops(full, component, handoffs, order, problems, wd)
+    in_loop = set(component)
+    ping = _ping_pong(component, handoffs, step_by_id, order)
 
     # -- Step hotspots ----------------------------------------------------------
     all_wait = sum(w for w in wait.values() if w is not None)
+    # Messages are immutable: the ones that repeat are made once and shared,
+    # which keeps a 10,000-step result small and quick to build and to cache.
+    on_path_reason = (STEP_CRITICAL_PATH_POINTS, message("step_on_critical_path", wd))
+    target_reasons = {
+        n: (STEP_REWORK_TARGET_POINTS, message("step_rework_target", wd, count=n))
+        for n in set(loops_targeted.values())
+    }
+    sender_reasons = {
+        n: (
+            min(STEP_MAX_SENDING_DEPARTMENT_POINTS, STEP_POINTS_PER_SENDING_DEPARTMENT * n),
+            message("step_receives_from", wd, count=n),
+        )
+        for n in {len(x) for x in receives_from.values()}
+    }
+    no_senders: set[int] = set()
     step_results: dict[int, StepAnalysis] = {}
     for s in data.steps:
-        senders = receives_from.get(s.id, set())
+        senders = receives_from.get(s.id, no_senders)
         w = wait[s.id]
         parts: list[tuple[float, Message]] = []
         if w and all_wait > 0:
             parts.append(
                 (
                     STEP_WAIT_POINTS * w / all_wait,
-                    message("step_wait_share", wd, wait_minutes=w, total_minutes=all_wait),
+                    Message(
+                        "step_wait_share", (("wait_minutes", w), ("total_minutes", all_wait)), wd
+                    ),
                 )
             )
         if s.id in on_path:
-            parts.append((STEP_CRITICAL_PATH_POINTS, message("step_on_critical_path", wd)))
+            parts.append(on_path_reason)
         targeted = loops_targeted.get(s.id, 0)
         if targeted:
-            parts.append(
-                (STEP_REWORK_TARGET_POINTS, message("step_rework_target", wd, count=targeted))
-            )
+            parts.append(target_reasons[targeted])
         if senders:
-            parts.append(
-                (
-                    min(
-                        STEP_MAX_SENDING_DEPARTMENT_POINTS,
-                        STEP_POINTS_PER_SENDING_DEPARTMENT * len(senders),
-                    ),
-                    message("step_receives_from", wd, count=len(senders)),
-                )
-            )
+            parts.append(sender_reasons[len(senders)])
         quality = input_quality.get(s.id)
-        mean = sum(quality) / len(quality) if quality else 1.0
-        if mean < 1:
+        if quality and (mean := sum(quality) / len(quality)) < 1:
             parts.append(
                 (
                     STEP_INPUT_QUALITY_POINTS * (1 - mean),
-                    message("step_input_quality", wd, percent=mean * 100),
+                    Message("step_input_quality", (("percent", mean * 100),), wd),
                 )
             )
-        scored = _ranked(parts)
+        scored = _ranked(parts) if parts else _NOTHING
         step_results[s.id] = StepAnalysis(
             id=s.id,
             title=s.title,
@@ -287,7 +337,9 @@ def analyze(data: MapData) -> MapAnalysis:
             value_adding=s.value_adding,
             sends_cross_department=s.id in sends_cross,
             receives_cross_department=bool(senders),
-            receives_from_departments=tuple(name_of(d) for d in sorted(senders, key=rank_of)),
+            receives_from_departments=tuple(name_of(d) for d in sorted(senders, key=rank_of))
+            if senders
+            else (),
             on_critical_path=s.id in on_path,
             in_rework_loop=s.id in in_loop,
             rework_loops_targeted=targeted,
@@ -323,9 +375,7 @@ def analyze(data: MapData) -> MapAnalysis:
             parts.append(
                 (
                     PAIR_WAIT_POINTS * pair_wait / all_wait,
-                    message(
-                        "pair_wait_share", wd, wait_minutes=pair_wait, total_minutes=all_wait
-                    ),
+                    message("pair_wait_share", wd, wait_minutes=pair_wait, total_minutes=all_wait),
                 )
             )
         parts.append(
@@ -373,13 +423,13 @@ def analyze(data: MapData) -> MapAnalysis:
     )
     ping_pong = tuple(
         PingPong(departments=(name_of(a), name_of(b)), department_ids=(a, b), count=n)
-        for (a, b), n in sorted(ping.items(), key=lambda kv: (-kv[1], rank_of(kv[0][0]), rank_of(kv[0][1])))
+        for (a, b), n in sorted(
+            ping.items(), key=lambda kv: (-kv[1], rank_of(kv[0][0]), rank_of(kv[0][1]))
+        )
     )
 
     departments_used = sorted({s.department_id for s in data.steps}, key=rank_of)
-    lane_changes = sum(
-        1 for x, y in zip(path_steps, path_steps[1:], strict=False) if x.lane_id != y.lane_id
-    )
+    lane_changes = sum(1 for x, y in itertools.pairwise(path_steps) if x.lane_id != y.lane_id)
     metrics = MapMetrics(
         steps=len(data.steps),
         lead_time_minutes=metrics_parts.lead,
@@ -476,7 +526,34 @@ def _unreachable(flow: nx.DiGraph, data: MapData, wd: int) -> list[Problem]:
     ]
 
 
-def _critical_path(dag: nx.DiGraph, data: MapData, order: dict[int, int]) -> list[int]:
+def _topological_order(
+    nodes: list[int], succ: dict[int, list[int]], pred: dict[int, list[int]]
+) -> list[int] | None:
+    """Kahn's algorithm: the nodes in an order where every handoff points forward.
+
+    None when the handoffs contain a cycle. Starting from the nodes in reading
+    order keeps the result deterministic.
+    """
+    waiting = {n: len(pred[n]) for n in nodes}
+    queue = deque(n for n in nodes if not waiting[n])
+    result: list[int] = []
+    while queue:
+        node = queue.popleft()
+        result.append(node)
+        for nxt in succ[node]:
+            waiting[nxt] -= 1
+            if not waiting[nxt]:
+                queue.append(nxt)
+    return result if len(result) == len(nodes) else None
+
+
+def _critical_path(
+    topo: list[int],
+    succ: dict[int, list[int]],
+    pred: dict[int, list[int]],
+    data: MapData,
+    order: dict[int, int],
+) -> list[int]:
     """The start-to-end path with the largest Σ LT, by dynamic programming in topological order.
 
     Unknown lead times count as 0 for choosing the path (the note on the lead
@@ -488,8 +565,7 @@ def _critical_path(dag: nx.DiGraph, data: MapData, order: dict[int, int]) -> lis
     lead = {s.id: s.lead_time_minutes or 0.0 for s in data.steps}
     best: dict[int, float] = {}
     came_from: dict[int, int | None] = {}
-    pred = dag.pred
-    for v in nx.topological_sort(dag):
+    for v in topo:
         top: float | None = None
         via: int | None = None
         for u in pred[v]:
@@ -498,8 +574,7 @@ def _critical_path(dag: nx.DiGraph, data: MapData, order: dict[int, int]) -> lis
                 top, via = bu, u
         best[v] = lead[v] + (top or 0.0)
         came_from[v] = via
-    succ = dag.succ
-    end = min((v for v in best if not succ[v]), key=lambda v: (-best[v], order[v]))
+    end = min((v for v in topo if not succ[v]), key=lambda v: (-best[v], order[v]))
     path = [end]
     while (prev := came_from[path[-1]]) is not None:
         path.append(prev)
@@ -553,9 +628,7 @@ def _path_metrics(
         notes["lead_time_minutes"] = missing("note_missing_lead_time", no_lt)
     else:
         lead = math.fsum(s.lead_time_minutes or 0.0 for s in path_steps)
-        off_path = [
-            s for s in data.steps if s.lead_time_minutes is None and s.id not in on_path
-        ]
+        off_path = [s for s in data.steps if s.lead_time_minutes is None and s.id not in on_path]
         if off_path:
             notes["lead_time_minutes"] = missing("note_path_chosen_by_known_times", off_path)
 
@@ -613,32 +686,42 @@ def _path_metrics(
         rolled = math.prod(fractions)
     else:
         notes["rolled_complete_accurate"] = message("note_no_complete_accurate", wd)
-    return _PathMetrics(lead, process, total_wait, work_content, activity_ratio, flow_efficiency, rolled)
+    return _PathMetrics(
+        lead, process, total_wait, work_content, activity_ratio, flow_efficiency, rolled
+    )
+
+
+def _cycle_components(full: nx.DiGraph) -> dict[int, int]:
+    """For each step on a cycle of handoffs, the number of its strongly connected component.
+
+    Steps on no cycle are left out. When the non-rework handoffs are acyclic, as
+    they should be, every cycle contains a rework handoff: these are exactly the
+    steps "in a rework loop".
+    """
+    component: dict[int, int] = {}
+    for i, members in enumerate(nx.strongly_connected_components(full)):
+        if len(members) > 1:
+            for m in members:
+                component[m] = i
+    return component
 
 
 def _rework_loops(
     full: nx.DiGraph,
+    component: dict[int, int],
     handoffs: list[HandoffData],
     order: dict[int, int],
     problems: list[Problem],
     wd: int,
-) -> tuple[tuple[tuple[int, ...], ...], set[int], dict[int, int]]:
-    """Rework loops, the steps on any loop, and how many loops each step is the target of.
+) -> tuple[tuple[tuple[int, ...], ...], dict[int, int]]:
+    """The rework loops, and how many loops each step is the target of.
 
-    A step is in a rework loop when it lies on a cycle of handoffs, i.e. in a
-    strongly connected component of more than one step (when the non-rework
-    handoffs are acyclic, as they should be, every such cycle contains a rework
-    handoff). Each rework handoff u → v whose ends share a component closes a
-    loop; the loop listed for it is the shortest path v ⇝ u (fewest handoffs,
-    ties by reading order) followed by the rework handoff back to v.
+    Each rework handoff u → v whose ends share a strongly connected component
+    closes a loop; the loop listed for it is the shortest path v ⇝ u (fewest
+    handoffs, ties by reading order) followed by the rework handoff back to v.
+    The searches stay inside the component and share a budget, so a
+    pathological tangle cannot make the analysis slow.
     """
-    component: dict[int, int] = {}
-    in_loop: set[int] = set()
-    for i, members in enumerate(nx.strongly_connected_components(full)):
-        if len(members) > 1:
-            in_loop.update(members)
-            for m in members:
-                component[m] = i
     closing = [
         h
         for h in handoffs
@@ -650,7 +733,7 @@ def _rework_loops(
     for h in closing:
         targeted[h.to_step_id] = targeted.get(h.to_step_id, 0) + 1
 
-    budget = LOOP_SEARCH_BUDGET_PER_ELEMENT * (full.number_of_nodes() + full.number_of_edges())
+    budget = LOOP_SEARCH_BUDGET_PER_ELEMENT * (len(order) + len(handoffs))
     succ = full.succ
     loops: list[tuple[int, ...]] = []
     for h in sorted(closing, key=lambda h: (order[h.to_step_id], order[h.from_step_id])):
@@ -678,47 +761,79 @@ def _rework_loops(
             while path[-1] != start:
                 path.append(came[path[-1]])
             loops.append(tuple(reversed(path)))
-    return tuple(loops), in_loop, targeted
+    return tuple(loops), targeted
 
 
 def _ping_pong(
-    full: nx.DiGraph, handoffs: list[HandoffData], step_by_id: dict[int, StepData]
+    component: dict[int, int],
+    handoffs: list[HandoffData],
+    step_by_id: dict[int, StepData],
+    order: dict[int, int],
 ) -> dict[tuple[int, int], int]:
     """Count A → B → A: handoffs from A into B after which a path leads straight back to A.
 
     "Straight back" means the first department the work reaches after leaving
     B is A again, with any number of steps inside B in between (repeats are
-    collapsed, as in the event-log definition). For each step we compute the set
-    of departments work can reach first on leaving its department, once, by
-    dynamic programming over the condensation of the same-department handoffs
-    (which may contain rework cycles): linear in steps + handoffs times the
-    number of departments, never a path enumeration.
+    collapsed, as in the event-log definition). For each step we compute once
+    the set of departments work can reach first on leaving its department, by
+    dynamic programming over the same-department handoffs: linear in steps +
+    handoffs times the number of departments, never a path enumeration.
+    Same-department cycles (rework inside a department) are first contracted to
+    one node; they can only lie inside a cycle of the whole map (`component`),
+    so only those few handoffs go through networkx.
     """
     dept = {i: s.department_id for i, s in step_by_id.items()}
-    inside = nx.DiGraph()
-    inside.add_nodes_from(full)
-    exits_direct: dict[int, set[int]] = {}
+    exits: dict[int, set[int]] = {}
+    inside: list[tuple[int, int]] = []
     for h in handoffs:
-        a, b = dept[h.from_step_id], dept[h.to_step_id]
-        if a == b:
-            inside.add_edge(h.from_step_id, h.to_step_id)
+        a, b = h.from_step_id, h.to_step_id
+        if dept[a] == dept[b]:
+            inside.append((a, b))
         else:
-            exits_direct.setdefault(h.from_step_id, set()).add(b)
-    if not exits_direct:
+            exits.setdefault(a, set()).add(dept[b])
+    if not exits:
         return {}
-    condensed = nx.condensation(inside)
-    members = condensed.graph["mapping"]
-    block_exits: dict[int, frozenset[int]] = {}
-    for c in reversed(list(nx.topological_sort(condensed))):
-        reach: set[int] = set()
-        for m in condensed.nodes[c]["members"]:
-            reach.update(exits_direct.get(m, ()))
-        for nxt in condensed.succ[c]:
-            reach.update(block_exits[nxt])
-        block_exits[c] = frozenset(reach)
+
+    # Contract same-department cycles: every member maps to one representative.
+    rep: dict[int, int] = {}
+    cyclic = [(a, b) for a, b in inside if a in component and component.get(b) == component[a]]
+    if cyclic:
+        small = nx.DiGraph(cyclic)
+        for members in nx.strongly_connected_components(small):
+            if len(members) > 1:
+                head = min(members, key=order.__getitem__)
+                for m in members:
+                    rep[m] = head
+                    if m != head and m in exits:
+                        exits.setdefault(head, set()).update(exits[m])
+
+    succ: dict[int, list[int]] = {}
+    pred: dict[int, list[int]] = {}
+    for a, b in inside:
+        ra, rb = rep.get(a, a), rep.get(b, b)
+        if ra != rb:
+            succ.setdefault(ra, []).append(rb)
+            pred.setdefault(rb, []).append(ra)
+    nodes = list({rep.get(n, n) for n in step_by_id})
+    topo = _topological_order(nodes, _Lists(succ), _Lists(pred))
+    assert topo is not None  # cycles were contracted above
+    reach: dict[int, set[int]] = {}
+    for node in reversed(topo):
+        out = set(exits.get(node, ()))
+        for nxt in succ.get(node, ()):
+            out |= reach[nxt]
+        reach[node] = out
+
     counts: dict[tuple[int, int], int] = {}
     for h in handoffs:
         a, b = dept[h.from_step_id], dept[h.to_step_id]
-        if a != b and a in block_exits[members[h.to_step_id]]:
+        if a != b and a in reach[rep.get(h.to_step_id, h.to_step_id)]:
             counts[(a, b)] = counts.get((a, b), 0) + 1
     return counts
+
+
+class _Lists(dict[int, list[int]]):
+    """Adjacency lists where a node without an entry has no neighbours."""
+
+    def __missing__(self, key: int) -> list[int]:
+        return []

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
+
+from ..units import format_minutes
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -22,7 +24,9 @@ if TYPE_CHECKING:
 # durations and are formatted with `format_duration`; `count` picks the plural.
 TEMPLATES: dict[str, _StrPromise] = {
     # Hotspot reasons for a step.
-    "step_wait_share": gettext_lazy("%(wait_minutes)s of the %(total_minutes)s of waiting happens here"),
+    "step_wait_share": gettext_lazy(
+        "%(wait_minutes)s of the %(total_minutes)s of waiting happens here"
+    ),
     "step_on_critical_path": gettext_lazy("on the critical path"),
     "step_rework_target": ngettext_lazy(
         "target of a rework loop", "target of %(count)d rework loops", "count"
@@ -39,9 +43,7 @@ TEMPLATES: dict[str, _StrPromise] = {
     "pair_wait_share": gettext_lazy(
         "%(wait_minutes)s of the %(total_minutes)s of waiting happens after these handoffs"
     ),
-    "pair_handoff_share": gettext_lazy(
-        "%(count)d of the %(total)d cross-department handoffs"
-    ),
+    "pair_handoff_share": gettext_lazy("%(count)d of the %(total)d cross-department handoffs"),
     "pair_on_critical_path": gettext_lazy("on the critical path"),
     "pair_quality": gettext_lazy(
         "only %(percent)s%% of what is delivered is complete and accurate"
@@ -118,9 +120,7 @@ TEMPLATES: dict[str, _StrPromise] = {
         "%(count)d steps have a lead time shorter than their process time: %(titles)s",
         "count",
     ),
-    "problem_too_many_loops": gettext_lazy(
-        "only the first %(count)d rework loops are listed"
-    ),
+    "problem_too_many_loops": gettext_lazy("only the first %(count)d rework loops are listed"),
 }
 
 # Only so many step titles go into one sentence; the step ids are listed anyway.
@@ -136,18 +136,12 @@ def format_number(value: float, decimals: int = 1) -> str:
 
 
 def format_duration(minutes: float | None, working_day_minutes: int = 480) -> str:
-    """A duration in the friendliest unit: "45 min", "3.5 h", "2.1 working days".
+    """A duration in the friendliest unit: "45 min", "3.5 h", "2.1 d" (working days).
 
-    Below an hour in minutes, below one working day in hours, otherwise in working
-    days of `working_day_minutes`; "—" when unknown.
+    The app's one duration formatter (`valuestreams.units.format_minutes`), so
+    reasons read exactly like the numbers on the map.
     """
-    if minutes is None:
-        return "—"
-    if abs(minutes) < 60:
-        return gettext("%(n)s min") % {"n": format_number(minutes, 0 if minutes >= 10 else 1)}
-    if working_day_minutes <= 0 or abs(minutes) < working_day_minutes:
-        return gettext("%(n)s h") % {"n": format_number(minutes / 60)}
-    return gettext("%(n)s working days") % {"n": format_number(minutes / working_day_minutes)}
+    return format_minutes(minutes, working_day_minutes)
 
 
 def titles_text(titles: tuple[str, ...]) -> str:

@@ -165,7 +165,34 @@ class MapAnalysis:
 
     @property
     def is_journey(self) -> bool:
+        """True for customer and employee journeys (which often have no times)."""
         return self.kind != "value_stream"
+
+    @property
+    def matrix(
+        self,
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[DepartmentPair | None, ...]], ...]]:
+        """The department handoff matrix for a table: (column names, rows of (name, cells)).
+
+        Only departments that send or receive a cross-department handoff appear,
+        in lane order; a cell is None when no handoff goes from row to column.
+        """
+        cell = {(p.from_department, p.to_department): p for p in self.department_handoffs}
+        used = {name for pair in cell for name in pair}
+        names = tuple(d for d in self.departments if d in used)
+        names += tuple(sorted(used - set(names)))
+        rows = tuple((a, tuple(cell.get((a, b)) for b in names)) for a in names)
+        return names, rows
+
+    @property
+    def critical_path_steps(self) -> tuple[StepAnalysis, ...]:
+        """The steps of the critical path, in order."""
+        return tuple(self.steps[i] for i in self.critical_path)
+
+    @property
+    def rework_loop_steps(self) -> tuple[tuple[StepAnalysis, ...], ...]:
+        """Each rework loop as its steps, starting with the step the work is sent back to."""
+        return tuple(tuple(self.steps[i] for i in loop) for loop in self.rework_loops)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,31 @@
-"""Read-only pages of maps: the workspace home, the map list and a map's detail."""
+"""Pages of whole maps: the workspace home, list and detail; create, import, download, delete."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
+from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from departments.access import get_workspace_for_user
+from departments.models import Role
+from departments.pages import confirm_page, form_page, post_data, save_or_report
 
 from ..access import get_map_for_user
+from ..analysis import analysis_for_data
+from ..forms_maps import MapCreateForm, MapImportForm
+from ..interchange import document_to_dict
 from ..mapdata import map_data_from
 from ..models import Map, MapKind
+from ..services import map_document, map_import
+from ..services_maps import map_create, map_delete
 
 
 def _maps_with_counts(workspace_id: int) -> list[Map]:
@@ -93,5 +105,94 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
             "rows": rows,
             "handoffs": handoffs,
             "future_states": map_obj.future_states.all(),
+            "analysis": analysis_for_data(data),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def map_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """An empty map with its stages; the editor adds lanes and steps."""
+    workspace = get_workspace_for_user(request, slug, Role.EDITOR)
+    form = MapCreateForm(post_data(request), workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new_map = save_or_report(
+            form,
+            lambda: map_create(
+                workspace=workspace,
+                name=data["name"],
+                kind=data["kind"],
+                description=data["description"],
+                persona=data["persona"],
+                stage_names=data["stages"],
+            ),
+        )
+        if new_map is not None:
+            messages.success(request, _("Map “%s” created.") % new_map.name)
+            return HttpResponseRedirect(reverse("map_detail", args=[slug, new_map.pk]))
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("New map"),
+        eyebrow=_("Maps"),
+        submit_label=_("Create map"),
+        cancel_url=reverse("map_list", args=[slug]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def map_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import an interchange file: every problem listed with its place, or the whole map."""
+    workspace = get_workspace_for_user(request, slug, Role.EDITOR)
+    form = MapImportForm(post_data(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        new_map = save_or_report(
+            form, lambda: map_import(workspace=workspace, document=form.document)
+        )
+        if new_map is not None:
+            messages.success(request, _("Map “%s” imported.") % new_map.name)
+            return HttpResponseRedirect(reverse("map_detail", args=[slug, new_map.pk]))
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("Import a map"),
+        eyebrow=_("Maps"),
+        intro=_(
+            "Departments and the persona are matched by name and created when missing. "
+            "Nothing is imported unless the whole file is valid."
+        ),
+        submit_label=_("Import"),
+        cancel_url=reverse("map_list", args=[slug]),
+    )
+
+
+@require_GET
+def map_download(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
+    """The map as a crosswalk-map JSON file."""
+    map_obj = get_map_for_user(request, slug, map_id)
+    text = json.dumps(document_to_dict(map_document(map_obj=map_obj)), indent=2, ensure_ascii=False)
+    response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")
+    filename = f"{slugify(map_obj.name) or 'map'}-{map_obj.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def map_remove(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
+    """Delete a map after confirmation; its improvements stay on the board."""
+    map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
+    if request.method == "POST":
+        map_delete(map_obj=map_obj)
+        messages.success(request, _("Map “%s” deleted.") % map_obj.name)
+        return HttpResponseRedirect(reverse("map_list", args=[slug]))
+    return confirm_page(
+        request,
+        workspace=map_obj.workspace,
+        title=_("Delete map"),
+        question=_("Delete the map “%s” with all its steps and handoffs?") % map_obj.name,
+        consequence=_("This cannot be undone. Download the map as JSON first to keep a copy."),
+        cancel_url=reverse("map_detail", args=[slug, map_obj.pk]),
     )

@@ -1,0 +1,269 @@
+/* Crosswalk swimlane editor: selection, drag and drop, keyboard moves, shortcuts.
+ *
+ * The server renders everything; this file only turns pointer and key gestures
+ * into the same htmx requests the side panel's buttons make. Handlers are
+ * delegated from the document, so they keep working after every swap of the
+ * diagram (by an edit or by polling).
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("editor");
+  if (!root || !window.htmx) return;
+  var canEdit = root.dataset.canEdit === "true";
+  var selectedId = null;
+  var drag = null;
+  var suppressClick = false;
+  var DRAG_THRESHOLD = 6;
+
+  function diagram() { return document.getElementById("diagram"); }
+  function csrfHeaders() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}"); } catch (e) { return {}; }
+  }
+  function urlFor(template, id) { return template.replace(/\/0\/(?=[^/]*\/?$|$)/, "/" + id + "/"); }
+  function stepUrl(name, id) { return root.dataset[name].replace("/steps/0/", "/steps/" + id + "/").replace("/handoffs/0/", "/handoffs/" + id + "/"); }
+  function announce(text) { var s = document.getElementById("cw-status"); if (s) s.textContent = text; }
+
+  function panel(url) {
+    return htmx.ajax("GET", url, { target: "#side-panel", swap: "outerHTML" });
+  }
+  function post(url, values) {
+    return htmx.ajax("POST", url, {
+      target: "#diagram", swap: "outerHTML", values: values, headers: csrfHeaders(), source: diagram()
+    });
+  }
+
+  function markSelected() {
+    var d = diagram();
+    if (!d) return;
+    d.querySelectorAll(".cw-step.cw-selected").forEach(function (g) {
+      if (String(g.dataset.stepId) !== String(selectedId)) g.classList.remove("cw-selected");
+    });
+    if (selectedId) {
+      var g = document.getElementById("step-" + selectedId);
+      if (g) g.classList.add("cw-selected");
+    }
+  }
+
+  function select(step) {
+    if (!canEdit) return;
+    selectedId = step.dataset.stepId;
+    markSelected();
+    panel(stepUrl("stepUrl", selectedId));
+  }
+
+  function order(selector, attr) {
+    var seen = [];
+    document.querySelectorAll("#diagram " + selector).forEach(function (el) {
+      var id = el.getAttribute(attr);
+      if (seen.indexOf(id) < 0) seen.push(id);
+    });
+    return seen;
+  }
+
+  function moveBy(step, dLane, dStage) {
+    var lanes = order(".cw-lane-header", "data-lane-id");
+    var stages = order(".cw-stage-header", "data-stage-id");
+    var li = lanes.indexOf(step.dataset.laneId) + dLane;
+    var si = stages.indexOf(step.dataset.stageId) + dStage;
+    if (li < 0 || si < 0 || li >= lanes.length || si >= stages.length) return;
+    selectedId = step.dataset.stepId;
+    post(stepUrl("moveUrl", step.dataset.stepId), {
+      version: step.dataset.version, lane: lanes[li], stage: stages[si]
+    });
+  }
+
+  function connect(fromId, toId) {
+    post(root.dataset.handoffAddUrl, { from_step: fromId, to_step: toId });
+    announce("Connecting steps");
+  }
+
+  /* ---- clicks and keys on the diagram ---- */
+  document.addEventListener("click", function (event) {
+    if (!canEdit) return;
+    if (suppressClick) { suppressClick = false; event.preventDefault(); return; }
+    var target = event.target;
+    if (!(target instanceof Element) || !target.closest("#diagram")) return;
+    var step = target.closest(".cw-step");
+    if (step) {
+      if (event.shiftKey && selectedId && selectedId !== step.dataset.stepId) {
+        connect(selectedId, step.dataset.stepId);
+      } else {
+        select(step);
+      }
+      return;
+    }
+    var add = target.closest(".cw-add");
+    if (add) {
+      panel(root.dataset.addUrl + "?lane=" + add.dataset.laneId + "&stage=" + add.dataset.stageId);
+      return;
+    }
+    var handoff = target.closest(".cw-handoff");
+    if (handoff) { panel(stepUrl("handoffUrl", handoff.dataset.handoffId)); return; }
+    if (target.closest(".cw-lane-header, .cw-stage-header")) panel(root.dataset.structureUrl);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var inField = target instanceof Element && target.closest("input, textarea, select, [contenteditable]");
+    if (canEdit && !inField && (event.ctrlKey || event.metaKey) && (event.key === "z" || event.key === "Z" || event.key === "y")) {
+      event.preventDefault();
+      var redo = event.key === "y" || event.shiftKey;
+      post(root.dataset[redo ? "redoUrl" : "undoUrl"], {});
+      announce(redo ? "Redo" : "Undo");
+      return;
+    }
+    if (event.key === "Escape") hideTooltip();
+    if (!(target instanceof Element)) return;
+    if ((event.key === "f" || event.key === "F") && !inField && document.querySelector("[data-fullscreen]")) {
+      toggleFullscreen();
+      return;
+    }
+    if (!canEdit) return;
+    var step = target.closest("#diagram .cw-step");
+    var add = target.closest("#diagram .cw-add");
+    if ((event.key === "Enter" || event.key === " ") && (step || add)) {
+      event.preventDefault();
+      (step || add).dispatchEvent(new MouseEvent("click", { bubbles: true, shiftKey: event.shiftKey }));
+      return;
+    }
+    if (step && event.altKey) {
+      var moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+      var m = moves[event.key];
+      if (m) { event.preventDefault(); moveBy(step, m[0], m[1]); }
+    }
+  });
+
+  /* ---- drag and drop of steps onto cells ---- */
+  function svgPoint(svg, event) {
+    var p = svg.createSVGPoint();
+    p.x = event.clientX; p.y = event.clientY;
+    return p.matrixTransform(svg.getScreenCTM().inverse());
+  }
+  function cellAt(svg, pt) {
+    var cells = svg.querySelectorAll(".cw-cell");
+    for (var i = 0; i < cells.length; i++) {
+      var b = cells[i].getBBox();
+      if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) return cells[i];
+    }
+    return null;
+  }
+  function positionIn(svg, cell, pt, stepId) {
+    var n = 0;
+    svg.querySelectorAll('.cw-step[data-lane-id="' + cell.dataset.laneId + '"][data-stage-id="' + cell.dataset.stageId + '"]').forEach(function (g) {
+      if (g.dataset.stepId === stepId) return;
+      var b = g.getBBox();
+      if (b.y + b.height / 2 < pt.y) n += 1;
+    });
+    return n;
+  }
+
+  document.addEventListener("pointerdown", function (event) {
+    if (!canEdit || event.button !== 0 || event.shiftKey) return;
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    var step = target.closest("#diagram .cw-step");
+    if (!step) return;
+    var svg = step.ownerSVGElement;
+    drag = { step: step, svg: svg, start: svgPoint(svg, event), x: event.clientX, y: event.clientY, active: false, cell: null };
+  });
+
+  document.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    if (!drag.active) {
+      if (Math.abs(event.clientX - drag.x) + Math.abs(event.clientY - drag.y) < DRAG_THRESHOLD) return;
+      drag.active = true;
+      drag.step.classList.add("cw-dragging");
+      drag.svg.classList.add("cw-drag-active");
+    }
+    var pt = svgPoint(drag.svg, event);
+    drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
+    var cell = cellAt(drag.svg, pt);
+    if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
+    if (cell) cell.classList.add("cw-drop-target");
+    drag.cell = cell;
+    drag.point = pt;
+  });
+
+  function endDrag(commit) {
+    if (!drag) return;
+    var d = drag;
+    drag = null;
+    if (!d.active) return;
+    suppressClick = true;
+    setTimeout(function () { suppressClick = false; }, 0);
+    d.step.classList.remove("cw-dragging");
+    d.svg.classList.remove("cw-drag-active");
+    if (d.cell) d.cell.classList.remove("cw-drop-target");
+    if (commit && d.cell) {
+      selectedId = d.step.dataset.stepId;
+      post(stepUrl("moveUrl", d.step.dataset.stepId), {
+        version: d.step.dataset.version,
+        lane: d.cell.dataset.laneId,
+        stage: d.cell.dataset.stageId,
+        position: positionIn(d.svg, d.cell, d.point, d.step.dataset.stepId)
+      });
+    } else {
+      d.step.removeAttribute("transform");
+    }
+  }
+  document.addEventListener("pointerup", function () { endDrag(true); });
+  document.addEventListener("pointercancel", function () { endDrag(false); });
+
+  /* ---- keep focus, selection and calm polling across swaps ---- */
+  var focusedId = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    // Never replace the diagram under a drag in progress.
+    var elt = event.detail && event.detail.elt;
+    if (drag && drag.active && elt && elt.id === "diagram" && event.detail.requestConfig && event.detail.requestConfig.verb === "get") {
+      event.preventDefault();
+    }
+  });
+  document.body.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    focusedId = active && active.closest && active.closest("#diagram") ? active.id : null;
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    markSelected();
+    if (focusedId) {
+      var el = document.getElementById(focusedId);
+      if (el && el.focus && document.activeElement !== el) el.focus({ preventScroll: true });
+      focusedId = null;
+    }
+    var sel = diagram() && diagram().dataset.selected;
+    if (sel) selectedId = sel;
+  });
+
+  /* ---- hotspot reasons on hover and keyboard focus ---- */
+  var tooltip = document.getElementById("cw-tooltip");
+  function showTooltip(step) {
+    if (!tooltip) return;
+    var reasons = document.getElementById("step-" + step.dataset.stepId + "-reasons");
+    if (!reasons) return;
+    tooltip.textContent = reasons.textContent;
+    var r = step.getBoundingClientRect();
+    tooltip.hidden = false;
+    tooltip.style.left = Math.max(8, r.left + window.scrollX) + "px";
+    tooltip.style.top = (r.bottom + window.scrollY + 6) + "px";
+  }
+  function hideTooltip() { if (tooltip) tooltip.hidden = true; }
+  function hotspotOf(event) {
+    var t = event.target;
+    return t instanceof Element ? t.closest("#diagram .cw-hotspot") : null;
+  }
+  document.addEventListener("focusin", function (e) { var h = hotspotOf(e); if (h) showTooltip(h); else hideTooltip(); });
+  document.addEventListener("mouseover", function (e) { var h = hotspotOf(e); if (h) showTooltip(h); });
+  document.addEventListener("mouseout", function (e) { if (hotspotOf(e)) hideTooltip(); });
+
+  /* ---- presentation mode ---- */
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+  }
+  var fs = document.querySelector("[data-fullscreen]");
+  if (fs) fs.addEventListener("click", toggleFullscreen);
+
+  var initial = diagram() && diagram().dataset.selected;
+  if (initial) { selectedId = initial; markSelected(); }
+  void urlFor;
+})();

@@ -1,0 +1,67 @@
+"""The editor's query counts do not grow with the size of the map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import HandoffFactory, LaneFactory, MapFactory, StageFactory, StepFactory
+
+from .editor_helpers import HTMX, client_for, fresh_cache, url
+
+pytestmark = pytest.mark.django_db
+__all__ = ["fresh_cache"]  # autouse: a clean analysis cache per test
+
+
+def build(workspace: Any, *, lanes: int, stages: int, per_cell: int) -> tuple[Any, Any, Any]:
+    """A map with steps in every cell but the last, chained by handoffs; returns the
+    map, a step to move and the empty cell's (lane, stage)."""
+    map_obj = MapFactory(workspace=workspace)
+    lane_objs = [LaneFactory(map=map_obj) for _ in range(lanes)]
+    stage_objs = [StageFactory(map=map_obj) for _ in range(stages)]
+    previous = None
+    steps = []
+    for stage in stage_objs:
+        for lane in lane_objs:
+            if (lane, stage) == (lane_objs[-1], stage_objs[-1]):
+                continue
+            for _ in range(per_cell):
+                step = StepFactory(map=map_obj, lane=lane, stage=stage)
+                if previous is not None:
+                    HandoffFactory(map=map_obj, from_step=previous, to_step=step)
+                previous = step
+                steps.append(step)
+    return map_obj, steps[0], (lane_objs[-1], stage_objs[-1])
+
+
+def count_queries(client, map_obj, step, cell, django_assert_num_queries) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(url("map_editor", map_obj)).status_code == 200
+    lane, stage = cell
+    with CaptureQueriesContext(connection) as edit:
+        response = client.post(
+            url("step_move", map_obj, step.pk),
+            {"lane": lane.pk, "stage": stage.pk, "version": step.version},
+            headers=HTMX,
+        )
+        assert response.status_code == 200
+    return len(page), len(edit)
+
+
+def test_page_and_edit_query_counts_are_the_same_for_a_small_and_a_large_map(
+    workspace, editor, django_assert_num_queries
+):
+    client = client_for(editor)
+    small = build(workspace, lanes=2, stages=2, per_cell=1)
+    large = build(workspace, lanes=4, stages=6, per_cell=3)
+    assert large[0].steps.count() > 10 * small[0].steps.count()
+    small_page, small_edit = count_queries(client, *small, django_assert_num_queries)
+    large_page, large_edit = count_queries(client, *large, django_assert_num_queries)
+    # And pinned, so a new query per row or per lane shows up here.
+    with django_assert_num_queries(small_page):
+        client.get(url("map_editor", large[0]))
+    assert (small_page, small_edit) == (large_page, large_edit)

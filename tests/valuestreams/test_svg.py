@@ -1,0 +1,189 @@
+"""The SVG renderer: a standalone, safe drawing with the editor's hooks."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from valuestreams.exports.svg import render_svg
+from valuestreams.layout import Overlay, layout_map
+
+from .mapdata_builders import map_data, onboarding, step
+
+NS = "{http://www.w3.org/2000/svg}"
+REASONS = ("22 h of the 49 h of waiting happens here", "on the critical path")
+
+
+def _svg(interactive: bool = True, data=None, overlay=None, title: str = "") -> ET.Element:
+    geometry = layout_map(data or onboarding(), overlay or Overlay(hotspots={4: REASONS}))
+    return ET.fromstring(render_svg(geometry, interactive=interactive, title=title))
+
+
+def _all(root: ET.Element, tag: str, cls: str) -> list[ET.Element]:
+    return [el for el in root.iter(NS + tag) if cls in el.get("class", "").split()]
+
+
+def test_it_parses_as_xml_in_both_modes():
+    for interactive in (True, False):
+        root = _svg(interactive)
+        assert root.tag == NS + "svg"
+    ET.fromstring(render_svg(layout_map(onboarding("customer_journey")), interactive=True))
+
+
+def test_the_root_carries_the_map_id_version_and_an_accessible_name():
+    root = _svg(title="Onboarding today")
+    assert root.get("class") == "cw-diagram" and root.get("role") == "img"
+    assert root.get("data-map-id") == "42" and root.get("data-version") == "7"
+    title_id = root.get("aria-labelledby", "").split()[0]
+    title = next(el for el in root.iter(NS + "title") if el.get("id") == title_id)
+    assert title.text == "Onboarding today"
+
+
+def test_each_step_has_the_interactive_hooks_exactly():
+    root = _svg(overlay=Overlay(hotspots={4: REASONS}, selected_step_id=7))
+    steps = {el.get("data-step-id"): el for el in _all(root, "g", "cw-step")}
+    assert len(steps) == 12
+    plain = steps["1"]
+    assert plain.get("class") == "cw-step"
+    assert plain.get("id") == "step-1"
+    assert plain.get("data-lane-id") == "1" and plain.get("data-stage-id") == "1"
+    assert plain.get("data-version") == "1"
+    assert plain.get("tabindex") == "0" and plain.get("role") == "button"
+    assert plain.get("aria-label") == (
+        "Send contract and collect personal data, Human Resources, Offer signed"
+    )
+    assert steps["4"].get("class") == "cw-step cw-hotspot"
+    assert steps["7"].get("class") == "cw-step cw-selected"
+
+
+def test_every_cell_has_a_drop_target_and_an_add_button():
+    root = _svg()
+    cells = _all(root, "rect", "cw-cell")
+    assert len(cells) == 16
+    assert all(cell.get(attr) for cell in cells for attr in ("x", "y", "width", "height"))
+    adds = {
+        (el.get("data-lane-id"), el.get("data-stage-id")): el for el in _all(root, "g", "cw-add")
+    }
+    assert len(adds) == 16
+    add = adds[("2", "3")]
+    assert add.get("tabindex") == "0" and add.get("role") == "button"
+    assert add.get("aria-label") == "Add a step in IT Services × Day 1"
+
+
+def test_cells_are_drawn_beneath_the_steps():
+    order = [el.get("class", "").split()[0] for el in _svg().iter() if el.get("class")]
+    last_cell = len(order) - 1 - order[::-1].index("cw-cell")
+    assert last_cell < order.index("cw-step")
+
+
+def test_each_handoff_has_its_hooks_and_a_wide_hit_path():
+    root = _svg()
+    handoffs = {el.get("data-handoff-id"): el for el in _all(root, "g", "cw-handoff")}
+    assert len(handoffs) == 14
+    same = handoffs["1"]
+    assert same.get("class") == "cw-handoff" and same.get("id") == "handoff-1"
+    assert same.get("data-from") == "1" and same.get("data-to") == "2"
+    assert handoffs["2"].get("class") == "cw-handoff cw-cross"
+    assert handoffs["6"].get("class") == "cw-handoff cw-cross cw-rework"
+    hit = [el for el in same.iter(NS + "path") if el.get("class") == "cw-hit"]
+    assert len(hit) == 1 and float(hit[0].get("stroke-width", "0")) >= 10
+
+
+def test_lane_and_stage_headers_have_their_hooks():
+    root = _svg()
+    assert [el.get("data-lane-id") for el in _all(root, "g", "cw-lane-header")] == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+    assert [el.get("data-stage-id") for el in _all(root, "g", "cw-stage-header")] == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
+
+
+def test_the_export_has_no_focus_buttons_or_add_spots():
+    text = render_svg(layout_map(onboarding(), Overlay(hotspots={4: REASONS})), interactive=False)
+    root = ET.fromstring(text)
+    assert "tabindex" not in text and 'role="button"' not in text
+    assert _all(root, "g", "cw-add") == []
+    assert len(_all(root, "g", "cw-step")) == 12  # the same picture
+    assert [el for el in root.iter(NS + "path") if el.get("class") == "cw-hit"] == []
+
+
+def test_a_script_tag_in_a_title_is_escaped():
+    evil = '<script>alert("x")</script> & "friends"'
+    data = map_data((step(1, 1, 1, title=evil),))
+    text = render_svg(layout_map(data), interactive=True, title=evil)
+    assert "<script" not in text
+    assert "&lt;script&gt;" in text
+    root = ET.fromstring(text)
+    assert root.find(f".//{NS}g[@id='step-1']").get("aria-label").startswith(evil)
+
+
+def test_control_characters_in_user_text_do_not_break_the_document():
+    data = map_data((step(1, 1, 1, title="Bell\x07 and form feed\x0c"),))
+    ET.fromstring(render_svg(layout_map(data), interactive=True))
+
+
+def test_hotspot_steps_carry_their_reasons_for_mouse_and_keyboard():
+    root = _svg()
+    hotspot = root.find(f".//{NS}g[@id='step-4']")
+    assert hotspot.get("aria-label") == (
+        "Order and prepare laptop, IT Services, Before day 1; hotspot: " + "; ".join(REASONS)
+    )
+    tooltip = hotspot.find(NS + "title").text
+    assert all(reason in tooltip for reason in REASONS)
+    described = root.find(f".//{NS}desc[@id='{hotspot.get('aria-describedby')}']")
+    assert all(reason in described.text for reason in REASONS)
+
+
+def test_cross_department_handoffs_differ_by_more_than_colour():
+    root = _svg()
+    handoffs = {el.get("data-handoff-id"): el for el in _all(root, "g", "cw-handoff")}
+
+    def line(el: ET.Element) -> ET.Element:
+        return next(p for p in el.iter(NS + "path") if p.get("class") == "cw-line")
+
+    same, cross, rework = line(handoffs["1"]), line(handoffs["2"]), line(handoffs["12"])
+    assert float(cross.get("stroke-width")) > float(same.get("stroke-width"))
+    assert cross.get("marker-end") != same.get("marker-end")
+    assert len(list(handoffs["2"].iter(NS + "path"))) > 2  # hit path, line, boundary diamonds
+    assert rework.get("stroke-dasharray") and not cross.get("stroke-dasharray")
+    assert rework.get("marker-end") not in (same.get("marker-end"), cross.get("marker-end"))
+
+
+def test_markers_are_defined_once_and_referenced_inside_the_document():
+    root = _svg()
+    ids = {m.get("id") for m in root.iter(NS + "marker")}
+    refs = {p.get("marker-end")[5:-1] for p in root.iter(NS + "path") if p.get("marker-end")}
+    assert refs <= ids
+
+
+def test_it_references_nothing_outside_the_document():
+    text = render_svg(layout_map(onboarding("customer_journey")), interactive=True)
+    assert "href" not in text and "@import" not in text and "@font-face" not in text
+    assert text.count("http") == 1  # the SVG namespace itself
+
+
+def test_the_text_is_large_enough_for_a_projector():
+    root = _svg()
+    sizes = {float(el.get("font-size")) for el in root.iter(NS + "text") if el.get("font-size")}
+    assert min(sizes - {10.0}) >= 13  # 10 px only for the "!" inside the legend's small badge
+
+
+def test_a_journey_draws_its_emotion_curve_and_faces():
+    root = _svg(data=onboarding("employee_journey"))
+    assert len(_all(root, "g", "cw-emotion-curve")) == 1
+    assert len(_all(root, "g", "cw-face")) == 11
+    assert _all(root, "g", "cw-ladder") == []
+
+
+def test_a_value_stream_draws_its_ladder_with_totals():
+    root = _svg()
+    ladder = _all(root, "g", "cw-ladder")
+    assert len(ladder) == 1
+    texts = [el.text for el in ladder[0].iter(NS + "text")]
+    assert "Lead time" in texts and "Activity ratio" in texts

@@ -1,0 +1,213 @@
+"""Forms of the swimlane editor.
+
+Each form checks in `clean()` what the database constraints check, so bad input is
+explained next to its field and nothing is saved; choices are limited to the
+map's own lanes, stages and steps, so a handoff to another map's step or a move
+into another map's lane is an ordinary form error, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import HEX_COLOR, Department
+
+from .models import Lane, Map, Stage, Step
+from .services import STEP_FIELDS, step_value_errors
+
+
+class _LinesField(forms.CharField):
+    """A list of short texts typed one per line (pain points, opportunities)."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):
+            return [str(v).strip() for v in value if str(v).strip()]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class StepForm(forms.ModelForm[Step]):
+    """A step's fields in the side panel; `version` is the one the person started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    pain_points = _LinesField(label=_("Pain points (one per line)"), required=False)
+    opportunities = _LinesField(label=_("Opportunities (one per line)"), required=False)
+
+    class Meta:
+        model = Step
+        fields = STEP_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "process_time_minutes": forms.NumberInput(attrs={"step": "any", "min": "0"}),
+            "lead_time_minutes": forms.NumberInput(attrs={"step": "any", "min": "0"}),
+            "complete_accurate_pct": forms.NumberInput(
+                attrs={"step": "any", "min": "0", "max": "100"}
+            ),
+            "emotion": forms.NumberInput(attrs={"min": "-2", "max": "2"}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, error in step_value_errors(data).items():
+            if name not in self.errors:
+                self.add_error(name, error)
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned step fields, ready for `step_create` / `step_update`."""
+        return {name: self.cleaned_data[name] for name in STEP_FIELDS if name in self.cleaned_data}
+
+
+class QuickStepForm(forms.Form):
+    """Add a step to one cell: just its title, the rest is edited in the side panel."""
+
+    # Autofocus: htmx focuses it after the swap, so the facilitator can type at once.
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    lane = forms.ModelChoiceField(queryset=Lane.objects.none(), label=_("Lane"))
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label=_("Stage"))
+
+    def __init__(self, *args: Any, map_obj: Map, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lane_field: Any = self.fields["lane"]
+        stage_field: Any = self.fields["stage"]
+        lane_field.queryset = Lane.objects.filter(map=map_obj).select_related("department")
+        stage_field.queryset = Stage.objects.filter(map=map_obj)
+
+    def clean_title(self) -> str:
+        title = str(self.cleaned_data["title"]).strip()
+        if not title:
+            raise forms.ValidationError(_("A step needs a title."))
+        return title
+
+
+class StepMoveForm(forms.Form):
+    """Where a step goes: a lane and a stage of the same map, and a place in the cell."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lane = forms.ModelChoiceField(
+        queryset=Lane.objects.none(),
+        label=_("Move to lane"),
+        error_messages={"invalid_choice": _("Choose a lane of this map.")},
+    )
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.none(),
+        label=_("Move to stage"),
+        error_messages={"invalid_choice": _("Choose a stage of this map.")},
+    )
+    position = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, map_obj: Map, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lane_field: Any = self.fields["lane"]
+        stage_field: Any = self.fields["stage"]
+        lane_field.queryset = Lane.objects.filter(map=map_obj).select_related("department")
+        lane_field.label_from_instance = lambda lane: lane.department.name
+        stage_field.queryset = Stage.objects.filter(map=map_obj)
+
+
+class HandoffForm(forms.Form):
+    """Connect two steps of this map."""
+
+    from_step = forms.ModelChoiceField(
+        queryset=Step.objects.none(),
+        label=_("From step"),
+        error_messages={"invalid_choice": _("Choose a step of this map.")},
+    )
+    to_step = forms.ModelChoiceField(
+        queryset=Step.objects.none(),
+        label=_("To step"),
+        error_messages={"invalid_choice": _("Choose a step of this map.")},
+    )
+    rework = forms.BooleanField(label=_("Rework (work sent back)"), required=False)
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, map_obj: Map, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("from_step", "to_step"):
+            field: Any = self.fields[name]
+            # Only ids are compared; titles are not needed to validate a choice.
+            field.queryset = Step.objects.filter(map=map_obj).only("id", "title", "map_id")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("from_step") and data.get("from_step") == data.get("to_step"):
+            self.add_error("to_step", _("A handoff joins two different steps."))
+        return data
+
+
+class HandoffUpdateForm(forms.Form):
+    """Mark a handoff as rework, or label it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    rework = forms.BooleanField(label=_("Rework (work sent back)"), required=False)
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+
+
+class StageForm(forms.Form):
+    """A stage's name."""
+
+    name = forms.CharField(label=_("Stage name"), max_length=120)
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError(_("A stage needs a name."))
+        return name
+
+
+class PositionForm(forms.Form):
+    """A new place in the map's order of stages or lanes (0 = first)."""
+
+    position = forms.IntegerField(min_value=0)
+
+
+class LaneForm(forms.Form):
+    """A lane for an existing department of the workspace, or for a new one named inline."""
+
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(),
+        required=False,
+        label=_("Department"),
+        empty_label=_("New department…"),
+        error_messages={"invalid_choice": _("Choose a department of this workspace.")},
+    )
+    new_department = forms.CharField(label=_("New department"), max_length=120, required=False)
+    color = forms.RegexField(
+        regex=HEX_COLOR,
+        label=_("Colour"),
+        initial="#4C78A8",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        error_messages={"invalid": _("Use a hex colour such as #4C78A8.")},
+    )
+
+    def __init__(self, *args: Any, map_obj: Map, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["department"]
+        field.queryset = Department.objects.filter(workspace_id=map_obj.workspace_id).exclude(
+            lanes__map=map_obj
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("department") and not str(data.get("new_department") or "").strip():
+            self.add_error("new_department", _("Choose a department or name a new one."))
+        return data
+
+
+class FutureStateForm(forms.Form):
+    """The name of a new future-state copy."""
+
+    name = forms.CharField(label=_("Name of the future state"), max_length=200, required=False)
