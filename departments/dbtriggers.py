@@ -5,6 +5,14 @@ the step's map" must hold even for rows written past the forms. Each rule is one
 SQL expression, true when a row is bad; this module turns it into BEFORE INSERT
 and BEFORE UPDATE triggers for SQLite and PostgreSQL. A violation raises an
 IntegrityError in Django, like any other constraint.
+
+SQLite remakes a whole table for many schema changes (adding a constraint,
+altering a column), and a remake fails while a trigger names that table. A later
+migration that changes a table a rule mentions must therefore drop the rules
+first and install them again at its end:
+
+    forwards, backwards = install(RULES)
+    operations = [RunPython(backwards, forwards), ..., RunPython(forwards, backwards)]
 """
 
 from __future__ import annotations

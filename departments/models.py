@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 HEX_COLOR = r"^#[0-9A-Fa-f]{6}$"
@@ -112,7 +113,14 @@ class Department(models.Model):
         ordering = ["name"]
         verbose_name = _("department")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="department_unique_name"),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="department_unique_name",
+                violation_error_message=_(
+                    "A department with this name already exists in the workspace."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(color__regex=HEX_COLOR), name="department_color_hex"
             ),
@@ -160,7 +168,14 @@ class DecisionRight(models.Model):
         ordering = ["area"]
         verbose_name = _("decision right")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "area"], name="decisionright_unique_area"),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("area"),
+                name="decisionright_unique_area",
+                violation_error_message=_(
+                    "This decision area is already recorded in the workspace."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in DecisionRightStatus]),
                 name="decisionright_status_valid",
@@ -201,7 +216,14 @@ class SharedGoal(models.Model):
         ordering = ["due_date", "title"]
         verbose_name = _("shared goal")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "title"], name="goal_unique_title"),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("title"),
+                name="goal_unique_title",
+                violation_error_message=_(
+                    "A shared goal with this title already exists in the workspace."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in GoalStatus]), name="goal_status_valid"
             ),
@@ -277,7 +299,12 @@ class KPI(models.Model):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
         constraints = [
-            models.UniqueConstraint(fields=["goal", "name"], name="kpi_unique_name"),
+            models.UniqueConstraint(
+                "goal",
+                Lower("name"),
+                name="kpi_unique_name",
+                violation_error_message=_("This goal already has a KPI with this name."),
+            ),
             models.CheckConstraint(
                 condition=Q(direction__in=[d.value for d in Direction]), name="kpi_direction_valid"
             ),

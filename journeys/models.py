@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Workspace
@@ -30,7 +31,12 @@ class Persona(models.Model):
         ordering = ["name"]
         verbose_name = _("persona")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="persona_unique_name"),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="persona_unique_name",
+                violation_error_message=_("A persona with this name already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in PersonaKind]), name="persona_kind_valid"
             ),

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from departments.models import Role
 
@@ -31,6 +32,16 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's Chromium with the flags this closed network needs; never a downloaded browser."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start every test with an empty cache.
+
+    Analysis is cached by map id and version. Between tests SQLite rolls its id
+    sequence back too, so a new map can get the id of an earlier test's map.
+    """
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from departments.models import Role
 from .models import Map
 
 
-def get_map_for_user(
-    request: HttpRequest, slug: str, map_id: int, role: Role = Role.VIEWER
-) -> Map:
+def get_map_for_user(request: HttpRequest, slug: str, map_id: int, role: Role = Role.VIEWER) -> Map:
     """The map `map_id` of workspace `slug`.
 
     404 when it is not there for this user, 403 when the role is too weak.

@@ -57,7 +57,7 @@ class StepForm(forms.ModelForm[Step]):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name, error in step_value_errors(data).items():
             if name not in self.errors:
                 self.add_error(name, error)

@@ -148,7 +148,9 @@ class Lane(models.Model):
     """A department's row on one map, in the map's own lane order."""
 
     map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="lanes")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="lanes")
+    # RESTRICT, not PROTECT: a department in use cannot be deleted on its own,
+    # yet deleting the whole workspace (which takes the map and its lanes) works.
+    department = models.ForeignKey(Department, on_delete=models.RESTRICT, related_name="lanes")
     position = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(bases=[ChangeTrackedHistory])
@@ -185,8 +187,10 @@ class Step(models.Model):
     """
 
     map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="steps")
-    lane = models.ForeignKey(Lane, on_delete=models.PROTECT, related_name="steps")
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="steps")
+    # RESTRICT: a lane or stage with steps is not deleted by accident, but
+    # deleting the map cascades to all three at once.
+    lane = models.ForeignKey(Lane, on_delete=models.RESTRICT, related_name="steps")
+    stage = models.ForeignKey(Stage, on_delete=models.RESTRICT, related_name="steps")
     position = models.PositiveIntegerField(_("order in cell"), default=0)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

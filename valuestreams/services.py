@@ -361,9 +361,7 @@ def step_move(
     target = [s for s in _cell(step.map_id, lane_id, stage_id) if s.pk != step.pk]
     ensure_baseline(Step, [step, *target])
     where = len(target) if position is None else max(0, min(position, len(target)))
-    with recording_change(
-        map_id=step.map_id, user=user, description=f"Moved step “{step.title}”"
-    ):
+    with recording_change(map_id=step.map_id, user=user, description=f"Moved step “{step.title}”"):
         target.insert(where, step)
         step.lane_id, step.stage_id = lane_id, stage_id
         _renumber(target, skip=step)

@@ -11,7 +11,7 @@ from django.db import transaction
 from departments.models import Workspace
 from journeys.models import Persona
 
-from .models import Handoff, Map, Stage, Step
+from .models import Map, Stage
 
 
 @transaction.atomic
@@ -38,12 +38,8 @@ def map_create(
 
 @transaction.atomic
 def map_delete(*, map_obj: Map) -> None:
-    """Delete a map with everything on it.
+    """Delete a map with everything on it (lanes, stages, steps, handoffs).
 
-    Steps protect their lane and stage, so a plain cascade from the map would be
-    refused: handoffs and steps go first, then the map takes its lanes and stages.
     Improvements on the map stay on the board without a map.
     """
-    Handoff.objects.filter(map=map_obj).delete()
-    Step.objects.filter(map=map_obj).delete()
     map_obj.delete()

@@ -56,9 +56,7 @@ urlpatterns += [
     path(EDIT + "handoffs/", editor.handoff_add, name="handoff_add"),
     path(EDIT + "handoffs/<int:handoff_id>/", editor.handoff_panel, name="handoff_panel"),
     path(EDIT + "handoffs/<int:handoff_id>/edit/", editor.handoff_edit, name="handoff_edit"),
-    path(
-        EDIT + "handoffs/<int:handoff_id>/delete/", editor.handoff_delete, name="handoff_delete"
-    ),
+    path(EDIT + "handoffs/<int:handoff_id>/delete/", editor.handoff_delete, name="handoff_delete"),
     path(EDIT + "stages/", editor.stage_add, name="stage_add"),
     path(EDIT + "stages/<int:stage_id>/", editor.stage_edit, name="stage_edit"),
     path(EDIT + "stages/<int:stage_id>/delete/", editor.stage_delete, name="stage_delete"),

@@ -20,7 +20,6 @@
   function csrfHeaders() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}"); } catch (e) { return {}; }
   }
-  function urlFor(template, id) { return template.replace(/\/0\/(?=[^/]*\/?$|$)/, "/" + id + "/"); }
   function stepUrl(name, id) { return root.dataset[name].replace("/steps/0/", "/steps/" + id + "/").replace("/handoffs/0/", "/handoffs/" + id + "/"); }
   function announce(text) { var s = document.getElementById("cw-status"); if (s) s.textContent = text; }
 
@@ -265,5 +264,4 @@
 
   var initial = diagram() && diagram().dataset.selected;
   if (initial) { selectedId = initial; markSelected(); }
-  void urlFor;
 })();

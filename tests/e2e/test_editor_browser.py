@@ -36,7 +36,8 @@ def log_in(page: Page, live_server: Any, user: Any) -> None:
 
 
 def editor_url(live_server: Any, map_obj: Any) -> str:
-    return live_server.url + reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk])
+    address: str = live_server.url
+    return address + reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk])
 
 
 def member(workspace: Any, role: Role, name: str) -> Any:
@@ -82,7 +83,7 @@ def test_a_facilitator_builds_a_map_moves_a_step_undoes_and_finds_it_saved(
     live_server: Any, page: Page, workspace: Any
 ) -> None:
     facilitator = member(workspace, Role.FACILITATOR, "fran")
-    map_obj = MapFactory(workspace=workspace, name="New hire laptop")
+    map_obj: Any = MapFactory(workspace=workspace, name="New hire laptop")
     page.set_viewport_size({"width": 1600, "height": 1000})
     log_in(page, live_server, facilitator)
     page.goto(editor_url(live_server, map_obj))

@@ -148,7 +148,7 @@ def big_map(n: int = 1000, lanes: int = 10, stages: int = 20, seed: int = 3) -> 
         )
         for i in range(1, n + 1)
     )
-    handoffs = []
+    handoffs: list[HandoffData] = []
     for i in range(1, n):
         handoffs.append(handoff(len(handoffs) + 1, i, i + 1))
         if rnd.random() < 0.1:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from departments.models import Department
@@ -56,7 +58,7 @@ def test_a_new_department_is_created_inline_with_its_lane(workspace, editor):
 
 def test_an_existing_department_gets_a_lane_and_lanes_reorder(workspace, editor):
     map_obj, _steps = map_with_steps(workspace)
-    hr = DepartmentFactory(workspace=workspace, name="HR")
+    hr: Any = DepartmentFactory(workspace=workspace, name="HR")
     client = client_for(editor)
     client.post(url("lane_add", map_obj), {"department": hr.pk}, headers=HTMX)
     lane = Lane.objects.get(map=map_obj, department=hr)
@@ -67,7 +69,7 @@ def test_an_existing_department_gets_a_lane_and_lanes_reorder(workspace, editor)
 
 def test_a_department_of_another_workspace_is_refused(workspace, editor):
     map_obj, _steps = map_with_steps(workspace)
-    foreign = DepartmentFactory(workspace=WorkspaceFactory(), name="Elsewhere Dept")
+    foreign: Any = DepartmentFactory(workspace=WorkspaceFactory(), name="Elsewhere Dept")
     response = client_for(editor).post(
         url("lane_add", map_obj), {"department": foreign.pk}, headers=HTMX
     )

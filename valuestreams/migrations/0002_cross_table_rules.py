@@ -56,5 +56,5 @@ forwards, backwards = install(RULES)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("valuestreams", "0001_initial"), ("departments", "0002_cross_table_rules")]
+    dependencies = [("valuestreams", "0001_initial"), ("journeys", "0001_initial"), ("departments", "0002_cross_table_rules")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -390,14 +390,16 @@ def step_add_panel(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResp
 
 
 def _cell_names(map_obj: Map, form: QuickStepForm) -> dict[str, Any]:
-    lane_id = form.data.get("lane") if form.is_bound else form.initial.get("lane")
-    stage_id = form.data.get("stage") if form.is_bound else form.initial.get("stage")
+    source = form.data if form.is_bound else form.initial
+    lane_id, stage_id = str(source.get("lane") or ""), str(source.get("stage") or "")
     lane = (
-        Lane.objects.filter(map=map_obj, pk=lane_id if str(lane_id).isdigit() else 0)
-        .select_related("department")
-        .first()
+        Lane.objects.filter(map=map_obj, pk=int(lane_id)).select_related("department").first()
+        if lane_id.isdigit()
+        else None
     )
-    stage = Stage.objects.filter(map=map_obj, pk=stage_id if str(stage_id).isdigit() else 0).first()
+    stage = (
+        Stage.objects.filter(map=map_obj, pk=int(stage_id)).first() if stage_id.isdigit() else None
+    )
     return {"add_lane": lane, "add_stage": stage}
 
 
@@ -468,8 +470,8 @@ def _conflict(
     for name, value in mine.items():
         theirs = getattr(current, name)
         if theirs != value:
-            field = Step._meta.get_field(name)
-            differences.append({"label": str(field.verbose_name), "theirs": theirs, "mine": value})
+            label = getattr(Step._meta.get_field(name), "verbose_name", name)
+            differences.append({"label": str(label), "theirs": theirs, "mine": value})
     data = request.POST.copy()
     data["version"] = str(current.version)
     retry = StepForm(data, instance=Step(pk=step.pk, map=map_obj), auto_id="step_%s")

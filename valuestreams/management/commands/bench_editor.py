@@ -70,9 +70,9 @@ def _clean_up(workspace: Workspace) -> None:
     map_ids = list(Map.objects.filter(workspace=workspace).values_list("id", flat=True))
     for model in (Handoff, Step, Lane, Stage):
         model.objects.filter(map_id__in=map_ids).delete()
-        model.history.filter(map_id__in=map_ids).delete()  # type: ignore[attr-defined]
+        model.history.filter(map_id__in=map_ids).delete()
     Map.objects.filter(pk__in=map_ids).delete()
-    Map.history.filter(id__in=map_ids).delete()  # type: ignore[attr-defined]
+    Map.history.filter(id__in=map_ids).delete()
     workspace.delete()
 
 
