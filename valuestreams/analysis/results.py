@@ -134,6 +134,10 @@ class Problem:
     handoff_ids: tuple[int, ...] = ()
 
 
+# How many hotspots a diagram marks at most (see MapAnalysis.marked_hotspots).
+MARKED_HOTSPOTS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class MapAnalysis:
     """The whole handoff analysis of one map version.
@@ -162,6 +166,19 @@ class MapAnalysis:
     ping_pong: tuple[PingPong, ...]
     rework_loops: tuple[tuple[int, ...], ...]
     problems: tuple[Problem, ...]
+
+    @property
+    def marked_hotspots(self) -> tuple[StepAnalysis, ...]:
+        """The hotspots worth marking on a diagram: at most MARKED_HOTSPOTS, best first,
+        and only those scoring at least half the best score.
+
+        Every receiver of cross-department work has some score; marking them all
+        would mark half the map and say nothing.
+        """
+        if not self.hotspots:
+            return ()
+        floor = self.hotspots[0].hotspot_score / 2
+        return tuple(h for h in self.hotspots[:MARKED_HOTSPOTS] if h.hotspot_score >= floor)
 
     @property
     def is_journey(self) -> bool:

@@ -32,7 +32,7 @@ from .. import services
 from ..access import get_map_for_user
 from ..analysis import MapAnalysis, analysis_for_data
 from ..changes import UndoError
-from ..exports.svg import render_svg
+from ..diagram import diagram_svg
 from ..forms import (
     FutureStateForm,
     HandoffForm,
@@ -44,7 +44,6 @@ from ..forms import (
     StepForm,
     StepMoveForm,
 )
-from ..layout import LadderTotals, Overlay, layout_map
 from ..mapdata import MapData, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, Stage, Step
 from ..units import format_minutes
@@ -96,26 +95,6 @@ def _metrics(data: MapData, analysis: MapAnalysis) -> list[Metric]:
     ]
 
 
-def _overlay(analysis: MapAnalysis, selected: int | None) -> Overlay:
-    hotspots = {
-        s.id: tuple(str(r) for r in s.reasons)
-        for s in analysis.steps.values()
-        if s.is_handoff_hotspot
-    }
-    m = analysis.metrics
-    return Overlay(
-        hotspots=hotspots,
-        critical_path=analysis.critical_path,
-        totals=LadderTotals(m.lead_time_minutes, m.process_time_minutes, m.activity_ratio),
-        selected_step_id=selected,
-    )
-
-
-def _diagram(data: MapData, analysis: MapAnalysis, *, selected: int | None, edit: bool) -> str:
-    geometry = layout_map(data, _overlay(analysis, selected))
-    return render_svg(geometry, interactive=edit, title=data.name)
-
-
 def _can_edit(request: HtmxHttpRequest) -> bool:
     membership = getattr(request, "membership", None)
     return bool(membership and membership.has_role(Role.EDITOR))
@@ -156,7 +135,7 @@ def _live(
         "workspace": map_obj.workspace,
         "map": map_obj,
         "data": data,
-        "svg": _diagram(data, analysis, selected=selected, edit=edit),
+        "svg": diagram_svg(data, analysis, selected=selected, interactive=edit),
         "metrics": _metrics(data, analysis),
         "can_edit": edit,
         "present": present,

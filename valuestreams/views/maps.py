@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +20,8 @@ from departments.models import Role
 from departments.pages import confirm_page, form_page, post_data, save_or_report
 
 from ..access import get_map_for_user
-from ..analysis import analysis_for_data
+from ..analysis import analysis_for_data, analysis_for_map
+from ..diagram import diagram_svg
 from ..forms_maps import MapCreateForm, MapImportForm
 from ..interchange import document_to_dict
 from ..mapdata import map_data_from
@@ -29,8 +31,12 @@ from ..services_maps import map_create, map_delete
 
 
 def _maps_with_counts(workspace_id: int) -> list[Map]:
-    # Counts in one query: the home page stays fast however many maps there are.
-    return list(
+    """The workspace's maps with counts (one query) and their cached key metrics.
+
+    Metrics come from the analysis cache keyed by the map's version, so a map
+    that has not changed since it was last shown costs no query at all.
+    """
+    maps = list(
         Map.objects.filter(workspace_id=workspace_id)
         .select_related("persona", "based_on")
         .annotate(
@@ -39,6 +45,9 @@ def _maps_with_counts(workspace_id: int) -> list[Map]:
             rework_count=Count("handoffs", filter=Q(handoffs__rework=True), distinct=True),
         )
     )
+    for map_obj in maps:
+        map_obj.metrics = analysis_for_map(map_obj.pk, version=map_obj.version).metrics  # type: ignore[attr-defined]
+    return maps
 
 
 @require_GET
@@ -83,6 +92,7 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
     rows = [
         (lane, [cells.get((lane.id, stage.id), []) for stage in data.stages]) for lane in data.lanes
     ]
+    analysis = analysis_for_data(data)
     step_by_id = {step.id: step for step in data.steps}
     lane_by_id = {lane.id: lane for lane in data.lanes}
     handoffs = [
@@ -105,7 +115,9 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
             "rows": rows,
             "handoffs": handoffs,
             "future_states": map_obj.future_states.all(),
-            "analysis": analysis_for_data(data),
+            "analysis": analysis,
+            # Our own renderer escapes every user text, so the markup is safe.
+            "svg": mark_safe(diagram_svg(data, analysis)),
         },
     )
 

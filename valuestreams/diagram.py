@@ -1,0 +1,31 @@
+"""The swimlane diagram of a map as SVG: one geometry for the editor, the read-only
+page, presentation mode and exports.
+
+Pure: plain map data and its analysis in, SVG text out.
+"""
+
+from __future__ import annotations
+
+from .analysis import MapAnalysis
+from .exports.svg import render_svg
+from .layout import LadderTotals, Overlay, layout_map
+from .mapdata import MapData
+
+
+def overlay_for(analysis: MapAnalysis, selected: int | None = None) -> Overlay:
+    """What the analysis adds to the drawing: marked hotspots, critical path, ladder totals."""
+    m = analysis.metrics
+    return Overlay(
+        hotspots={s.id: tuple(str(r) for r in s.reasons) for s in analysis.marked_hotspots},
+        critical_path=analysis.critical_path,
+        totals=LadderTotals(m.lead_time_minutes, m.process_time_minutes, m.activity_ratio),
+        selected_step_id=selected,
+    )
+
+
+def diagram_svg(
+    data: MapData, analysis: MapAnalysis, *, selected: int | None = None, interactive: bool = False
+) -> str:
+    """The map drawn as SVG; `interactive` adds the editor's hooks (focus, add buttons)."""
+    geometry = layout_map(data, overlay_for(analysis, selected))
+    return render_svg(geometry, interactive=interactive, title=data.name)
