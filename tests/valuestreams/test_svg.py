@@ -187,3 +187,31 @@ def test_a_value_stream_draws_its_ladder_with_totals():
     assert len(ladder) == 1
     texts = [el.text for el in ladder[0].iter(NS + "text")]
     assert "Lead time" in texts and "Activity ratio" in texts
+
+
+def test_reused_markup_follows_the_language_of_each_rendering(monkeypatch):
+    from valuestreams.exports import svg
+
+    geometry = layout_map(onboarding(), Overlay(hotspots={4: REASONS}))
+    english = render_svg(geometry, interactive=True)
+    # A stand-in "language": every translated label gets a marker in front.
+    monkeypatch.setattr(svg, "_", lambda text: "[xx] " + text)
+    translated = render_svg(geometry, interactive=True)
+    assert "[xx]" not in english
+    assert "[xx] across departments" in translated
+
+
+def test_a_renamed_step_renames_the_handoffs_that_name_it():
+    from dataclasses import replace
+
+    data = onboarding()
+    first = render_svg(layout_map(data), interactive=True)
+    renamed = replace(
+        data, steps=tuple(replace(s, title="Renamed!") if s.id == 1 else s for s in data.steps)
+    )
+    second = render_svg(layout_map(renamed), interactive=True)
+    assert "Renamed!" not in first
+    handoff_titles = [
+        el.findtext(NS + "title") for el in _all(ET.fromstring(second), "g", "cw-handoff")
+    ]
+    assert any("Renamed!" in (t or "") for t in handoff_titles)
