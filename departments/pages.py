@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +64,28 @@ def save_or_report(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
     except IntegrityError:
         form.add_error(None, CONFLICT)
         return None
+
+
+def model_form_page(
+    request: HttpRequest,
+    form: forms.ModelForm[Any],
+    *,
+    saved_message: Callable[[Any], str],
+    success_url: Callable[[Any], str] | str,
+    title: str,
+    cancel_url: str,
+    **context: Any,
+) -> HttpResponse:
+    """The life of a plain create or edit page, shared by every such view.
+
+    On a valid POST the form is saved safely (`save_or_report`), `saved_message`
+    of the saved object is flashed and the browser goes to `success_url`;
+    otherwise the form page shows again with the errors in place.
+    """
+    if request.method == "POST" and form.is_valid():
+        saved = save_or_report(form, form.save)
+        if saved is not None:
+            messages.success(request, saved_message(saved))
+            url = success_url(saved) if callable(success_url) else success_url
+            return HttpResponseRedirect(url)
+    return form_page(request, form, title=title, cancel_url=cancel_url, **context)

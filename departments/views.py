@@ -34,7 +34,7 @@ from .models import (
     SharedGoal,
     Workspace,
 )
-from .pages import confirm_page, form_page, post_data, save_or_report
+from .pages import confirm_page, form_page, model_form_page, post_data, save_or_report
 
 
 @require_GET
@@ -112,14 +112,11 @@ def goal_detail(request: HttpRequest, slug: str, goal_id: int) -> HttpResponse:
 def department_create(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
     form = DepartmentForm(post_data(request), workspace=workspace)
-    if request.method == "POST" and form.is_valid():
-        department = save_or_report(form, lambda: form.save())
-        if department is not None:
-            messages.success(request, _("Department “%s” added.") % department.name)
-            return HttpResponseRedirect(reverse("department_detail", args=[slug, department.pk]))
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda d: _("Department “%s” added.") % d.name,
+        success_url=lambda d: reverse("department_detail", args=[slug, d.pk]),
         workspace=workspace,
         title=_("New department"),
         eyebrow=_("Departments"),
@@ -133,16 +130,11 @@ def department_edit(request: HttpRequest, slug: str, department_id: int) -> Http
     department = get_object_or_404(Department, workspace=workspace, pk=department_id)
     form = DepartmentForm(post_data(request), instance=department, workspace=workspace)
     detail_url = reverse("department_detail", args=[slug, department.pk])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_report(form, lambda: form.save()) is not None
-    ):
-        messages.success(request, _("Department “%s” saved.") % department.name)
-        return HttpResponseRedirect(detail_url)
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda d: _("Department “%s” saved.") % d.name,
+        success_url=detail_url,
         workspace=workspace,
         title=_("Edit department"),
         eyebrow=department.name,
@@ -204,14 +196,11 @@ def decision_right_create(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
     form = DecisionRightForm(post_data(request), workspace=workspace)
     list_url = reverse("decision_right_list", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        right = save_or_report(form, lambda: form.save())
-        if right is not None:
-            messages.success(request, _("Decision right “%s” added.") % right.area)
-            return HttpResponseRedirect(list_url)
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda r: _("Decision right “%s” added.") % r.area,
+        success_url=list_url,
         workspace=workspace,
         title=_("New decision right"),
         eyebrow=_("Decision rights"),
@@ -225,16 +214,11 @@ def decision_right_edit(request: HttpRequest, slug: str, decision_right_id: int)
     right = get_object_or_404(DecisionRight, workspace=workspace, pk=decision_right_id)
     form = DecisionRightForm(post_data(request), instance=right, workspace=workspace)
     list_url = reverse("decision_right_list", args=[slug])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_report(form, lambda: form.save()) is not None
-    ):
-        messages.success(request, _("Decision right “%s” saved.") % right.area)
-        return HttpResponseRedirect(list_url)
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda r: _("Decision right “%s” saved.") % r.area,
+        success_url=list_url,
         workspace=workspace,
         title=_("Edit decision right"),
         eyebrow=_("Decision rights"),
@@ -319,14 +303,11 @@ def _kpi_form_page(
     kpi = get_object_or_404(KPI, goal=goal, pk=kpi_id) if kpi_id is not None else None
     form = KPIForm(post_data(request), instance=kpi, goal=goal)
     goal_url = reverse("goal_detail", args=[slug, goal.pk])
-    if request.method == "POST" and form.is_valid():
-        saved = save_or_report(form, lambda: form.save())
-        if saved is not None:
-            messages.success(request, _("KPI “%s” saved.") % saved.name)
-            return HttpResponseRedirect(goal_url)
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda k: _("KPI “%s” saved.") % k.name,
+        success_url=goal_url,
         workspace=workspace,
         title=_("Edit KPI") if kpi else _("New KPI"),
         eyebrow=goal.title,
@@ -352,16 +333,11 @@ def kpi_reading_create(request: HttpRequest, slug: str, goal_id: int, kpi_id: in
     )
     form = KPIReadingForm(post_data(request), kpi=kpi)
     goal_url = reverse("goal_detail", args=[slug, goal_id])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_report(form, lambda: form.save()) is not None
-    ):
-        messages.success(request, _("Reading added to “%s”.") % kpi.name)
-        return HttpResponseRedirect(goal_url)
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda r: _("Reading added to “%s”.") % kpi.name,
+        success_url=goal_url,
         workspace=workspace,
         title=_("Add a reading"),
         eyebrow=kpi.name,

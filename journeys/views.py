@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from departments.access import get_workspace_for_user
 from departments.models import Role
-from departments.pages import form_page, post_data, save_or_report
+from departments.pages import model_form_page, post_data
 
 from .forms import PersonaForm
 from .models import Persona
@@ -33,14 +32,11 @@ def persona_create(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
     form = PersonaForm(post_data(request), workspace=workspace)
     list_url = reverse("persona_list", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        persona = save_or_report(form, lambda: form.save())
-        if persona is not None:
-            messages.success(request, _("Persona “%s” added.") % persona.name)
-            return HttpResponseRedirect(list_url)
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda p: _("Persona “%s” added.") % p.name,
+        success_url=list_url,
         workspace=workspace,
         title=_("New persona"),
         eyebrow=_("Personas"),
@@ -54,16 +50,11 @@ def persona_edit(request: HttpRequest, slug: str, persona_id: int) -> HttpRespon
     persona = get_object_or_404(Persona, workspace=workspace, pk=persona_id)
     form = PersonaForm(post_data(request), instance=persona, workspace=workspace)
     list_url = reverse("persona_list", args=[slug])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_report(form, lambda: form.save()) is not None
-    ):
-        messages.success(request, _("Persona “%s” saved.") % persona.name)
-        return HttpResponseRedirect(list_url)
-    return form_page(
+    return model_form_page(
         request,
         form,
+        saved_message=lambda p: _("Persona “%s” saved.") % p.name,
+        success_url=list_url,
         workspace=workspace,
         title=_("Edit persona"),
         eyebrow=_("Personas"),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from departments.access import get_workspace_for_user
 from departments.models import Role, Workspace
-from departments.pages import form_page, post_data, save_or_report
+from departments.pages import model_form_page, post_data
 
 from ..forms_maps import ImprovementForm
 from ..models import Improvement, ImprovementStatus
@@ -58,16 +57,13 @@ def _improvement_form_page(
         post_data(request), instance=improvement, initial=initial, workspace=workspace
     )
     list_url = reverse("improvement_list", args=[workspace.slug])
-    if request.method == "POST" and form.is_valid():
-        if improvement is None:
-            form.instance.created_by_id = request.user.pk
-        saved = save_or_report(form, lambda: form.save())
-        if saved is not None:
-            messages.success(request, _("Improvement “%s” saved.") % saved.title)
-            return HttpResponseRedirect(list_url)
-    return form_page(
+    if improvement is None:
+        form.instance.created_by_id = request.user.pk
+    return model_form_page(
         request,
         form,
+        saved_message=lambda i: _("Improvement “%s” saved.") % i.title,
+        success_url=list_url,
         workspace=workspace,
         title=_("Edit improvement") if improvement else _("New improvement"),
         eyebrow=_("Improvements"),
