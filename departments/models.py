@@ -255,7 +255,8 @@ class GoalParticipant(models.Model):
     reward_share_pct = models.PositiveSmallIntegerField(_("share of reward (%)"), default=0)
 
     class Meta:
-        ordering = ["role", "department__name"]
+        # "lead" sorts after "contributor": descending puts the lead first.
+        ordering = ["-role", "department__name"]
         verbose_name = _("goal participant")
         constraints = [
             models.UniqueConstraint(fields=["goal", "department"], name="participant_unique"),

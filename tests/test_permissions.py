@@ -154,16 +154,23 @@ def test_every_identity_of_the_matrix_is_checked() -> None:
     assert set(IDENTITIES) == {"anonymous", "outsider", *RANK}
 
 
-@pytest.mark.parametrize("identity", IDENTITIES)
-@pytest.mark.parametrize("item", CASES, ids=str)
+# Allowed calls of "deny only" views need a real payload to succeed; the views' own
+# tests cover them, so the matrix leaves them out rather than skipping them.
+MATRIX = [
+    (item, identity)
+    for item in CASES
+    for identity in IDENTITIES
+    if not (item.deny_only and expected_status(item, identity) is None)
+]
+
+
+@pytest.mark.parametrize(("item", "identity"), MATRIX, ids=lambda v: str(v))
 def test_the_permission_matrix(
     request: pytest.FixtureRequest, client: Any, world: dict[str, Any], item: Case, identity: str
 ) -> None:
     if identity != "anonymous":
         client.force_login(request.getfixturevalue(identity))
     expected = expected_status(item, identity)
-    if expected is None and item.deny_only:
-        pytest.skip("success needs a real payload; covered by the view's own tests")
     url = url_of(item, world)
 
     response = client.get(url) if item.method == "GET" else client.post(url)
