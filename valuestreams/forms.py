@@ -36,6 +36,15 @@ class _LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class _NumberInput(forms.NumberInput):
+    """Shows 30 rather than 30.0: minutes and percentages are typed as whole numbers."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super().format_value(value)
+
+
 class StepForm(forms.ModelForm[Step]):
     """A step's fields in the side panel; `version` is the one the person started from."""
 
@@ -48,11 +57,9 @@ class StepForm(forms.ModelForm[Step]):
         fields = STEP_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "process_time_minutes": forms.NumberInput(attrs={"step": "any", "min": "0"}),
-            "lead_time_minutes": forms.NumberInput(attrs={"step": "any", "min": "0"}),
-            "complete_accurate_pct": forms.NumberInput(
-                attrs={"step": "any", "min": "0", "max": "100"}
-            ),
+            "process_time_minutes": _NumberInput(attrs={"step": "any", "min": "0"}),
+            "lead_time_minutes": _NumberInput(attrs={"step": "any", "min": "0"}),
+            "complete_accurate_pct": _NumberInput(attrs={"step": "any", "min": "0", "max": "100"}),
             "emotion": forms.NumberInput(attrs={"min": "-2", "max": "2"}),
         }
 

@@ -208,3 +208,13 @@ def test_the_editor_page_preselects_a_step(board, editor):
     assert b"Save step" in html
     assert f'data-selected="{first.pk}"'.encode() in html
     assert Stage.objects.filter(map=map_obj).count() == 2
+
+
+def test_the_step_form_shows_whole_minutes_without_a_decimal_point():
+    from valuestreams.forms import StepForm
+    from valuestreams.models import Step
+
+    form = StepForm(instance=Step(title="Check", process_time_minutes=30.0, lead_time_minutes=90.5))
+    html = str(form["process_time_minutes"]) + str(form["lead_time_minutes"])
+    assert 'value="30"' in html
+    assert 'value="90.5"' in html
