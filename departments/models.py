@@ -29,6 +29,8 @@ ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.FACILITATOR: 2, Role.OWNER: 3}
 
 
 class WorkspaceQuerySet(models.QuerySet["Workspace"]):
+    """Reads of workspaces, scoped to a user."""
+
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> WorkspaceQuerySet:
         """Workspaces the user is a member of (none for an anonymous user)."""
         if not user.is_authenticated:
@@ -137,6 +139,8 @@ class Department(models.Model):
 
 
 class DecisionRightStatus(models.TextChoices):
+    """Who holds a decision: one department, several together, or nobody clearly."""
+
     OWNED = "owned", _("Owned")
     SHARED = "shared", _("Shared")
     UNCLEAR = "unclear", _("Unclear")
@@ -187,6 +191,8 @@ class DecisionRight(models.Model):
 
 
 class GoalStatus(models.TextChoices):
+    """Where a shared goal stands."""
+
     PROPOSED = "proposed", _("Proposed")
     ACTIVE = "active", _("Active")
     ACHIEVED = "achieved", _("Achieved")
@@ -234,6 +240,8 @@ class SharedGoal(models.Model):
 
 
 class ParticipantRole(models.TextChoices):
+    """A department's part in a shared goal."""
+
     LEAD = "lead", _("Lead")
     CONTRIBUTOR = "contributor", _("Contributor")
 
@@ -279,6 +287,8 @@ class GoalParticipant(models.Model):
 
 
 class Direction(models.TextChoices):
+    """Which way a KPI should move."""
+
     HIGHER = "higher", _("Higher is better")
     LOWER = "lower", _("Lower is better")
 

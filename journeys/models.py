@@ -11,6 +11,8 @@ from departments.models import Workspace
 
 
 class PersonaKind(models.TextChoices):
+    """Whose journey a persona stands for."""
+
     CUSTOMER = "customer", _("Customer")
     EMPLOYEE = "employee", _("Employee")
 

@@ -38,17 +38,23 @@ class ChangeTrackedHistory(models.Model):
 
 
 class MapKind(models.TextChoices):
+    """The three kinds of map; they share one core and differ only in what is shown."""
+
     VALUE_STREAM = "value_stream", _("Value stream")
     CUSTOMER_JOURNEY = "customer_journey", _("Customer journey")
     EMPLOYEE_JOURNEY = "employee_journey", _("Employee journey")
 
 
 class MapState(models.TextChoices):
+    """Current state as it is today, or a future state that improves on it."""
+
     CURRENT = "current", _("Current state")
     FUTURE = "future", _("Future state")
 
 
 class MapQuerySet(models.QuerySet["Map"]):
+    """Reads of maps."""
+
     def for_workspace(self, workspace: Workspace) -> MapQuerySet:
         """Maps of one workspace."""
         return self.filter(workspace=workspace)
@@ -277,6 +283,8 @@ class Handoff(models.Model):
 
 
 class ImprovementStatus(models.TextChoices):
+    """The columns of the improvement board."""
+
     IDEA = "idea", _("Idea")
     PLANNED = "planned", _("Planned")
     DOING = "doing", _("Doing")
