@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Handoff, Improvement, Lane, Map, Stage, Step
+from .models import Handoff, Improvement, Lane, Map, MapChange, Stage, Step
 
 
 class StageInline(admin.TabularInline[Stage, Map]):
@@ -52,3 +53,20 @@ class ImprovementAdmin(admin.ModelAdmin[Improvement]):
     list_filter = ["status", "workspace"]
     search_fields = ["title", "description", "owner"]
     raw_id_fields = ["map", "step"]
+
+
+@admin.register(MapChange)
+class MapChangeAdmin(admin.ModelAdmin[MapChange]):
+    """The editor's change log (what undo and redo work on); read-only here."""
+
+    list_display = ["created_at", "map", "user", "description", "undone"]
+    list_filter = ["undone", "map__workspace"]
+    search_fields = ["description", "map__name", "user__username"]
+    raw_id_fields = ["map", "user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MapChange | None = None) -> bool:
+        # Changing the log by hand would make undo restore the wrong state.
+        return False
