@@ -125,10 +125,14 @@ def _live(
     selected: int | None = None,
     present: bool = False,
     status: int = 200,
+    data: MapData | None = None,
 ) -> TemplateResponse:
-    """Render the editor (or, for htmx, its `live` fragment) for the map as stored now."""
-    map_obj.refresh_from_db(fields=["version", "name"])
-    data = map_data_from(map_obj)
+    """Render the editor (or, for htmx, its `live` fragment) for the map as stored now.
+
+    `data` is the map as stored now when the caller has already loaded it.
+    """
+    if data is None:
+        data = _stored(map_obj)
     analysis = analysis_for_data(data)
     edit = _can_edit(request) and not present
     context: dict[str, Any] = {
@@ -157,6 +161,12 @@ def _live(
     return TemplateResponse(
         request, PRESENT_TEMPLATE if present else TEMPLATE, context, status=status
     )
+
+
+def _stored(map_obj: Map) -> MapData:
+    """The map as stored now: a write has just bumped its version."""
+    map_obj.refresh_from_db(fields=["version", "name"])
+    return map_data_from(map_obj)
 
 
 def _structure_context(map_obj: Map, data: MapData) -> dict[str, Any]:
@@ -195,17 +205,20 @@ def _step_panel_context(
     step: Step,
     form: StepForm | None = None,
     handoff_form: HandoffForm | None = None,
+    *,
+    data: MapData | None = None,
 ) -> dict[str, Any]:
-    """The step's side panel: its form, move controls and connections."""
-    lanes = list(Lane.objects.filter(map=map_obj).select_related("department"))
-    stages = list(Stage.objects.filter(map=map_obj))
-    lane_ids, stage_ids = [x.pk for x in lanes], [s.pk for s in stages]
+    """The step's side panel: its form, move controls and connections.
+
+    Everything but the form comes from the map's plain data (`data`, loaded here
+    when the caller has none), so the panel adds no queries to a write's response.
+    """
+    if data is None:
+        data = map_data_from(map_obj)
+    lane_ids, stage_ids = [x.id for x in data.lanes], [x.id for x in data.stages]
     li, si = lane_ids.index(step.lane_id), stage_ids.index(step.stage_id)
-    cell = list(
-        Step.objects.filter(map=map_obj, lane_id=step.lane_id, stage_id=step.stage_id)
-        .order_by("position", "id")
-        .values_list("id", flat=True)
-    )
+    # data.steps is in reading order, so a cell's steps come by position, then id.
+    cell = [x.id for x in data.steps if (x.lane_id, x.stage_id) == (step.lane_id, step.stage_id)]
     ci = cell.index(step.pk)
     moves = [
         ("left", _("Move left"), "←", lane_ids[li], stage_ids[si - 1] if si else None, None),
@@ -243,13 +256,20 @@ def _step_panel_context(
             ci + 1,
         ),
     ]
-    handoffs = list(
-        Handoff.objects.filter(Q(from_step=step) | Q(to_step=step)).select_related(
-            "from_step", "to_step"
-        )
-    )
+    step_by_id = {x.id: x for x in data.steps}
+    handoffs = [
+        {
+            "pk": h.id,
+            "from_step_id": h.from_step_id,
+            "from_step": step_by_id[h.from_step_id],
+            "to_step": step_by_id[h.to_step_id],
+            "rework": h.rework,
+        }
+        for h in data.handoffs
+        if step.pk in (h.from_step_id, h.to_step_id)
+    ]
     chosen = str(handoff_form.data.get("to_step", "")) if handoff_form is not None else ""
-    others = Step.objects.filter(map=map_obj).exclude(pk=step.pk).values_list("id", "title")
+    others = [(x.id, x.title) for x in data.steps if x.id != step.pk]
     # Built here, not in a template loop: on a 1,000-step map the loop alone costs more
     # than the rest of the panel.
     options = format_html_join(
@@ -267,8 +287,6 @@ def _step_panel_context(
             auto_id="move_%s",
         ),
         "moves": moves,
-        "lanes": lanes,
-        "stages": stages,
         "handoffs": handoffs,
         "handoff_options": options,
         "handoff_form": handoff_form
@@ -399,11 +417,13 @@ def step_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
         user=request.user,
     )
     step = _step(map_obj, step.pk)
+    data = _stored(map_obj)
     return _done(
         request,
         map_obj,
         panel="step",
-        panel_context={**_step_panel_context(map_obj, step), "just_added": True},
+        panel_context={**_step_panel_context(map_obj, step, data=data), "just_added": True},
+        data=data,
         selected=step.pk,
     )
 
@@ -424,11 +444,13 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
     except services.StaleVersionError as stale:
         return _conflict(request, map_obj, step, form, stale)
     step = _step(map_obj, step.pk)
+    data = _stored(map_obj)
     return _done(
         request,
         map_obj,
         panel="step",
-        panel_context={**_step_panel_context(map_obj, step), "saved": True},
+        panel_context={**_step_panel_context(map_obj, step, data=data), "saved": True},
+        data=data,
         selected=step.pk,
     )
 
@@ -487,11 +509,13 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
         context = {**_step_panel_context(map_obj, step), "move_conflict": True}
         return _panel(request, map_obj, "step", context, 409)
     step = _step(map_obj, step.pk)
+    data = _stored(map_obj)
     return _done(
         request,
         map_obj,
         panel="step",
-        panel_context=_step_panel_context(map_obj, step),
+        panel_context=_step_panel_context(map_obj, step, data=data),
+        data=data,
         selected=step.pk,
     )
 
@@ -547,11 +571,13 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
     if source is None:
         return _done(request, map_obj)
     source = _step(map_obj, source.pk)
+    data = _stored(map_obj)
     return _done(
         request,
         map_obj,
         panel="step",
-        panel_context=_step_panel_context(map_obj, source),
+        panel_context=_step_panel_context(map_obj, source, data=data),
+        data=data,
         selected=source.pk,
     )
 
