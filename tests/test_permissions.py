@@ -64,6 +64,7 @@ CASES = [
     case("map_list"),
     case("map_detail", "map_id"),
     case("map_download", "map_id"),
+    *[case("map_export", "map_id", fmt) for fmt in ("pptx", "svg", "png", "pdf", "json")],
     case("improvement_list"),
     case("map_analysis_json", "map_id"),
     case("map_editor", "map_id"),
@@ -129,13 +130,17 @@ def world(workspace: Any) -> dict[str, Any]:
         "step_id": step.pk,
         "improvement_id": Improvement.objects.create(workspace=workspace, title="Stock").pk,
         "membership_id": target.pk,
+        **{fmt: fmt for fmt in ("pptx", "svg", "png", "pdf", "json")},
     }
 
 
 def url_of(item: Case, world: dict[str, Any]) -> str:
     kwargs = {"slug": world["slug"]}
     for key in item.kwargs:
-        kwargs[key.removeprefix("spare_")] = world[key]
+        if key in ("pptx", "svg", "png", "pdf", "json"):
+            kwargs["fmt"] = key  # the export format is a kwarg of its own
+        else:
+            kwargs[key.removeprefix("spare_")] = world[key]
     return reverse(item.name, kwargs=kwargs)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, editor, improvements, maps
+from .views import analysis, editor, exports, improvements, maps
 
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
@@ -11,6 +11,11 @@ urlpatterns = [
         "w/<slug:slug>/maps/<int:map_id>/download.json",
         maps.map_download,
         name="map_download",
+    ),
+    path(
+        "w/<slug:slug>/maps/<int:map_id>/download.<str:fmt>",
+        exports.map_export_file,
+        name="map_export",
     ),
     path("w/<slug:slug>/maps/<int:map_id>/delete/", maps.map_remove, name="map_delete"),
     path(

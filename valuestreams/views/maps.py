@@ -23,11 +23,11 @@ from ..access import get_map_for_user
 from ..analysis import analysis_for_data, analysis_for_map
 from ..diagram import diagram_svg
 from ..forms_maps import MapCreateForm, MapImportForm
-from ..interchange import document_to_dict
 from ..mapdata import map_data_from
 from ..models import Map, MapKind
-from ..services import map_document, map_import
+from ..services import map_import
 from ..services_maps import map_create, map_delete
+from .exports import download_links, map_export_file
 
 
 def _maps_with_counts(workspace_id: int) -> list[Map]:
@@ -115,6 +115,7 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
             "rows": rows,
             "handoffs": handoffs,
             "future_states": map_obj.future_states.all(),
+            "downloads": download_links(map_obj),
             "analysis": analysis,
             # Our own renderer escapes every user text, so the markup is safe.
             "svg": mark_safe(diagram_svg(data, analysis)),
@@ -184,12 +185,7 @@ def map_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def map_download(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
     """The map as a crosswalk-map JSON file."""
-    map_obj = get_map_for_user(request, slug, map_id)
-    text = json.dumps(document_to_dict(map_document(map_obj=map_obj)), indent=2, ensure_ascii=False)
-    response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")
-    filename = f"{slugify(map_obj.name) or 'map'}-{map_obj.pk}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return map_export_file(request, slug, map_id, "json")
 
 
 @require_http_methods(["GET", "POST"])
