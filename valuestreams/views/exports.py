@@ -19,7 +19,7 @@ from ..models import Map
 def file_response(file: ExportFile) -> HttpResponse:
     """An export as an attachment with its file name (any script, RFC 6266) and type."""
     response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.filename)
+    response["Content-Disposition"] = content_disposition_header(True, file.filename) or ""
     return response
 
 
