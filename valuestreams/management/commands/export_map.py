@@ -27,6 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = options["format"]
+        if fmt not in FORMATS:
+            raise CommandError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         try:
             map_obj = Map.objects.select_related("workspace", "persona").get(pk=options["map_id"])
         except Map.DoesNotExist:
