@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from pptx import Presentation
@@ -45,7 +46,7 @@ def reopen(c: DeckContent):
     return Presentation(io.BytesIO(deck_bytes(map_deck(c))))
 
 
-def named(prs, prefix: str) -> list[tuple[int, object]]:
+def named(prs, prefix: str) -> list[tuple[int, Any]]:
     """(slide number, shape) for every shape whose name starts with `prefix`."""
     return [
         (number, shape)
@@ -55,7 +56,7 @@ def named(prs, prefix: str) -> list[tuple[int, object]]:
     ]
 
 
-def step_shapes(prs) -> dict[int, tuple[int, object]]:
+def step_shapes(prs) -> dict[int, tuple[int, Any]]:
     """Step id -> (slide number, the card shape); stripes, badges and faces left out."""
     cards = {}
     for number, shape in named(prs, "step-"):

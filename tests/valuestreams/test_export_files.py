@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def png_is_complete(png: bytes) -> bool:
         if zlib.crc32(kind + body) != crc:
             return False
         if kind == b"IEND":
-            return pos + 12 + length == len(png)
+            return bool(pos + 12 + length == len(png))
         pos += 12 + length
     return False
 
@@ -52,7 +53,7 @@ def pdf_page_size(pdf: bytes) -> tuple[float, float]:
     return x1 - x0, y1 - y0
 
 
-def _svg(data=None) -> tuple[str, object]:
+def _svg(data=None) -> tuple[str, Any]:
     data = data or onboarding()
     analysis = analyze(data)
     return diagram_svg(data, analysis), diagram_geometry(data, analysis)
