@@ -16,14 +16,9 @@ from typing import Any
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.oxml.xmlchemy import OxmlElement
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
-from pptx.shapes.connector import Connector
 from pptx.shapes.shapetree import SlideShapes
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
@@ -38,7 +33,6 @@ __all__ = [
     "add_bar_chart",
     "add_table",
     "add_text",
-    "glued_connector",
     "new_presentation",
     "office_font",
     "rgb",
@@ -146,6 +140,10 @@ class Frame:
     def pt(self, size_px: float) -> Pt:
         """A geometry text size as type on the slide (never below MIN_FONT_PT)."""
         return Pt(max(MIN_FONT_PT, round(size_px * PT_PER_PX * self.scale * 2) / 2))
+
+    def font_size(self, size_px: float) -> int:
+        """A geometry text size as hundredths of a point (DrawingML's `sz`)."""
+        return round(self.pt(size_px).pt * 100)
 
     def stroke(self, width_px: float) -> Emu:
         return Emu(max(3175, round(width_px * self.scale * EMU_PER_PX)))
@@ -321,102 +319,3 @@ def add_bar_chart(
         # Bars read top-down in the categories' order, as in the tables.
         chart.category_axis.reverse_order = True
     return chart
-
-
-_DASH = {
-    "dash": MSO_LINE_DASH_STYLE.DASH,
-    "dot": MSO_LINE_DASH_STYLE.ROUND_DOT,
-    "long-dash": MSO_LINE_DASH_STYLE.LONG_DASH,
-}
-
-
-def line_dash(dash: str | None) -> MSO_LINE_DASH_STYLE | None:
-    """A named dash pattern as an Office preset (None = solid)."""
-    return _DASH.get(dash or "", MSO_LINE_DASH_STYLE.DASH if dash else None)
-
-
-def set_arrowhead(connector: Connector, kind: str | None, size: str = "med") -> None:
-    """An arrowhead at the end of a line: "triangle" (solid), "arrow" (open) or none.
-
-    python-pptx has no API for it; `a:tailEnd` goes last in `a:ln` (after the
-    fill and dash that python-pptx writes).
-    """
-    if not kind:
-        return
-    ln = connector.line._get_or_add_ln()
-    for old in ln.findall(qn("a:tailEnd")):
-        ln.remove(old)
-    tail = OxmlElement("a:tailEnd")
-    ln.append(tail)
-    tail.set("type", kind)
-    tail.set("w", size)
-    tail.set("len", size)
-
-
-def glued_connector(
-    shapes: SlideShapes,
-    begin: Shape,
-    begin_site: int,
-    end: Shape,
-    end_site: int,
-    *,
-    color: str,
-    width: Emu,
-    dash: str | None = None,
-    arrowhead: str | None = "triangle",
-) -> Connector:
-    """An elbow connector glued to two shapes at connection sites.
-
-    Sites of a rectangle: 0 top, 1 left, 2 bottom, 3 right. Glued ends follow
-    the shapes when someone moves them in PowerPoint or Impress.
-    """
-    connector = shapes.add_connector(MSO_CONNECTOR.ELBOW, Emu(0), Emu(0), Emu(1), Emu(1))
-    connector.begin_connect(begin, begin_site)
-    connector.end_connect(end, end_site)
-    connector.line.color.rgb = rgb(color)
-    connector.line.width = width
-    dash_style = line_dash(dash)
-    if dash_style is not None:
-        connector.line.dash_style = dash_style
-    set_arrowhead(connector, arrowhead)
-    return connector
-
-
-def add_box(
-    shapes: SlideShapes,
-    frame: Frame,
-    x: float,
-    y: float,
-    width: float,
-    height: float,
-    *,
-    fill: str | None,
-    stroke: str | None = None,
-    stroke_width: float = 1.0,
-    radius: float = 0.0,
-    dash: str | None = None,
-    shape: MSO_SHAPE | None = None,
-) -> Shape:
-    """A rectangle (rounded when `radius` > 0) from geometry px; None fill or stroke = none."""
-    kind = shape or (MSO_SHAPE.ROUNDED_RECTANGLE if radius > 0 else MSO_SHAPE.RECTANGLE)
-    left, top = frame.x(x), frame.y(y)
-    w = Emu(max(1, frame.x(x + width) - left))
-    h = Emu(max(1, frame.y(y + height) - top))
-    box = shapes.add_shape(kind, left, top, w, h)
-    if kind == MSO_SHAPE.ROUNDED_RECTANGLE and width > 0 and height > 0:
-        box.adjustments[0] = min(0.5, radius / min(width, height))
-    if fill is None:
-        box.fill.background()
-    else:
-        box.fill.solid()
-        box.fill.fore_color.rgb = rgb(fill)
-    if stroke is None:
-        box.line.fill.background()
-    else:
-        box.line.color.rgb = rgb(stroke)
-        box.line.width = frame.stroke(stroke_width)
-        dash_style = line_dash(dash)
-        if dash_style is not None:
-            box.line.dash_style = dash_style
-    box.shadow.inherit = False
-    return box

@@ -20,13 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.shapes.autoshape import Shape
-from pptx.shapes.connector import Connector
-from pptx.shapes.shapetree import SlideShapes
 from pptx.slide import Slide
-from pptx.util import Emu, Pt
 
 from valuestreams.layout import (
     BoxGeometry,
@@ -40,17 +34,8 @@ from valuestreams.layout import (
     wrap_text,
 )
 
-from .pptx_kit import (
-    DECK,
-    MIN_FONT_PT,
-    PT_PER_PX,
-    Frame,
-    add_box,
-    glued_connector,
-    office_font,
-    px,
-    rgb,
-)
+from .pptx_kit import DECK, MIN_FONT_PT, PT_PER_PX, Frame, office_font, px
+from .pptx_xml import Run, TextBody, append_shapes, connector, polyline, shape, site_point
 from .swimlane_style import (
     badge_style,
     band_style,
@@ -224,82 +209,49 @@ def paginate(g: Geometry, first_number: int) -> list[Page]:
 # Text
 # ---------------------------------------------------------------------------
 
-_ALIGN = {"start": PP_ALIGN.LEFT, "middle": PP_ALIGN.CENTER, "end": PP_ALIGN.RIGHT}
-#: Where the baseline sits in a line of exact spacing, as a share of the font size.
+#: Where the baseline sits below the top of a line, as a share of the font size.
 _ASCENT = 0.93
 
 
-def _style_run(run: object, line: TextLine, frame: Frame, font: str) -> None:
-    f = run.font  # type: ignore[attr-defined]
-    f.size = frame.pt(line.size)
-    f.bold = line.weight >= 600
-    f.name = font
-    f.color.rgb = rgb(line.color)
+def _runs(lines: Sequence[TextLine], frame: Frame) -> list[Run]:
+    """The geometry's lines as paragraphs; exact spacing keeps their baselines apart."""
+    runs = []
+    previous: float | None = None
+    for line in lines:
+        size = frame.font_size(line.size)
+        gap = (line.y - previous) * PT_PER_PX * frame.scale if previous is not None else 0.0
+        spacing = max(size * 1.05, gap * 100) if previous is not None else size * 1.2
+        runs.append(
+            Run(line.text, size, line.weight >= 600, line.color, line.anchor, round(spacing))
+        )
+        previous = line.y
+    return runs
 
 
-def _fill_text(
-    shape: Shape,
+def _body(
     lines: Sequence[TextLine],
     frame: Frame,
     font: str,
     x: float,
     y: float,
-    width: float,
-) -> None:
-    """The geometry's text lines as paragraphs of a shape, at their baselines."""
-    text_frame = shape.text_frame
-    text_frame.word_wrap = True
-    text_frame.auto_size = MSO_AUTO_SIZE.NONE
-    text_frame.vertical_anchor = MSO_ANCHOR.TOP
+    *,
+    anchor: str = "t",
+) -> TextBody:
+    """A shape's text from geometry lines, inset so the first baseline lands where it was."""
     if not lines:
-        return
+        return TextBody((), font)
     first = lines[0]
-    left = (
-        min(line.x for line in lines if line.anchor == "start")
-        if any(line.anchor == "start" for line in lines)
-        else x + 4
+    starts = [line.x for line in lines if line.anchor == "start"]
+    left = min(starts) - x if starts else 4.0
+    top = first.y - y - first.size * _ASCENT if anchor == "t" else 0.0
+    return TextBody(
+        _runs(lines, frame),
+        font,
+        left=frame.length(max(0.0, left)),
+        top=frame.length(max(0.0, top)),
+        right=frame.length(4),
+        anchor=anchor,
     )
-    text_frame.margin_left = frame.length(max(0.0, left - x))
-    text_frame.margin_right = frame.length(4)
-    text_frame.margin_top = frame.length(max(0.0, first.y - y - first.size * _ASCENT))
-    text_frame.margin_bottom = 0
-    previous = first.y - first.size * 1.2
-    for i, line in enumerate(lines):
-        paragraph = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
-        paragraph.alignment = _ALIGN[line.anchor]
-        gap = line.y - previous if i else first.size * 1.2
-        paragraph.line_spacing = Pt(
-            max(float(frame.pt(line.size).pt) * 1.05, gap * PT_PER_PX * frame.scale)
-        )
-        previous = line.y
-        run = paragraph.add_run()
-        run.text = line.text
-        _style_run(run, line, frame, font)
-
-
-def _text_line(
-    shapes: SlideShapes, line: TextLine, frame: Frame, font: str, name: str = ""
-) -> Shape:
-    """A free text line at its baseline, in a box as wide as the text."""
-    width = measure_text(line.text, line.size, bold=line.weight >= 600) + 6
-    left = {"start": line.x, "middle": line.x - width / 2, "end": line.x - width}[line.anchor]
-    top = line.y - line.size * _ASCENT
-    box = shapes.add_textbox(
-        frame.x(left), frame.y(top), frame.length(width), frame.length(line.size * 1.3)
-    )
-    text_frame = box.text_frame
-    text_frame.word_wrap = False
-    text_frame.auto_size = MSO_AUTO_SIZE.NONE
-    text_frame.margin_left = text_frame.margin_right = 0
-    text_frame.margin_top = text_frame.margin_bottom = 0
-    paragraph = text_frame.paragraphs[0]
-    paragraph.alignment = _ALIGN[line.anchor]
-    run = paragraph.add_run()
-    run.text = line.text
-    _style_run(run, line, frame, font)
-    if name:
-        box.name = name
-    return box
 
 
 # ---------------------------------------------------------------------------
@@ -307,118 +259,192 @@ def _text_line(
 # ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A shape already written: its id and its box in EMU, for gluing connectors."""
+
+    shape_id: int
+    x: int
+    y: int
+    w: int
+    h: int
+
+    def site(self, site: int) -> tuple[int, int]:
+        return site_point(self.x, self.y, self.w, self.h, site)
+
+
 @dataclass(slots=True)
 class _Drawing:
-    slide: Slide
+    """The shapes of one page as XML, in layers: bands, lines, cards, labels on top."""
+
     g: Geometry
     page: Page
     pages: Sequence[Page]
     font: str
-    lines: list[Connector] = field(default_factory=list)
-
-    @property
-    def shapes(self) -> SlideShapes:
-        return self.slide.shapes
+    next_id: int
+    back: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    cards: list[str] = field(default_factory=list)
+    top: list[str] = field(default_factory=list)
 
     @property
     def frame(self) -> Frame:
         return self.page.frame
 
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
     def right(self) -> float:
         """Geometry x of the page's right edge."""
         return self.page.columns.end
-
-    def bottom(self) -> float:
-        """Geometry y of the page's bottom edge."""
-        return self.page.rows.end
 
     def page_of(self, box: BoxGeometry) -> Page:
         cx, cy = box.x + box.width / 2, box.y + box.height / 2
         return next(p for p in self.pages if p.holds(cx, cy))
 
+    def rect(
+        self,
+        layer: list[str],
+        name: str,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        *,
+        frame: Frame | None = None,
+        fill: str | None = None,
+        stroke: str | None = None,
+        stroke_width: float = 1.0,
+        radius: float = 0.0,
+        dash: str | None = None,
+        geometry: str | None = None,
+        adjust: int | None = None,
+        text: TextBody | None = None,
+        textbox: bool = False,
+    ) -> _Placed:
+        """A shape from a geometry box; `radius` makes it a rounded rectangle."""
+        f = frame or self.frame
+        left, top = f.x(x), f.y(y)
+        w, h = max(1, f.x(x + width) - left), max(1, f.y(y + height) - top)
+        kind = geometry or ("roundRect" if radius > 0 else "rect")
+        if kind == "roundRect" and adjust is None and width > 0 and height > 0:
+            adjust = round(min(0.5, radius / min(width, height)) * 100000)
+        shape_id = self.new_id()
+        layer.append(
+            shape(
+                shape_id,
+                name,
+                left,
+                top,
+                w,
+                h,
+                geometry=kind,
+                adjust=adjust,
+                fill=fill,
+                stroke=stroke,
+                stroke_width=f.stroke(stroke_width),
+                dash=dash,
+                text=text,
+                textbox=textbox,
+            )
+        )
+        return _Placed(shape_id, left, top, w, h)
+
+    def text_line(
+        self, layer: list[str], line: TextLine, name: str = "", frame: Frame | None = None
+    ) -> None:
+        """A free text line at its baseline, in a box as wide as the text."""
+        f = frame or self.frame
+        width = measure_text(line.text, line.size, bold=line.weight >= 600) + 6
+        left = {"start": line.x, "middle": line.x - width / 2, "end": line.x - width}[line.anchor]
+        body = TextBody((_runs((line,), f)[0],), self.font, wrap=False)
+        self.rect(
+            layer,
+            name or f"text-{line.role or 'label'}",
+            left,
+            line.y - line.size * _ASCENT,
+            width,
+            line.size * 1.3,
+            frame=f,
+            text=body,
+            textbox=True,
+        )
+
     # -- structure -------------------------------------------------------
 
     def stages(self) -> None:
         cols = self.page.columns
+        fill = band_style(self.g).stage_fill
         for column in self.g.columns[cols.first : cols.last + 1]:
-            header = add_box(
-                self.shapes,
-                self.frame,
+            self.rect(
+                self.back,
+                f"stage-{column.stage_id}",
                 column.header_x,
                 column.header_y,
                 column.header_width,
                 column.header_height,
-                fill=band_style(self.g).stage_fill,
+                fill=fill,
                 radius=8,
+                text=_body(
+                    column.text,
+                    self.frame,
+                    self.font,
+                    column.header_x,
+                    column.header_y,
+                    anchor="ctr",
+                ),
             )
-            header.name = f"stage-{column.stage_id}"
-            _fill_text(
-                header,
-                column.text,
-                self.frame,
-                self.font,
-                column.header_x,
-                column.header_y,
-                column.header_width,
-            )
-            header.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-            header.text_frame.margin_top = header.text_frame.margin_bottom = 0
 
     def lanes(self) -> None:
         rows = self.page.rows
-        for lane in (
-            self.g.lanes[rows.first : rows.last + 1]
-            if rows.last < len(self.g.lanes)
-            else self.g.lanes[rows.first :]
-        ):
+        for lane in self.g.lanes:
             if not rows.low <= lane.y + lane.height / 2 < rows.high:
                 continue
-            band = add_box(
-                self.shapes,
-                self.frame,
+            y, h = lane.y + 1.5, lane.height - 3
+            self.rect(
+                self.back,
+                f"lane-{lane.lane_id}-band",
                 lane.x,
-                lane.y + 1.5,
+                y,
                 self.right() - lane.x,
-                lane.height - 3,
+                h,
                 fill=lane.tint,
             )
-            band.name = f"lane-{lane.lane_id}-band"
-            header = add_box(
-                self.shapes,
-                self.frame,
+            self.rect(
+                self.back,
+                f"lane-{lane.lane_id}",
                 lane.x,
-                lane.y + 1.5,
+                y,
                 lane.header_width,
-                lane.height - 3,
+                h,
                 fill=lane.header_fill,
+                text=_body(lane.text, self.frame, self.font, lane.x, lane.y),
             )
-            header.name = f"lane-{lane.lane_id}"
-            _fill_text(header, lane.text, self.frame, self.font, lane.x, lane.y, lane.header_width)
-            stripe = add_box(
-                self.shapes,
-                self.frame,
+            self.rect(
+                self.back,
+                f"lane-{lane.lane_id}-stripe",
                 lane.x,
-                lane.y + 1.5,
+                y,
                 lane.stripe_width,
-                lane.height - 3,
+                h,
                 fill=lane.color,
             )
-            stripe.name = f"lane-{lane.lane_id}-stripe"
 
     # -- steps -----------------------------------------------------------
 
-    def boxes(self) -> dict[int, Shape]:
-        shapes: dict[int, Shape] = {}
+    def boxes(self) -> dict[int, _Placed]:
+        placed: dict[int, _Placed] = {}
         for box in self.g.boxes:
             if self.page.holds(box.x + box.width / 2, box.y + box.height / 2):
-                shapes[box.step_id] = self.box(box)
-        return shapes
+                placed[box.step_id] = self.box(box)
+        return placed
 
-    def box(self, b: BoxGeometry) -> Shape:
+    def box(self, b: BoxGeometry) -> _Placed:
         outline = hotspot_outline(b)
-        card = add_box(
-            self.shapes,
-            self.frame,
+        card = self.rect(
+            self.cards,
+            f"step-{b.step_id}",
             b.x,
             b.y,
             b.width,
@@ -427,19 +453,23 @@ class _Drawing:
             stroke=outline.stroke,
             stroke_width=outline.width,
             radius=8,
+            text=_body(b.lines, self.frame, self.font, b.x, b.y),
         )
-        card.name = f"step-{b.step_id}"
-        _fill_text(card, b.lines, self.frame, self.font, b.x, b.y, b.width)
-        stripe = add_box(
-            self.shapes, self.frame, b.x, b.y, b.stripe_width, b.height, fill=b.stripe_color
+        self.rect(
+            self.cards,
+            f"step-{b.step_id}-stripe",
+            b.x,
+            b.y,
+            b.stripe_width,
+            b.height,
+            fill=b.stripe_color,
         )
-        stripe.name = f"step-{b.step_id}-stripe"
         if b.emotion is not None and b.emotion_glyph is not None:
             face = face_style(b.emotion)
             r = b.emotion_radius
-            smiley = add_box(
-                self.shapes,
-                self.frame,
+            self.rect(
+                self.cards,
+                f"step-{b.step_id}-face",
                 b.emotion_glyph.x - r,
                 b.emotion_glyph.y - r,
                 2 * r,
@@ -447,15 +477,14 @@ class _Drawing:
                 fill=face.fill,
                 stroke=face.stroke,
                 stroke_width=1.3,
-                shape=MSO_SHAPE.SMILEY_FACE,
+                geometry="smileyFace",
+                adjust=round(4653 + face.mouth * 100000),
             )
-            smiley.adjustments[0] = face.mouth
-            smiley.name = f"step-{b.step_id}-face"
         badge = badge_style(b)
         if badge is not None:
-            mark = add_box(
-                self.shapes,
-                self.frame,
+            self.rect(
+                self.cards,
+                f"step-{b.step_id}-badge",
                 badge.x - badge.r,
                 badge.y - badge.r,
                 2 * badge.r,
@@ -463,31 +492,19 @@ class _Drawing:
                 fill=badge.fill,
                 stroke=badge.stroke,
                 stroke_width=2,
-                shape=MSO_SHAPE.OVAL,
+                geometry="ellipse",
+                text=TextBody(
+                    _runs((badge.text,), self.frame), self.font, anchor="ctr", wrap=False
+                ),
             )
-            mark.name = f"step-{b.step_id}-badge"
-            _fill_text(
-                mark,
-                (badge.text,),
-                self.frame,
-                self.font,
-                badge.x - badge.r,
-                badge.y - badge.r,
-                2 * badge.r,
-            )
-            mark.text_frame.margin_left = mark.text_frame.margin_right = 0
-            mark.text_frame.margin_top = mark.text_frame.margin_bottom = 0
-            mark.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-            mark.text_frame.word_wrap = False
         return card
 
     # -- handoffs --------------------------------------------------------
 
-    def connectors(self, cards: dict[int, Shape]) -> None:
+    def connectors(self, cards: dict[int, _Placed]) -> None:
         boxes = {b.step_id: b for b in self.g.boxes}
         # Handoffs to steps on other pages, per card and direction: one marker each.
         away: dict[tuple[int, bool], list[tuple[ConnectorGeometry, BoxGeometry]]] = {}
-        first_card = next(iter(cards.values()), None)
         for c in self.g.connectors:
             a, b = boxes.get(c.from_step_id), boxes.get(c.to_step_id)
             if a is None or b is None:
@@ -502,42 +519,33 @@ class _Drawing:
                 away.setdefault((b.step_id, False), []).append((c, a))
         for (step_id, outgoing), items in away.items():
             self.continuation(boxes[step_id], cards[step_id], items, outgoing=outgoing)
-        if first_card is not None:
-            # Lines run under the cards, as on screen: move them before the first card.
-            for shape in self.lines:
-                first_card._element.addprevious(shape._element)
 
     def connector(
-        self,
-        c: ConnectorGeometry,
-        begin: Shape,
-        begin_site: int,
-        end: Shape,
-        end_site: int,
-        name: str = "",
+        self, c: ConnectorGeometry, begin: _Placed, begin_site: int, end: _Placed, end_site: int
     ) -> None:
         style = connector_style(c)
-        line = glued_connector(
-            self.shapes,
-            begin,
-            begin_site,
-            end,
-            end_site,
-            color=style.stroke,
-            width=self.frame.stroke(style.width),
-            dash=style.dash,
-            arrowhead=style.arrowhead,
+        self.lines.append(
+            connector(
+                self.new_id(),
+                f"handoff-{c.handoff_id}",
+                begin.site(begin_site),
+                end.site(end_site),
+                (begin.shape_id, begin_site),
+                (end.shape_id, end_site),
+                color=style.stroke,
+                width=self.frame.stroke(style.width),
+                dash=style.dash,
+                arrowhead=style.arrowhead,
+            )
         )
-        line.name = name or f"handoff-{c.handoff_id}"
-        self.lines.append(line)
 
     def label(self, c: ConnectorGeometry) -> None:
         if not c.label:
             return
         box = label_box(c)
-        shape = add_box(
-            self.shapes,
-            self.frame,
+        self.rect(
+            self.top,
+            f"handoff-{c.handoff_id}-label",
             box.x,
             box.y,
             box.width,
@@ -546,17 +554,13 @@ class _Drawing:
             stroke=box.stroke,
             stroke_width=box.stroke_width,
             radius=box.radius,
+            text=TextBody(_runs((box.text,), self.frame), self.font, anchor="ctr", wrap=False),
         )
-        shape.name = f"handoff-{c.handoff_id}-label"
-        _fill_text(shape, (box.text,), self.frame, self.font, box.x, box.y, box.width)
-        shape.text_frame.margin_left = shape.text_frame.margin_right = self.frame.length(2)
-        shape.text_frame.margin_top = shape.text_frame.margin_bottom = 0
-        shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
 
     def continuation(
         self,
         here: BoxGeometry,
-        card: Shape,
+        card: _Placed,
         items: Sequence[tuple[ConnectorGeometry, BoxGeometry]],
         *,
         outgoing: bool,
@@ -579,9 +583,10 @@ class _Drawing:
         width = min(here.width, measure_text(text, size, bold=True) + 14)
         x = here.x + here.width / 2 - width / 2
         y = here.bottom + 4 if outgoing else here.y - height - 2
-        marker = add_box(
-            self.shapes,
-            self.frame,
+        line = TextLine(text, x + 7, y + height / 2 + size * 0.35, size, 600, style.stroke)
+        marker = self.rect(
+            self.top,
+            f"step-{here.step_id}-{'to' if outgoing else 'from'}-other-slides",
             x,
             y,
             width,
@@ -591,13 +596,14 @@ class _Drawing:
             stroke_width=1.25,
             radius=6,
             dash="dash",
+            text=TextBody(
+                _runs((line,), self.frame),
+                self.font,
+                left=self.frame.length(6),
+                anchor="ctr",
+                wrap=False,
+            ),
         )
-        marker.name = f"step-{here.step_id}-{'to' if outgoing else 'from'}-other-slides"
-        line = TextLine(text, x + 7, y + height / 2 + size * 0.35, size, 600, style.stroke)
-        _fill_text(marker, (line,), self.frame, self.font, x, y, width)
-        marker.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-        marker.text_frame.word_wrap = False
-        marker.text_frame.margin_top = marker.text_frame.margin_bottom = 0
         for c, _there in items:
             if outgoing:
                 self.connector(c, card, BOTTOM, marker, TOP)
@@ -612,9 +618,9 @@ class _Drawing:
             return
         style = band_style(self.g)
         right = min(self.right(), band.x + band.width)
-        add_box(
-            self.shapes,
-            self.frame,
+        self.rect(
+            self.back,
+            "band",
             band.x,
             band.y,
             right - band.x,
@@ -622,18 +628,24 @@ class _Drawing:
             fill=style.fill,
             stroke=style.stroke,
             radius=10,
-        ).name = "band"
+        )
         lo, hi = self.page.columns.low, self.page.columns.high
         for line in band.text:
             if line.x < self.frame.split_x or lo <= line.x < hi:
-                _text_line(self.shapes, line, self.frame, self.font)
+                self.text_line(self.top, line)
         if isinstance(band, LadderGeometry):
             self.ladder(band, lo, hi)
         else:
             self.curve(band, lo, hi)
 
     def polyline(
-        self, points: Sequence[Point], color: str, width: float, name: str, dash: str | None = None
+        self,
+        layer: list[str],
+        points: Sequence[Point],
+        color: str,
+        width: float,
+        name: str,
+        dash: str | None = None,
     ) -> None:
         for piece in _clip(
             points,
@@ -642,41 +654,37 @@ class _Drawing:
         ):
             if len(piece) < 2:
                 continue
-            builder = self.shapes.build_freeform(self.frame.x(piece[0].x), self.frame.y(piece[0].y))
-            builder.add_line_segments(
-                [(self.frame.x(p.x), self.frame.y(p.y)) for p in piece[1:]], close=False
+            layer.append(
+                polyline(
+                    self.new_id(),
+                    name,
+                    [(self.frame.x(p.x), self.frame.y(p.y)) for p in piece],
+                    color=color,
+                    width=self.frame.stroke(width),
+                    dash=dash,
+                )
             )
-            shape = builder.convert_to_shape()
-            shape.fill.background()
-            shape.line.color.rgb = rgb(color)
-            shape.line.width = self.frame.stroke(width)
-            if dash:
-                from .pptx_kit import line_dash
-
-                shape.line.dash_style = line_dash(dash)
-            shape.shadow.inherit = False
-            shape.name = name
 
     def ladder(self, ladder: LadderGeometry, lo: float, hi: float) -> None:
         style = band_style(self.g)
-        self.polyline(ladder.path, style.path, style.path_width, "ladder-path")
+        self.polyline(self.top, ladder.path, style.path, style.path_width, "ladder-path")
         for rung in ladder.rungs:
-            mid = (rung.x1 + rung.x2) / 2
-            if not lo <= mid < hi:
+            if not lo <= (rung.x1 + rung.x2) / 2 < hi:
                 continue
             if rung.kind == "process":
                 self.polyline(
+                    self.top,
                     (Point(rung.x1, rung.y), Point(rung.x2, rung.y)),
                     style.rung,
                     style.rung_width,
                     "ladder-rung",
                 )
             if rung.label is not None:
-                _text_line(self.shapes, rung.label, self.frame, self.font, "ladder-label")
+                self.text_line(self.top, rung.label, "ladder-label")
         if lo <= ladder.totals_x + ladder.totals_width / 2 < hi:
-            totals = add_box(
-                self.shapes,
-                self.frame,
+            self.rect(
+                self.top,
+                "ladder-totals",
                 ladder.totals_x,
                 ladder.totals_y,
                 ladder.totals_width,
@@ -685,26 +693,25 @@ class _Drawing:
                 stroke=style.totals_stroke,
                 radius=10,
             )
-            totals.name = "ladder-totals"
             for line in ladder.totals_text:
-                _text_line(self.shapes, line, self.frame, self.font, "ladder-total")
+                self.text_line(self.top, line, "ladder-total")
 
     def curve(self, curve: EmotionCurve, lo: float, hi: float) -> None:
         style = band_style(self.g)
         left = max(curve.plot_x, self.frame.x0 if self.page.column_index else curve.plot_x)
         right = min(curve.plot_x + curve.plot_width, self.right())
-        add_box(
-            self.shapes,
-            self.frame,
+        self.rect(
+            self.back,
+            "curve-positive",
             left,
             curve.top_y,
             right - left,
             curve.zero_y - curve.top_y,
             fill=style.positive_fill,
         )
-        add_box(
-            self.shapes,
-            self.frame,
+        self.rect(
+            self.back,
+            "curve-negative",
             left,
             curve.zero_y,
             right - left,
@@ -712,6 +719,7 @@ class _Drawing:
             fill=style.negative_fill,
         )
         self.polyline(
+            self.top,
             (
                 Point(curve.plot_x, curve.zero_y),
                 Point(curve.plot_x + curve.plot_width, curve.zero_y),
@@ -722,14 +730,18 @@ class _Drawing:
             dash="dash",
         )
         self.polyline(
-            [Point(p.x, p.y) for p in curve.points], style.curve, style.curve_width, "curve-line"
+            self.top,
+            [Point(p.x, p.y) for p in curve.points],
+            style.curve,
+            style.curve_width,
+            "curve-line",
         )
         for p in curve.points:
             if not lo <= p.x < hi:
                 continue
-            dot = add_box(
-                self.shapes,
-                self.frame,
+            self.rect(
+                self.top,
+                f"curve-point-{p.step_id}",
                 p.x - 6,
                 p.y - 6,
                 12,
@@ -737,10 +749,9 @@ class _Drawing:
                 fill="#FFFFFF",
                 stroke=style.curve,
                 stroke_width=3,
-                shape=MSO_SHAPE.OVAL,
+                geometry="ellipse",
             )
-            dot.name = f"curve-point-{p.step_id}"
-            _text_line(self.shapes, p.label, self.frame, self.font)
+            self.text_line(self.top, p.label, "curve-label")
 
     def legend(self) -> None:
         if not self.g.legend:
@@ -748,7 +759,7 @@ class _Drawing:
         y = self.g.legend[0].y
         if not self.page.rows.low <= y < self.page.rows.high:
             return
-        # The legend is drawn at its place left of the first stage on every page.
+        # The legend keeps its place at the left on every page of its row.
         frame = Frame(
             self.frame.left,
             self.frame.top,
@@ -761,37 +772,43 @@ class _Drawing:
         for item in self.g.legend:
             symbol = legend_symbol(item.kind)
             if symbol.outline:
-                add_box(
-                    self.shapes,
-                    frame,
+                self.rect(
+                    self.top,
+                    f"legend-{item.kind}-symbol",
                     item.x + 2,
                     item.y - 9,
                     item.symbol_width - 8,
                     18,
+                    frame=frame,
                     fill="#FFFFFF",
                     stroke=symbol.stroke,
                     stroke_width=symbol.width,
                     radius=4,
                 )
             else:
-                builder = self.shapes.build_freeform(frame.x(item.x), frame.y(item.y))
-                builder.add_line_segments(
-                    [(frame.x(item.x + item.symbol_width), frame.y(item.y))], close=False
+                self.top.append(
+                    polyline(
+                        self.new_id(),
+                        f"legend-{item.kind}-symbol",
+                        [
+                            (frame.x(item.x), frame.y(item.y)),
+                            (frame.x(item.x + item.symbol_width), frame.y(item.y)),
+                        ],
+                        color=symbol.stroke,
+                        width=frame.stroke(symbol.width),
+                        dash=symbol.dash,
+                        arrowhead=symbol.arrowhead,
+                    )
                 )
-                shape = builder.convert_to_shape()
-                shape.line.color.rgb = rgb(symbol.stroke)
-                shape.line.width = frame.stroke(symbol.width)
-                from .pptx_kit import line_dash, set_arrowhead
-
-                if symbol.dash:
-                    shape.line.dash_style = line_dash(symbol.dash)
-                set_arrowhead(shape, symbol.arrowhead)
-            _text_line(self.shapes, item.text, frame, self.font, f"legend-{item.kind}")
+            self.text_line(self.top, item.text, f"legend-{item.kind}", frame=frame)
 
     def page_markers(self) -> None:
-        """ "Continued on slide N" at the right and bottom edges of a cut map."""
-        size = 13.0
-        for dc, dr, text_key in ((1, 0, "right"), (0, 1, "down")):
+        """ "Continued on slide N" at the bottom right of a page that has more beside or below."""
+        lines = []
+        for dc, dr, template in (
+            (1, 0, _("continued on slide %(slide)d →")),
+            (0, 1, _("continued on slide %(slide)d ↓")),
+        ):
             target = next(
                 (
                     p
@@ -801,27 +818,26 @@ class _Drawing:
                 ),
                 None,
             )
-            if target is None:
-                continue
-            if text_key == "right":
-                text = _("continued on slide %(slide)d →") % {"slide": target.number}
-            else:
-                text = _("continued on slide %(slide)d ↓") % {"slide": target.number}
-            width_px = measure_text(text, size) * self.page.scale + 8
-            left = DECK.width_px - DECK.margin_px - width_px
-            top = DECK.height_px - 16 - 2
-            box = self.shapes.add_textbox(px(left), px(top - 14), px(width_px), px(16))
-            box.name = f"continued-{text_key}"
-            paragraph = box.text_frame.paragraphs[0]
-            paragraph.alignment = PP_ALIGN.RIGHT
-            run = paragraph.add_run()
-            run.text = text
-            run.font.size = Pt(max(MIN_FONT_PT, DECK.small_pt))
-            run.font.italic = True
-            run.font.color.rgb = rgb(DECK.muted)
-            box.text_frame.margin_top = box.text_frame.margin_bottom = Emu(0)
-            if dr:
-                box.top = px(top - 30)
+            if target is not None:
+                lines.append(template % {"slide": target.number})
+        if not lines:
+            return
+        size = max(MIN_FONT_PT, DECK.small_pt)
+        runs = [Run(text, round(size * 100), False, DECK.muted, "end") for text in lines]
+        height = len(lines) * size * 1.3 / PT_PER_PX
+        shape_id = self.new_id()
+        self.top.append(
+            shape(
+                shape_id,
+                "continued",
+                px(DECK.width_px / 2),
+                px(DECK.height_px - 8 - height),
+                px(DECK.width_px / 2 - DECK.margin_px),
+                px(height),
+                text=TextBody(runs, self.font, anchor="b"),
+                textbox=True,
+            )
+        )
 
 
 def _site(box: BoxGeometry, point: Point) -> int:
@@ -870,7 +886,8 @@ def _clip(points: Sequence[Point], lo: float, hi: float) -> list[list[Point]]:
 
 def draw_page(slide: Slide, g: Geometry, page: Page, pages: Sequence[Page]) -> None:
     """Draw one page of the swimlane on a slide whose title is already set."""
-    drawing = _Drawing(slide, g, page, pages, office_font(g.font_family))
+    first_id = max((shape.shape_id for shape in slide.shapes), default=1)
+    drawing = _Drawing(g, page, pages, office_font(g.font_family), first_id)
     drawing.lanes()
     drawing.stages()
     cards = drawing.boxes()
@@ -878,3 +895,5 @@ def draw_page(slide: Slide, g: Geometry, page: Page, pages: Sequence[Page]) -> N
     drawing.band()
     drawing.legend()
     drawing.page_markers()
+    # Lines under the cards, as on screen; labels and markers above both.
+    append_shapes(slide, drawing.back + drawing.lines + drawing.cards + drawing.top)

@@ -1,0 +1,120 @@
+"""`manage.py bench_export`: how long each export format takes, and its peak memory.
+
+Stores synthetic value streams (the generator of `bench_analysis`) in a throwaway
+workspace inside a transaction that is rolled back, then exports each one in
+every format through `valuestreams.downloads.map_export`, the function behind
+the download buttons: load, analysis, layout and rendering, as a user waits for
+them. The first run of each format starts with an empty cache (cold); the rest
+are warm. Peak memory is measured in a separate run under tracemalloc, so it
+does not slow the timed runs. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from typing import Any
+
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+
+from departments.models import Workspace
+from valuestreams.downloads import FORMATS, map_export
+from valuestreams.models import Map
+from valuestreams.services import map_import
+
+from .bench_analysis import synthetic_document
+
+# Targets from the issue (seconds, median of warm runs), checked and printed.
+TARGETS_S = {("pptx", 200): 1.5, ("pptx", 1_000): 6.0, ("svg", 1_000): 0.3}
+
+
+class _Rollback(Exception):
+    """Raised to leave the benchmark's transaction without keeping anything."""
+
+
+def _seconds(values: list[float]) -> dict[str, float]:
+    return {
+        "min": round(min(values), 3),
+        "median": round(statistics.median(values), 3),
+        "max": round(max(values), 3),
+    }
+
+
+class Command(BaseCommand):
+    help = "Benchmark every export format on synthetic maps of growing size; prints JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1_000])
+        parser.add_argument("--runs", type=int, default=5, help="warm runs per size and format")
+        parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows: list[dict[str, Any]] = []
+        try:
+            with transaction.atomic():
+                workspace = Workspace.objects.create(
+                    name="Benchmark (temporary)", slug=f"bench-{os.getpid()}-{time.time_ns()}"
+                )
+                for size in sorted(options["sizes"]):
+                    map_obj = map_import(
+                        workspace=workspace, document=synthetic_document(size, options["seed"])
+                    )
+                    map_obj = Map.objects.select_related("workspace", "persona").get(pk=map_obj.pk)
+                    rows.append(self._measure(map_obj, size, options["formats"], options["runs"]))
+                raise _Rollback
+        except _Rollback:
+            pass
+        by_key = {
+            (fmt, row["steps"]): row["formats"][fmt] for row in rows for fmt in row["formats"]
+        }
+        targets = {
+            f"{fmt}_{size}_steps_s_max": {
+                "target": limit,
+                "measured": by_key[fmt, size]["warm_s"]["median"],
+                "met": by_key[fmt, size]["warm_s"]["median"] <= limit,
+            }
+            for (fmt, size), limit in TARGETS_S.items()
+            if (fmt, size) in by_key
+        }
+        report = {
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "database": connection.vendor,
+            },
+            "warm_runs": options["runs"],
+            "sizes": rows,
+            "targets": targets,
+        }
+        self.stdout.write(json.dumps(report, indent=2))
+
+    def _measure(self, map_obj: Map, size: int, formats: list[str], runs: int) -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        for fmt in formats:
+            cache.clear()
+            start = time.perf_counter()
+            file = map_export(map_obj=map_obj, fmt=fmt)
+            cold = time.perf_counter() - start
+            warm = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                map_export(map_obj=map_obj, fmt=fmt)
+                warm.append(time.perf_counter() - start)
+            tracemalloc.start()
+            map_export(map_obj=map_obj, fmt=fmt)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            results[fmt] = {
+                "cold_s": round(cold, 3),
+                "warm_s": _seconds(warm),
+                "peak_memory_mb": round(peak / 2**20, 1),
+                "bytes": len(file.content),
+            }
+        return {"steps": size, "formats": results}
