@@ -45,7 +45,7 @@ from .pptx_kit import (
     set_notes,
     titled_slide,
 )
-from .swimlane_pptx import draw_page, paginate
+from .swimlane_pptx import draw_page, paginate, place
 
 __all__ = [
     "METRICS",
@@ -260,6 +260,7 @@ def _title_slide(prs: PresentationType, c: DeckContent) -> None:
 def _swimlane_slides(prs: PresentationType, c: DeckContent) -> None:
     g = c.geometry
     pages = paginate(g, first_number=len(prs.slides) + 1)
+    placement = place(g, pages)
     hotspots = [f"{s.title}: {_join(s.reasons)}" for s in c.analysis.marked_hotspots]
     for page in pages:
         title = c.data.name
@@ -274,7 +275,7 @@ def _swimlane_slides(prs: PresentationType, c: DeckContent) -> None:
                 "pages": len(pages),
             }
         slide = titled_slide(prs, title)
-        draw_page(slide, g, page, pages)
+        draw_page(slide, g, page, pages, placement)
         notes = [
             _(
                 "Lanes are departments and columns are stages. Thick dark arrows cross a "

@@ -46,7 +46,7 @@ from .swimlane_style import (
     legend_symbol,
 )
 
-__all__ = ["Page", "draw_page", "paginate"]
+__all__ = ["Page", "Placement", "draw_page", "paginate", "place"]
 
 #: Largest scale a small map is blown up to on its slide.
 MAX_SCALE = 1.25
@@ -205,6 +205,31 @@ def paginate(g: Geometry, first_number: int) -> list[Page]:
     return pages
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Which page every step is drawn on, and the handoffs that touch each page."""
+
+    page_of_step: dict[int, Page]
+    boxes: dict[int, BoxGeometry]
+    connectors_by_page: dict[int, list[ConnectorGeometry]]
+
+
+def place(g: Geometry, pages: Sequence[Page]) -> Placement:
+    """Put every step on its page once, so drawing a page only looks at its own items."""
+    page_of_step: dict[int, Page] = {}
+    for box in g.boxes:
+        cx, cy = box.x + box.width / 2, box.y + box.height / 2
+        page_of_step[box.step_id] = next(p for p in pages if p.holds(cx, cy))
+    by_page: dict[int, list[ConnectorGeometry]] = {p.number: [] for p in pages}
+    for c in g.connectors:
+        ends = {page_of_step.get(c.from_step_id), page_of_step.get(c.to_step_id)}
+        if None in ends:
+            continue
+        for page in ends:
+            by_page[page.number].append(c)  # type: ignore[union-attr]
+    return Placement(page_of_step, {b.step_id: b for b in g.boxes}, by_page)
+
+
 # ---------------------------------------------------------------------------
 # Text
 # ---------------------------------------------------------------------------
@@ -280,6 +305,7 @@ class _Drawing:
     g: Geometry
     page: Page
     pages: Sequence[Page]
+    placement: Placement
     font: str
     next_id: int
     back: list[str] = field(default_factory=list)
@@ -300,8 +326,7 @@ class _Drawing:
         return self.page.columns.end
 
     def page_of(self, box: BoxGeometry) -> Page:
-        cx, cy = box.x + box.width / 2, box.y + box.height / 2
-        return next(p for p in self.pages if p.holds(cx, cy))
+        return self.placement.page_of_step[box.step_id]
 
     def rect(
         self,
@@ -436,7 +461,7 @@ class _Drawing:
     def boxes(self) -> dict[int, _Placed]:
         placed: dict[int, _Placed] = {}
         for box in self.g.boxes:
-            if self.page.holds(box.x + box.width / 2, box.y + box.height / 2):
+            if self.placement.page_of_step[box.step_id] is self.page:
                 placed[box.step_id] = self.box(box)
         return placed
 
@@ -502,10 +527,10 @@ class _Drawing:
     # -- handoffs --------------------------------------------------------
 
     def connectors(self, cards: dict[int, _Placed]) -> None:
-        boxes = {b.step_id: b for b in self.g.boxes}
+        boxes = self.placement.boxes
         # Handoffs to steps on other pages, per card and direction: one marker each.
         away: dict[tuple[int, bool], list[tuple[ConnectorGeometry, BoxGeometry]]] = {}
-        for c in self.g.connectors:
+        for c in self.placement.connectors_by_page[self.page.number]:
             a, b = boxes.get(c.from_step_id), boxes.get(c.to_step_id)
             if a is None or b is None:
                 continue
@@ -884,10 +909,12 @@ def _clip(points: Sequence[Point], lo: float, hi: float) -> list[list[Point]]:
     return pieces
 
 
-def draw_page(slide: Slide, g: Geometry, page: Page, pages: Sequence[Page]) -> None:
+def draw_page(
+    slide: Slide, g: Geometry, page: Page, pages: Sequence[Page], placement: Placement
+) -> None:
     """Draw one page of the swimlane on a slide whose title is already set."""
     first_id = max((shape.shape_id for shape in slide.shapes), default=1)
-    drawing = _Drawing(g, page, pages, office_font(g.font_family), first_id)
+    drawing = _Drawing(g, page, pages, placement, office_font(g.font_family), first_id)
     drawing.lanes()
     drawing.stages()
     cards = drawing.boxes()
