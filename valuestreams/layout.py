@@ -32,29 +32,43 @@ from typing import TYPE_CHECKING, Literal
 
 from django.utils.translation import gettext as _
 
+from .analysis.engine import analyze
 from .units import format_minutes
 
 if TYPE_CHECKING:  # only for types: the layout never touches models or the database
+    from .analysis.results import MapAnalysis
     from .mapdata import HandoffData, LaneData, MapData, StepData
 
 __all__ = [
     "FONT_FAMILY",
+    "AddButton",
+    "Arrowhead",
+    "Badge",
+    "BoundaryMarker",
     "BoxGeometry",
     "CellGeometry",
+    "Circle",
     "ColumnGeometry",
     "ConnectorGeometry",
     "CurvePoint",
     "EmotionCurve",
+    "Face",
     "Geometry",
+    "Interaction",
+    "LabelBox",
     "LadderGeometry",
     "LadderRung",
     "LadderTotals",
     "LaneGeometry",
     "LayoutOptions",
     "LegendItem",
+    "Line",
     "Overlay",
     "Point",
+    "Rect",
+    "Stroke",
     "TextLine",
+    "connector_kind",
     "layout_map",
     "measure_text",
     "wrap_text",
@@ -288,18 +302,36 @@ class LadderTotals:
 
 @dataclass(frozen=True, slots=True)
 class Overlay:
-    """Analysis results drawn on top of the map, filled by the caller.
+    """Analysis results drawn on top of the map; build it with `from_analysis`.
 
     ``hotspots`` maps a step id to the reasons it is a hotspot, in words;
-    ``critical_path`` lists step ids in order along the critical path (it sets the
-    steps of the lead-time ladder); ``totals`` overrides the ladder's totals;
-    ``selected_step_id`` marks the step the editor has selected.
+    ``critical_path`` lists step ids in order along the analysis's critical path
+    (the steps of the lead-time ladder); ``totals`` are the ladder's totals (None:
+    unknown); ``selected_step_id`` marks the step the editor has selected.
     """
 
     hotspots: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     critical_path: tuple[int, ...] = ()
     totals: LadderTotals | None = None
     selected_step_id: int | None = None
+
+    @classmethod
+    def from_analysis(
+        cls, analysis: MapAnalysis, *, selected_step_id: int | None = None, hotspots: bool = True
+    ) -> Overlay:
+        """What the analysis adds to the drawing: its critical path and totals for the
+        ladder, and (with ``hotspots``) the marked hotspots with their reasons."""
+        m = analysis.metrics
+        return cls(
+            hotspots=(
+                {s.id: tuple(str(r) for r in s.reasons) for s in analysis.marked_hotspots}
+                if hotspots
+                else {}
+            ),
+            critical_path=analysis.critical_path,
+            totals=LadderTotals(m.lead_time_minutes, m.process_time_minutes, m.activity_ratio),
+            selected_step_id=selected_step_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +374,87 @@ class Point:
 
 
 @dataclass(frozen=True, slots=True)
+class Stroke:
+    """How a line or an outline is drawn.
+
+    ``width`` in px; ``dash`` alternates drawn and gap lengths in px (empty: solid);
+    ``cap`` and ``join`` as in SVG/PowerPoint ("butt"/"round"/"square",
+    "miter"/"round"/"bevel").
+    """
+
+    color: str
+    width: float
+    dash: tuple[float, ...] = ()
+    opacity: float = 1.0
+    cap: Literal["butt", "round", "square"] = "butt"
+    join: Literal["miter", "round", "bevel"] = "miter"
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A rectangle with corner ``radius``; ``fill`` None means not filled, ``stroke`` None
+    means no outline."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    radius: float = 0.0
+    fill: str | None = None
+    fill_opacity: float = 1.0
+    stroke: Stroke | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    """A circle around ``center``; ``fill`` None means not filled."""
+
+    center: Point
+    radius: float
+    fill: str | None = None
+    stroke: Stroke | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A straight line from ``start`` to ``end``."""
+
+    start: Point
+    end: Point
+    stroke: Stroke
+
+
+@dataclass(frozen=True, slots=True)
+class Arrowhead:
+    """The head at the end of a connector, pointing along its last segment.
+
+    ``kind`` "triangle" is a filled triangle, "open" a chevron of two strokes
+    ``line_width`` wide. ``length`` (along the line) and ``width`` (across) are in
+    px. The tip lies ``overshoot`` px beyond the route's last point (0: on it).
+    """
+
+    kind: Literal["triangle", "open"]
+    length: float
+    width: float
+    color: str
+    line_width: float = 0.0
+    overshoot: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryMarker:
+    """The mark drawn where a cross-department connector crosses a lane border.
+
+    ``shape`` "diamond": a square on its point, ``radius`` px from centre to corner.
+    """
+
+    shape: Literal["diamond"]
+    radius: float
+    fill: str
+    stroke: Stroke | None
+
+
+@dataclass(frozen=True, slots=True)
 class TextLine:
     """One line of text: ``y`` is the baseline, ``anchor`` is "start", "middle" or "end"."""
 
@@ -356,11 +469,71 @@ class TextLine:
 
 
 @dataclass(frozen=True, slots=True)
+class LabelBox:
+    """A text in a box, e.g. a handoff's label: ``box`` is sized from the measured
+    ``text`` and placed on the connector's route."""
+
+    box: Rect
+    text: TextLine
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """A round badge with a short text, e.g. the "!" on a hotspot's corner."""
+
+    circle: Circle
+    text: TextLine
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """A small face for a journey step's emotion: the mouth carries the meaning.
+
+    ``mouth`` is a quadratic curve (start, control point, end) drawn with
+    ``mouth_stroke``; it smiles for a positive and frowns for a negative emotion.
+    """
+
+    head: Circle
+    eyes: tuple[Circle, Circle]
+    mouth: tuple[Point, Point, Point]
+    mouth_stroke: Stroke
+
+
+@dataclass(frozen=True, slots=True)
+class AddButton:
+    """The round "+" of an empty spot in the editor: ``circle`` and a plus sign of two
+    strokes ``arm`` px from the centre each way."""
+
+    circle: Circle
+    arm: float
+    stroke: Stroke
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """How interactive renderers (the editor's screen) show focus and hover.
+
+    Not part of the picture: exports leave it out. ``focus`` outlines a focused or
+    selected step (on its ``focus_ring``), ``add_focus`` a focused "+" button;
+    ``add_opacity`` is the "+" buttons' resting opacity; ``hover_width`` the line
+    width of a hovered connector; ``hit_width`` the width of a connector's
+    invisible click area.
+    """
+
+    focus: Stroke
+    add_focus: Stroke
+    add_opacity: float
+    hover_width: float
+    hit_width: float
+
+
+@dataclass(frozen=True, slots=True)
 class LaneGeometry:
     """A lane band across the full width; the header is its leftmost ``header_width`` px.
 
     ``color`` is the department colour (the stripe), ``tint`` the band fill,
     ``header_fill`` the header fill and ``accent`` a darker colour for text on it.
+    Drawn as ``band``, then ``header`` and ``stripe`` on top of it, then ``text``.
     """
 
     lane_id: int
@@ -379,11 +552,15 @@ class LaneGeometry:
     header_width: float
     stripe_width: float
     text: tuple[TextLine, ...]
+    band: Rect
+    header: Rect
+    stripe: Rect
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnGeometry:
-    """A stage column; its header box is drawn at ``header_y`` above the lanes."""
+    """A stage column; its header box (``header``) is drawn at ``header_y`` above the
+    lanes, with ``text`` on it."""
 
     stage_id: int
     index: int
@@ -395,11 +572,15 @@ class ColumnGeometry:
     header_width: float
     header_height: float
     text: tuple[TextLine, ...]
+    header: Rect
 
 
 @dataclass(frozen=True, slots=True)
 class CellGeometry:
-    """One lane × stage cell (also the empty ones): a drop target and "add" spot."""
+    """One lane × stage cell (also the empty ones): a drop target and "add" spot.
+
+    ``add_button`` (centred on ``add_x``, ``add_y``) is drawn by the editor only.
+    """
 
     lane_id: int
     stage_id: int
@@ -411,15 +592,19 @@ class CellGeometry:
     height: float
     add_x: float
     add_y: float
+    add_button: AddButton
 
 
 @dataclass(frozen=True, slots=True)
 class BoxGeometry:
     """A step card with its text lines, key numbers and analysis marks.
 
-    ``lines`` hold every text line (title, key numbers, journey details) already
-    wrapped and positioned. ``emotion_glyph`` is the centre of the small face drawn
-    for a journey's emotion (radius ``emotion_radius``), or ``None``.
+    Drawn bottom to top: ``selection_ring`` (when selected), ``shadow``, ``card``,
+    the ``stripe_color`` stripe (the card's left ``stripe_width`` px, inside its
+    rounded corners), ``outline`` (hotspots), ``lines``, ``face`` (journeys with an
+    emotion) and ``badge`` (hotspots). ``lines`` hold every text line (title, key
+    numbers, journey details) already wrapped and positioned. ``focus_ring`` is
+    where an interactive renderer shows keyboard focus (see `Interaction`).
     """
 
     step_id: int
@@ -438,12 +623,17 @@ class BoxGeometry:
     stripe_width: float
     lines: tuple[TextLine, ...]
     emotion: int | None
-    emotion_glyph: Point | None
-    emotion_radius: float
     hotspot_reasons: tuple[str, ...]
     selected: bool
     on_critical_path: bool
     value_adding: bool
+    card: Rect
+    shadow: Rect
+    outline: Rect | None
+    selection_ring: Rect | None
+    focus_ring: Rect
+    badge: Badge | None
+    face: Face | None
 
     @property
     def is_hotspot(self) -> bool:
@@ -466,8 +656,11 @@ class ConnectorGeometry:
     """The orthogonal route of one handoff, from an edge of one box to an edge of another.
 
     ``back_edge`` says the route goes around (below the boxes) because the handoff is
-    rework or points back to an earlier stage. ``boundary_marks`` are where the route
-    crosses a lane border (drawn as small diamonds for cross-department handoffs).
+    rework or points back to an earlier stage. The route is drawn through ``points``
+    with ``stroke``, corners rounded by ``corner_radius`` px, ending in ``arrowhead``.
+    ``boundary_marks`` are where the route crosses a lane border, each drawn as
+    ``boundary_marker`` (cross-department handoffs only). ``label_box`` holds the
+    handoff's label, sized to its text, or None without a label.
     """
 
     handoff_id: int
@@ -479,9 +672,12 @@ class ConnectorGeometry:
     back_edge: bool
     points: tuple[Point, ...]
     label: str
-    label_position: Point
-    label_width: float
     boundary_marks: tuple[Point, ...]
+    stroke: Stroke
+    arrowhead: Arrowhead
+    corner_radius: float
+    boundary_marker: BoundaryMarker | None
+    label_box: LabelBox | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,7 +685,9 @@ class LadderRung:
     """One rung of the lead-time ladder: the wait (upper) or process time (lower) of a
     step, or of all path steps of a column when the column holds too many of them.
 
-    ``label`` is ``None`` when the rung is too short to carry its number.
+    ``label`` is ``None`` when the rung is too short to carry its number. ``stroke``
+    is set when the rung is drawn over the ladder's wave (the process rungs: the
+    value), None when the wave alone draws it.
     """
 
     step_ids: tuple[int, ...]
@@ -499,14 +697,17 @@ class LadderRung:
     y: float
     minutes: float | None
     label: TextLine | None
+    stroke: Stroke | None
 
 
 @dataclass(frozen=True, slots=True)
 class LadderGeometry:
     """The value-stream timeline under the lanes, with its totals box at the right.
 
-    ``path`` is the square wave through all rungs; ``step_ids`` the steps in
-    ladder order (the critical path).
+    ``path`` is the square wave through all rungs, drawn with ``wave``, on ``frame``;
+    ``step_ids`` the steps of the analysis's critical path, in order. The totals
+    box ``totals_box`` (also given as ``totals_x`` …) carries ``totals_text``;
+    the totals are the analysis's (None: unknown, shown as "—").
     """
 
     x: float
@@ -527,22 +728,31 @@ class LadderGeometry:
     lead_time_minutes: float | None
     process_time_minutes: float | None
     activity_ratio: float | None
+    frame: Rect
+    wave: Stroke
+    totals_box: Rect
 
 
 @dataclass(frozen=True, slots=True)
 class CurvePoint:
-    """A point of the emotion curve for one step."""
+    """A point of the emotion curve for one step, drawn as ``dot`` with ``label``."""
 
     step_id: int
     emotion: int
     x: float
     y: float
     label: TextLine
+    dot: Circle
 
 
 @dataclass(frozen=True, slots=True)
 class EmotionCurve:
-    """The journey's emotion curve under the lanes: −2…+2 with a zero line."""
+    """The journey's emotion curve under the lanes: −2…+2 with a zero line.
+
+    Drawn as ``frame``, the ``positive`` and ``negative`` halves of the plot, the
+    ``zero_line``, ``text``, the line through ``points`` with ``line`` and each
+    point's dot and label.
+    """
 
     x: float
     y: float
@@ -555,13 +765,20 @@ class EmotionCurve:
     bottom_y: float
     points: tuple[CurvePoint, ...]
     text: tuple[TextLine, ...]
+    frame: Rect
+    positive: Rect
+    negative: Rect
+    zero_line: Line
+    line: Stroke
 
 
 @dataclass(frozen=True, slots=True)
 class LegendItem:
     """One legend entry: a symbol of ``kind`` at (x, y) (left, vertical middle) and its text.
 
-    Kinds: "handoff", "cross", "rework", "hotspot".
+    Kinds: "handoff", "cross", "rework", "hotspot". A connector's symbol is ``line``
+    with ``arrowhead`` and, for "cross", one ``boundary_marker`` at each of
+    ``marks``; the hotspot's symbol is ``outline`` with ``badge``.
     """
 
     kind: str
@@ -570,6 +787,12 @@ class LegendItem:
     y: float
     symbol_width: float
     text: TextLine
+    line: Line | None = None
+    arrowhead: Arrowhead | None = None
+    marks: tuple[Point, ...] = ()
+    boundary_marker: BoundaryMarker | None = None
+    outline: Rect | None = None
+    badge: Badge | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -578,6 +801,12 @@ class Geometry:
 
     ``band`` is the ladder (value streams) or the emotion curve (journeys), or
     ``None``. ``map_id`` and ``version`` let interactive renderers tag the drawing.
+
+    Every drawing decision is here: a renderer translates, it never picks a
+    colour, size, dash or position. Paint order, bottom to top: ``background``,
+    lane bands, ``lane_borders``, lane headers, column ``dividers``, stage headers,
+    connectors, boxes, connector label boxes, (editor: add buttons), the band,
+    the legend. ``interaction`` tells interactive renderers how to show focus.
     """
 
     map_id: int
@@ -596,11 +825,135 @@ class Geometry:
     ladder: LadderGeometry | None
     curve: EmotionCurve | None
     legend: tuple[LegendItem, ...]
+    background: str
+    lane_borders: tuple[Line, ...]
+    dividers: tuple[Line, ...]
+    interaction: Interaction
 
     @property
     def band(self) -> LadderGeometry | EmotionCurve | None:
         """The band under the lanes, whichever kind the map has."""
         return self.ladder if self.ladder is not None else self.curve
+
+
+# ---------------------------------------------------------------------------
+# Styles: every colour, width and dash a renderer draws
+# ---------------------------------------------------------------------------
+
+WHITE = "#FFFFFF"
+BAND_FILL = "#F8F9FB"  # background of the ladder and the emotion curve
+BAND_BORDER = "#E4E7EC"
+TOTALS_BORDER = "#D0D5DD"
+DIVIDER_COLOR = "#667085"
+SHADOW_COLOR = "#101828"
+
+#: The kinds of handoff a connector is drawn as: "handoff" (same department),
+#: "cross" (across departments), "rework" and "rework-cross".
+ConnectorKind = Literal["handoff", "cross", "rework", "rework-cross"]
+
+_JOIN_ROUND: Literal["round"] = "round"
+CONNECTOR_STROKES: dict[str, Stroke] = {
+    # Colour never carries meaning alone: cross-department is thicker (and gets
+    # boundary marks and a bigger head), rework is dashed with an open head.
+    "handoff": Stroke(HANDOFF_COLOR, 1.75, join=_JOIN_ROUND),
+    "cross": Stroke(CROSS_COLOR, 3.0, join=_JOIN_ROUND),
+    "rework": Stroke(REWORK_COLOR, 2.25, (7.0, 5.0), join=_JOIN_ROUND),
+    "rework-cross": Stroke(REWORK_COLOR, 3.0, (7.0, 5.0), join=_JOIN_ROUND),
+}
+ARROWHEADS: dict[str, Arrowhead] = {
+    "handoff": Arrowhead("triangle", 10.0, 8.0, HANDOFF_COLOR, overshoot=0.5),
+    "cross": Arrowhead("triangle", 14.0, 12.6, CROSS_COLOR, overshoot=0.7),
+    "rework": Arrowhead("open", 10.4, 10.4, REWORK_COLOR, line_width=2.34),
+}
+ARROWHEADS["rework-cross"] = ARROWHEADS["rework"]
+_MARK_OUTLINE = Stroke(WHITE, 1.5)
+BOUNDARY_MARKERS: dict[str, BoundaryMarker] = {
+    kind: BoundaryMarker("diamond", 6.5, stroke.color, _MARK_OUTLINE)
+    for kind, stroke in CONNECTOR_STROKES.items()
+}
+CONNECTOR_CORNER_RADIUS = 6.0
+LABEL_STROKES: dict[str, Stroke] = {
+    kind: Stroke(stroke.color, 0.75) for kind, stroke in CONNECTOR_STROKES.items()
+}
+
+CARD_RADIUS = 8.0
+CARD_STROKE = Stroke(CARD_BORDER, 1.0)
+HOTSPOT_STROKE = Stroke(HOTSPOT_COLOR, 3.5)
+SELECTION_STROKE = Stroke(SELECTED_COLOR, 3.0)
+BADGE_OUTLINE = Stroke(WHITE, 2.0)
+FACE_OUTLINE = Stroke(INK_MUTED, 1.3)
+MOUTH_STROKE = Stroke(INK, 1.3, cap="round")
+FACE_FILLS = {1: "#D3F9D8", 0: "#F1F3F5", -1: "#FFE3E3"}  # by the emotion's sign
+
+LANE_BORDER = Stroke(WHITE, 3.0)
+DIVIDER_STROKE = Stroke(DIVIDER_COLOR, 1.0, (2.0, 5.0), opacity=0.28)
+ADD_CIRCLE_STROKE = Stroke(INK_MUTED, 1.5, (3.0, 2.0))
+ADD_PLUS_STROKE = Stroke(INK_MUTED, 2.0, cap="round")
+
+BAND_STROKE = Stroke(BAND_BORDER, 1.0)
+TOTALS_STROKE = Stroke(TOTALS_BORDER, 1.0)
+WAVE_STROKE = Stroke(INK_MUTED, 1.5, join=_JOIN_ROUND)
+PROCESS_RUNG_STROKE = Stroke(CURVE_COLOR, 5.0, cap="round")
+ZERO_LINE_STROKE = Stroke(INK_MUTED, 1.0, (4.0, 4.0))
+CURVE_STROKE = Stroke(CURVE_COLOR, 3.0, cap="round", join=_JOIN_ROUND)
+CURVE_DOT_STROKE = Stroke(CURVE_COLOR, 3.0)
+LEGEND_HOTSPOT_STROKE = Stroke(HOTSPOT_COLOR, 3.0)
+LEGEND_BADGE_OUTLINE = Stroke(WHITE, 1.5)
+
+INTERACTION = Interaction(
+    focus=Stroke(SELECTED_COLOR, 3.0),
+    add_focus=Stroke(SELECTED_COLOR, 2.5),
+    add_opacity=0.45,
+    hover_width=4.0,
+    hit_width=14.0,
+)
+
+
+_FACE_RADIUS = 7.0
+
+
+def _ring(
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    pad: float,
+    radius: float,
+    stroke: Stroke | None,
+) -> Rect:
+    """An unfilled outline ``pad`` px outside the box at (x, y)."""
+    return Rect(x - pad, y - pad, width + 2 * pad, height + 2 * pad, radius, None, stroke=stroke)
+
+
+def _badge(center: Point) -> Badge:
+    """The hotspot badge: a white "!" on a dark orange disc (5.2:1)."""
+    circle = Circle(center, 11.0, HOTSPOT_BADGE, BADGE_OUTLINE)
+    mark = TextLine("!", center.x, center.y + 5.5, 15, 700, WHITE, "middle", "hotspot-badge")
+    return Badge(circle, mark)
+
+
+def _face(center: Point, emotion: int) -> Face:
+    """A face whose mouth curves with ``emotion`` (−2…+2): shape, not colour, carries it."""
+    cx, cy = center.x, center.y
+    fill = FACE_FILLS[(emotion > 0) - (emotion < 0)]
+    mouth_y = cy + 2.6 - (0.8 if emotion < 0 else 0)
+    control = mouth_y + emotion * 1.6
+    return Face(
+        head=Circle(center, _FACE_RADIUS, fill, FACE_OUTLINE),
+        eyes=(
+            Circle(Point(cx - 2.4, cy - 1.8), 0.95, INK),
+            Circle(Point(cx + 2.4, cy - 1.8), 0.95, INK),
+        ),
+        mouth=(Point(cx - 3.4, mouth_y), Point(cx, control), Point(cx + 3.4, mouth_y)),
+        mouth_stroke=MOUTH_STROKE,
+    )
+
+
+def connector_kind(cross_department: bool, rework: bool) -> ConnectorKind:
+    """How a handoff is drawn: rework wins over cross-department for colour and dash."""
+    if rework:
+        return "rework-cross" if cross_department else "rework"
+    return "cross" if cross_department else "handoff"
 
 
 # ---------------------------------------------------------------------------
@@ -703,57 +1056,6 @@ def _reading_key(step: StepData) -> tuple[int, int]:
     return step.position, step.id
 
 
-def _longest_chain(data: MapData, steps_by_id: Mapping[int, StepData]) -> tuple[int, ...]:
-    """Critical path by the map's definition: the chain of non-rework handoffs with
-    the largest sum of lead time. Kahn's order, O(steps + handoffs); a cycle leaves
-    its steps out rather than failing (the analysis reports it as an error)."""
-    succ: dict[int, list[int]] = defaultdict(list)
-    indegree: dict[int, int] = dict.fromkeys(steps_by_id, 0)
-    edges = 0
-    for handoff in data.handoffs:
-        if handoff.rework or handoff.from_step_id == handoff.to_step_id:
-            continue
-        if handoff.from_step_id in steps_by_id and handoff.to_step_id in steps_by_id:
-            succ[handoff.from_step_id].append(handoff.to_step_id)
-            indegree[handoff.to_step_id] += 1
-            edges += 1
-    if not edges:
-        # No flow drawn yet: a workshop map read left to right is one chain.
-        return tuple(step.id for step in data.steps)
-
-    def weight(step_id: int) -> float:
-        step = steps_by_id[step_id]
-        return step.lead_time_minutes or step.process_time_minutes or 0.0
-
-    order = {step.id: i for i, step in enumerate(data.steps)}
-    best: dict[int, float] = {}
-    previous: dict[int, int | None] = {}
-    ready = sorted((order[s], s) for s, d in indegree.items() if d == 0)
-    heapq.heapify(ready)
-    for _order, step_id in ready:
-        best[step_id] = weight(step_id)
-        previous[step_id] = None
-    while ready:
-        _order, step_id = heapq.heappop(ready)
-        for nxt in succ[step_id]:
-            candidate = best[step_id] + weight(nxt)
-            if nxt not in best or candidate > best[nxt]:
-                best[nxt] = candidate
-                previous[nxt] = step_id
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                heapq.heappush(ready, (order[nxt], nxt))
-    if not best:
-        return ()
-    end = max(best, key=lambda s: (best[s], -order[s]))
-    chain: list[int] = []
-    cursor: int | None = end
-    while cursor is not None:
-        chain.append(cursor)
-        cursor = previous[cursor]
-    return tuple(reversed(chain))
-
-
 def _alternating_offset(track: int, spacing: float, limit: float) -> float:
     """Track 0 in the middle, then +1, −1, +2, −2 … steps, wrapping within ±limit."""
     if track == 0 or spacing <= 0:
@@ -816,11 +1118,14 @@ def layout_map(
     Pure and deterministic (same input, identical output). Lanes follow the map's
     lane order, columns its stage order; steps stack by ``position`` inside their
     lane × stage cell; column widths and lane heights grow with their content. With
-    an ``overlay`` the layout marks hotspots and the selected step and builds the
-    lead-time ladder along the overlay's critical path; without one the ladder
-    follows the longest chain of handoffs by lead time.
+    an ``overlay`` (`Overlay.from_analysis`) the layout marks hotspots and the
+    selected step and builds the lead-time ladder along the overlay's critical path
+    with its totals. Without one it runs the analysis itself for the critical path
+    and totals (no hotspot marks): the ladder never follows a path of its own.
     """
-    return _Layout(data, overlay or Overlay(), options or LayoutOptions()).run()
+    if overlay is None:
+        overlay = Overlay.from_analysis(analyze(data), hotspots=False)
+    return _Layout(data, overlay, options or LayoutOptions()).run()
 
 
 class _Layout:
@@ -914,10 +1219,7 @@ class _Layout:
                 cursor += h + o.box_gap
             row_tops.append(tops)
 
-        overlay = self.overlay
-        critical = tuple(s for s in overlay.critical_path if s in self.steps_by_id)
-        if not critical and not data.is_journey:
-            critical = _longest_chain(data, self.steps_by_id)
+        critical = tuple(s for s in self.overlay.critical_path if s in self.steps_by_id)
         critical_set = set(critical)
 
         lane_geoms = tuple(
@@ -967,6 +1269,11 @@ class _Layout:
                         height=lane_h[li],
                         add_x=add_x,
                         add_y=add_y,
+                        add_button=AddButton(
+                            Circle(Point(add_x, add_y), 10.0, WHITE, ADD_CIRCLE_STROKE),
+                            4.5,
+                            ADD_PLUS_STROKE,
+                        ),
                     )
                 )
 
@@ -1020,7 +1327,25 @@ class _Layout:
             ladder=ladder,
             curve=curve,
             legend=legend,
+            background=WHITE,
+            lane_borders=tuple(
+                # Thin white borders between lanes, drawn over all bands.
+                Line(Point(lane.x, lane.y), Point(lane.x + lane.width, lane.y), LANE_BORDER)
+                for lane in lane_geoms[1:]
+            ),
+            dividers=self._dividers(column_geoms, lane_geoms),
+            interaction=INTERACTION,
         )
+
+    @staticmethod
+    def _dividers(
+        columns: Sequence[ColumnGeometry], lanes: Sequence[LaneGeometry]
+    ) -> tuple[Line, ...]:
+        """Faint column dividers: they help the eye down a column on a projector."""
+        if not lanes or not columns:
+            return ()
+        top, bottom = lanes[0].y, lanes[-1].y + lanes[-1].height
+        return tuple(Line(Point(c.x, top), Point(c.x, bottom), DIVIDER_STROKE) for c in columns[1:])
 
     # -- lanes, columns, boxes --------------------------------------------
 
@@ -1071,6 +1396,10 @@ class _Layout:
             header_width=o.lane_header_width,
             stripe_width=stripe,
             text=tuple(text),
+            band=Rect(o.margin, y, right - o.margin, height, fill=tint),
+            # Header and stripe stop short of the white lane borders.
+            header=Rect(o.margin, y + 1.5, o.lane_header_width, height - 3, fill=header_fill),
+            stripe=Rect(o.margin, y + 1.5, stripe, height - 3, fill=color),
         )
 
     def _column(self, index: int, x: float, width: float, lines: tuple[str, ...]) -> ColumnGeometry:
@@ -1097,6 +1426,7 @@ class _Layout:
             header_width=hw,
             header_height=hh,
             text=text,
+            header=Rect(hx, hy, hw, hh, 8.0, fill=STAGE_FILL),
         )
 
     def _box(
@@ -1120,19 +1450,19 @@ class _Layout:
         for line in content.title:
             lines.append(TextLine(line, tx, baseline, o.title_size, 600, INK, role="title"))
             baseline += o.title_line_height
-        glyph: Point | None = None
-        radius = 7.0
+        face: Face | None = None
         if content.details:
             baseline += 6 - o.title_line_height + o.text_line_height
             for i, line in enumerate(content.details):
                 lx = tx
                 if i == 0 and content.emotion_row:
-                    glyph = Point(tx + radius, baseline - 4.5)
-                    lx = tx + 2 * radius + 6
+                    face = _face(Point(tx + _FACE_RADIUS, baseline - 4.5), step.emotion or 0)
+                    lx = tx + 2 * _FACE_RADIUS + 6
                 role = "emotion" if i == 0 and content.emotion_row else "detail"
                 lines.append(TextLine(line, lx, baseline, o.text_size, 400, INK_MUTED, role=role))
                 baseline += o.text_line_height
         reasons = tuple(self.overlay.hotspots.get(step.id, ()))
+        selected = self.overlay.selected_step_id == step.id
         return BoxGeometry(
             step_id=step.id,
             lane_id=step.lane_id,
@@ -1150,12 +1480,20 @@ class _Layout:
             stripe_width=stripe,
             lines=tuple(lines),
             emotion=step.emotion,
-            emotion_glyph=glyph,
-            emotion_radius=radius,
             hotspot_reasons=reasons,
-            selected=self.overlay.selected_step_id == step.id,
+            selected=selected,
             on_critical_path=on_critical_path,
             value_adding=step.value_adding,
+            card=Rect(x, y, width, height, CARD_RADIUS, CARD_FILL, stroke=CARD_STROKE),
+            # A soft shadow lifts the card off the lane tint without a heavy border.
+            shadow=Rect(x, y + 2, width, height, CARD_RADIUS, SHADOW_COLOR, 0.08),
+            outline=_ring(x, y, width, height, 3, 10, HOTSPOT_STROKE) if reasons else None,
+            selection_ring=(
+                _ring(x, y, width, height, 7, 12, SELECTION_STROKE) if selected else None
+            ),
+            focus_ring=_ring(x, y, width, height, 5, 11, None),
+            badge=_badge(Point(x + width - 2, y + 2)) if reasons else None,
+            face=face,
         )
 
     # -- connectors --------------------------------------------------------
@@ -1409,7 +1747,7 @@ class _Layout:
                     ]:
                         marks.append(Point(p.x, yb))
         label = r.handoff.label.strip()
-        label_width = measure_text(label, self.opts.text_size) + 12 if label else 0.0
+        kind = connector_kind(cross, r.handoff.rework)
         return ConnectorGeometry(
             handoff_id=r.handoff.id,
             from_step_id=r.handoff.from_step_id,
@@ -1420,9 +1758,22 @@ class _Layout:
             back_edge=r.back,
             points=points,
             label=label,
-            label_position=self._label_position(points, label_width),
-            label_width=label_width,
             boundary_marks=tuple(marks),
+            stroke=CONNECTOR_STROKES[kind],
+            arrowhead=ARROWHEADS[kind],
+            corner_radius=CONNECTOR_CORNER_RADIUS,
+            boundary_marker=BOUNDARY_MARKERS[kind] if cross else None,
+            label_box=self._label_box(label, points, kind) if label else None,
+        )
+
+    def _label_box(self, label: str, points: Sequence[Point], kind: str) -> LabelBox:
+        """The label's box, as wide as its measured text plus padding, on the route."""
+        size = self.opts.text_size
+        width = measure_text(label, size) + 12
+        at = self._label_position(points, width)
+        box = Rect(at.x - width / 2, at.y - 10, width, 20, 4.0, WHITE, stroke=LABEL_STROKES[kind])
+        return LabelBox(
+            box, TextLine(label, at.x, at.y + 4.5, size, 400, INK, "middle", "handoff-label")
         )
 
     def _label_position(self, points: Sequence[Point], label_width: float) -> Point:
@@ -1488,14 +1839,6 @@ class _Layout:
         lower = y + 80
         step_ids = tuple(dict.fromkeys(path))  # a step counts once, even if listed twice
         day = self.day
-        total_lt = 0.0
-        total_pt = 0.0
-        for step_id in step_ids:
-            step = self.steps_by_id[step_id]
-            pt = step.process_time_minutes
-            lt = step.lead_time_minutes
-            total_lt += lt if lt is not None else (pt or 0.0)
-            total_pt += pt or 0.0
 
         # One rung pair per step; where a column holds too many path steps for
         # readable rungs, one pair for the whole column (its sums) instead.
@@ -1543,7 +1886,14 @@ class _Layout:
             process = sum(pts) if pts else None
             rungs.append(
                 LadderRung(
-                    ids, "wait", x1, xm, upper, wait, rung_label(wait, x1, xm, upper - 8, "wait")
+                    ids,
+                    "wait",
+                    x1,
+                    xm,
+                    upper,
+                    wait,
+                    rung_label(wait, x1, xm, upper - 8, "wait"),
+                    None,
                 )
             )
             rungs.append(
@@ -1555,6 +1905,8 @@ class _Layout:
                     lower,
                     process,
                     rung_label(process, xm, x2, lower + 19, "process"),
+                    # Process-time rungs are the value: the heavy part of the line.
+                    PROCESS_RUNG_STROKE,
                 )
             )
             wave += [
@@ -1564,14 +1916,12 @@ class _Layout:
                 Point(x2, lower),
                 Point(x2, upper),
             ]
+        # The analysis's totals, never recomputed here: a number it cannot give
+        # (a lead time missing on the path) shows as "—", like on the metrics card.
         totals = self.overlay.totals or LadderTotals()
-        lead = totals.lead_time_minutes if totals.lead_time_minutes is not None else total_lt
-        process = (
-            totals.process_time_minutes if totals.process_time_minutes is not None else total_pt
-        )
+        lead = totals.lead_time_minutes
+        process = totals.process_time_minutes
         ratio = totals.activity_ratio
-        if ratio is None and lead:
-            ratio = process / lead
         text = [
             self._band_title(y + 20, _("Lead-time ladder")),
             TextLine(
@@ -1634,6 +1984,9 @@ class _Layout:
             lead_time_minutes=lead,
             process_time_minutes=process,
             activity_ratio=ratio,
+            frame=Rect(o.margin, y, right - o.margin, height, 10.0, BAND_FILL, stroke=BAND_STROKE),
+            wave=WAVE_STROKE,
+            totals_box=Rect(tx, y, tw, height, 10.0, STAGE_FILL, stroke=TOTALS_STROKE),
         )
 
     def _curve(self, y: float, right: float) -> EmotionCurve | None:
@@ -1659,6 +2012,7 @@ class _Layout:
                     px,
                     py,
                     TextLine(_signed(emotion), px, ly, o.text_size, 700, INK, "middle", "emotion"),
+                    Circle(Point(px, py), 6.0, WHITE, CURVE_DOT_STROKE),
                 )
             )
         axis_x = o.margin + o.lane_header_width - 4
@@ -1676,18 +2030,25 @@ class _Layout:
                     "axis",
                 )
             )
+        plot_x = self.columns_left - o.cell_pad_x
+        plot_width = right - plot_x
         return EmotionCurve(
             x=o.margin,
             y=y,
             width=right - o.margin,
             height=height,
-            plot_x=self.columns_left - o.cell_pad_x,
-            plot_width=right - (self.columns_left - o.cell_pad_x),
+            plot_x=plot_x,
+            plot_width=plot_width,
             zero_y=zero,
             top_y=top,
             bottom_y=bottom,
             points=tuple(points),
             text=tuple(text),
+            frame=Rect(o.margin, y, right - o.margin, height, 10.0, BAND_FILL, stroke=BAND_STROKE),
+            positive=Rect(plot_x, top, plot_width, zero - top, fill=POSITIVE_FILL),
+            negative=Rect(plot_x, zero, plot_width, bottom - zero, fill=NEGATIVE_FILL),
+            zero_line=Line(Point(plot_x, zero), Point(plot_x + plot_width, zero), ZERO_LINE_STROKE),
+            line=CURVE_STROKE,
         )
 
     def _legend(self, y: float, with_hotspot: bool) -> tuple[LegendItem, ...]:
@@ -1707,6 +2068,33 @@ class _Layout:
             text = TextLine(
                 label, x + symbol + 8, middle + 4.5, o.text_size, 400, INK, role="legend"
             )
-            items.append(LegendItem(kind, label, x, middle, symbol, text))
+            items.append(_legend_item(kind, label, x, middle, symbol, text))
             x += symbol + 8 + measure_text(label, o.text_size) + 28
         return tuple(items)
+
+
+def _legend_item(
+    kind: str, label: str, x: float, y: float, symbol: float, text: TextLine
+) -> LegendItem:
+    """A legend entry whose symbol is drawn exactly like the thing it explains."""
+    if kind == "hotspot":
+        outline = Rect(x + 2, y - 9, symbol - 8, 18, 4.0, CARD_FILL, stroke=LEGEND_HOTSPOT_STROKE)
+        center = Point(x + symbol - 6, y - 9)
+        badge = Badge(
+            Circle(center, 7.0, HOTSPOT_BADGE, LEGEND_BADGE_OUTLINE),
+            TextLine("!", center.x, y - 5.5, 10, 700, WHITE, "middle", "badge"),
+        )
+        return LegendItem(kind, label, x, y, symbol, text, outline=outline, badge=badge)
+    cross = kind == "cross"
+    return LegendItem(
+        kind,
+        label,
+        x,
+        y,
+        symbol,
+        text,
+        line=Line(Point(x, y), Point(x + symbol, y), CONNECTOR_STROKES[kind]),
+        arrowhead=ARROWHEADS[kind],
+        marks=(Point(x + symbol / 2 - 4, y),) if cross else (),
+        boundary_marker=BOUNDARY_MARKERS[kind] if cross else None,
+    )
