@@ -130,15 +130,24 @@ def test_every_handoff_is_a_connector_glued_to_its_two_steps():
         assert cards[h.from_step_id][0] == number == cards[h.to_step_id][0]
 
 
-def test_connectors_have_arrowheads_and_rework_is_dashed():
+def test_connectors_wear_the_geometry_stroke_and_arrowhead():
     data = small()
-    prs = reopen(content(data))
-    lines = {shape.name: shape for _, shape in named(prs, "handoff-") if shape.name.count("-") == 1}
+    c = content(data)
+    prs = reopen(c)
+    lines = {shape.name: shape for _, shape in named(prs, "handoff-") if is_connector(shape)}
 
-    for h in data.handoffs:
-        ln = lines[f"handoff-{h.id}"]._element.find(qn("p:spPr")).find(qn("a:ln"))
-        assert ln.find(qn("a:tailEnd")) is not None
-        assert (ln.find(qn("a:prstDash")) is not None) == h.rework
+    for connector in c.geometry.connectors:
+        ln = lines[f"handoff-{connector.handoff_id}"]._element.find(qn("p:spPr")).find(qn("a:ln"))
+        color = ln.find(qn("a:solidFill")).find(qn("a:srgbClr")).get("val")
+        head = ln.find(qn("a:tailEnd"))
+        dashes = ln.find(qn("a:custDash"))
+        assert color == connector.stroke.color.lstrip("#").upper()
+        assert head.get("type") == {"triangle": "triangle", "open": "arrow"}[connector.arrowhead.kind]
+        assert (dashes is not None) == bool(connector.stroke.dash) == connector.rework
+        if dashes is not None:
+            first = dashes.find(qn("a:ds"))
+            ratio = connector.stroke.dash[0] / connector.stroke.width
+            assert int(first.get("d")) == round(ratio * 100000)
 
 
 def test_hotspots_are_outlined_and_badged():

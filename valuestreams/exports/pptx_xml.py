@@ -17,6 +17,7 @@ from pptx.oxml import parse_xml
 from pptx.slide import Slide
 
 __all__ = [
+    "LineStyle",
     "Run",
     "TextBody",
     "append_shapes",
@@ -97,21 +98,55 @@ def _text_xml(body: TextBody) -> str:
     return "".join(out)
 
 
-def _line_xml(color: str | None, width: int, dash: str | None, arrowhead: str | None) -> str:
-    if color is None:
+@dataclass(frozen=True, slots=True)
+class LineStyle:
+    """A stroke in DrawingML terms: EMU width, dash lengths in multiples of the width."""
+
+    color: str
+    width: int
+    dash: tuple[float, ...] = ()  # drawn, gap, drawn, gap ... as multiples of the width
+    opacity: float = 1.0
+    cap: str = "flat"  # flat, rnd or sq
+    join: str = "miter"  # miter, round or bevel
+    arrowhead: str | None = None  # triangle or arrow
+    arrow_width: str = "med"  # sm, med or lg
+    arrow_length: str = "med"
+
+
+def _color_xml(color: str, opacity: float = 1.0) -> str:
+    alpha = f'<a:alpha val="{round(opacity * 100000)}"/>' if opacity < 1 else ""
+    return f'<a:srgbClr val="{_hex(color)}">{alpha}</a:srgbClr>'
+
+
+def _line_xml(style: LineStyle | None) -> str:
+    if style is None:
         return "<a:ln><a:noFill/></a:ln>"
-    dash_xml = f'<a:prstDash val="{_DASH.get(dash, "dash")}"/>' if dash else ""
-    tail = f'<a:tailEnd type="{arrowhead}" w="med" len="med"/>' if arrowhead else ""
+    dash = ""
+    if style.dash:
+        pairs = zip(style.dash[::2], style.dash[1::2], strict=False)
+        dash = (
+            "<a:custDash>"
+            + "".join(
+                f'<a:ds d="{round(d * 100000)}" sp="{round(sp * 100000)}"/>' for d, sp in pairs
+            )
+            + "</a:custDash>"
+        )
+    join = {"round": "<a:round/>", "bevel": "<a:bevel/>"}.get(style.join, "<a:miter/>")
+    tail = (
+        f'<a:tailEnd type="{style.arrowhead}" w="{style.arrow_width}" len="{style.arrow_length}"/>'
+        if style.arrowhead
+        else ""
+    )
     return (
-        f'<a:ln w="{width}"><a:solidFill><a:srgbClr val="{_hex(color)}"/></a:solidFill>'
-        f"{dash_xml}<a:round/>{tail}</a:ln>"
+        f'<a:ln w="{style.width}" cap="{style.cap}"><a:solidFill>'
+        f"{_color_xml(style.color, style.opacity)}</a:solidFill>{dash}{join}{tail}</a:ln>"
     )
 
 
-def _fill_xml(color: str | None) -> str:
+def _fill_xml(color: str | None, opacity: float = 1.0) -> str:
     if color is None:
         return "<a:noFill/>"
-    return f'<a:solidFill><a:srgbClr val="{_hex(color)}"/></a:solidFill>'
+    return f"<a:solidFill>{_color_xml(color, opacity)}</a:solidFill>"
 
 
 def shape(
@@ -125,9 +160,8 @@ def shape(
     geometry: str = "rect",
     adjust: int | None = None,
     fill: str | None = None,
-    stroke: str | None = None,
-    stroke_width: int = 12700,
-    dash: str | None = None,
+    fill_opacity: float = 1.0,
+    line: LineStyle | None = None,
     text: TextBody | None = None,
     textbox: bool = False,
 ) -> str:
@@ -139,7 +173,7 @@ def shape(
         f"<p:cNvSpPr{box}/><p:nvPr/></p:nvSpPr>"
         f'<p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{max(w, 1)}" cy="{max(h, 1)}"/>'
         f'</a:xfrm><a:prstGeom prst="{geometry}"><a:avLst>{av}</a:avLst></a:prstGeom>'
-        f"{_fill_xml(fill)}{_line_xml(stroke, stroke_width, dash, None)}</p:spPr>"
+        f"{_fill_xml(fill, fill_opacity)}{_line_xml(line)}</p:spPr>"
         f"{_text_xml(text or TextBody((), ''))}</p:sp>"
     )
 
@@ -162,10 +196,7 @@ def connector(
     begin_shape: tuple[int, int],
     end_shape: tuple[int, int],
     *,
-    color: str,
-    width: int,
-    dash: str | None,
-    arrowhead: str | None,
+    line: LineStyle,
 ) -> str:
     """An elbow connector from point `begin` to `end`, glued to (shape id, site) at each end."""
     (bx, by), (ex, ey) = begin, end
@@ -178,7 +209,7 @@ def connector(
         f'<a:off x="{min(bx, ex)}" y="{min(by, ey)}"/>'
         f'<a:ext cx="{abs(ex - bx)}" cy="{abs(ey - by)}"/></a:xfrm>'
         '<a:prstGeom prst="bentConnector3"><a:avLst/></a:prstGeom>'
-        f"{_line_xml(color, width, dash, arrowhead)}</p:spPr></p:cxnSp>"
+        f"{_line_xml(line)}</p:spPr></p:cxnSp>"
     )
 
 
@@ -187,25 +218,31 @@ def polyline(
     name: str,
     points: Sequence[tuple[int, int]],
     *,
-    color: str,
-    width: int,
-    dash: str | None = None,
-    arrowhead: str | None = None,
+    line: LineStyle,
+    quadratic: bool = False,
 ) -> str:
-    """An open freeform line through `points` (EMU)."""
+    """An open freeform line through `points` (EMU); with `quadratic`, the three points
+    are the start, control and end of one quadratic curve."""
     left = min(p[0] for p in points)
     top = min(p[1] for p in points)
     w = max(p[0] for p in points) - left
     h = max(p[1] for p in points) - top
     path = [f'<a:moveTo><a:pt x="{points[0][0] - left}" y="{points[0][1] - top}"/></a:moveTo>']
-    path.extend(f'<a:lnTo><a:pt x="{x - left}" y="{y - top}"/></a:lnTo>' for x, y in points[1:])
+    if quadratic:
+        (cx, cy), (ex, ey) = points[1], points[2]
+        path.append(
+            f'<a:quadBezTo><a:pt x="{cx - left}" y="{cy - top}"/>'
+            f'<a:pt x="{ex - left}" y="{ey - top}"/></a:quadBezTo>'
+        )
+    else:
+        path.extend(f'<a:lnTo><a:pt x="{x - left}" y="{y - top}"/></a:lnTo>' for x, y in points[1:])
     return (
         f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{xml_text(name)}"/><p:cNvSpPr/>'
         f'<p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{left}" y="{top}"/>'
         f'<a:ext cx="{max(w, 1)}" cy="{max(h, 1)}"/></a:xfrm><a:custGeom><a:avLst/><a:gdLst/>'
         '<a:ahLst/><a:cxnLst/><a:rect l="0" t="0" r="r" b="b"/><a:pathLst>'
         f'<a:path w="{max(w, 1)}" h="{max(h, 1)}" fill="none">{"".join(path)}</a:path>'
-        f"</a:pathLst></a:custGeom><a:noFill/>{_line_xml(color, width, dash, arrowhead)}"
+        f"</a:pathLst></a:custGeom><a:noFill/>{_line_xml(line)}"
         f"</p:spPr>{_text_xml(TextBody((), ''))}</p:sp>"
     )
 

@@ -23,27 +23,34 @@ from django.utils.translation import gettext as _
 from pptx.slide import Slide
 
 from valuestreams.layout import (
+    Arrowhead,
     BoxGeometry,
+    Circle,
     ConnectorGeometry,
     EmotionCurve,
+    Face,
     Geometry,
+    LabelBox,
     LadderGeometry,
+    Line,
     Point,
+    Rect,
+    Stroke,
     TextLine,
     measure_text,
     wrap_text,
 )
 
 from .pptx_kit import DECK, MIN_FONT_PT, PT_PER_PX, Frame, office_font, px
-from .pptx_xml import Run, TextBody, append_shapes, connector, polyline, shape, site_point
-from .swimlane_style import (
-    badge_style,
-    band_style,
-    connector_style,
-    face_style,
-    hotspot_outline,
-    label_box,
-    legend_symbol,
+from .pptx_xml import (
+    LineStyle,
+    Run,
+    TextBody,
+    append_shapes,
+    connector,
+    polyline,
+    shape,
+    site_point,
 )
 
 __all__ = ["Page", "Placement", "draw_page", "paginate", "place"]
@@ -298,6 +305,35 @@ class _Placed:
         return site_point(self.x, self.y, self.w, self.h, site)
 
 
+_CAPS = {"butt": "flat", "round": "rnd", "square": "sq"}
+
+
+def _head_size(ratio: float) -> str:
+    """DrawingML draws arrowheads 2, 3 or 5 line widths long and wide: the nearest."""
+    return min((("sm", 2.0), ("med", 3.0), ("lg", 5.0)), key=lambda s: abs(s[1] - ratio))[0]
+
+
+def _line_style(stroke: Stroke, frame: Frame, head: Arrowhead | None = None) -> LineStyle:
+    """A geometry stroke (and arrowhead) in DrawingML terms."""
+    kind = None
+    width = length = "med"
+    if head is not None:
+        kind = "triangle" if head.kind == "triangle" else "arrow"
+        width = _head_size(head.width / stroke.width)
+        length = _head_size(head.length / stroke.width)
+    return LineStyle(
+        stroke.color,
+        frame.stroke(stroke.width),
+        tuple(d / stroke.width for d in stroke.dash),
+        stroke.opacity,
+        _CAPS[stroke.cap],
+        stroke.join,
+        kind,
+        width,
+        length,
+    )
+
+
 @dataclass(slots=True)
 class _Drawing:
     """The shapes of one page as XML, in layers: bands, lines, cards, labels on top."""
@@ -328,33 +364,40 @@ class _Drawing:
     def page_of(self, box: BoxGeometry) -> Page:
         return self.placement.page_of_step[box.step_id]
 
+    def span(self, a: float, b: float) -> tuple[float, float] | None:
+        """The part of [a, b] (geometry x) this page shows, or None."""
+        f = self.frame
+        if a >= f.split_x:
+            a = max(a, f.x0)
+        b = min(b, self.right())
+        return (a, b) if b > a else None
+
     def rect(
         self,
         layer: list[str],
         name: str,
-        x: float,
-        y: float,
-        width: float,
-        height: float,
+        r: Rect,
         *,
         frame: Frame | None = None,
-        fill: str | None = None,
-        stroke: str | None = None,
-        stroke_width: float = 1.0,
-        radius: float = 0.0,
-        dash: str | None = None,
-        geometry: str | None = None,
-        adjust: int | None = None,
         text: TextBody | None = None,
         textbox: bool = False,
-    ) -> _Placed:
-        """A shape from a geometry box; `radius` makes it a rounded rectangle."""
+        geometry: str | None = None,
+        clip: bool = True,
+    ) -> _Placed | None:
+        """A geometry rectangle as a shape (rounded when it has a radius)."""
         f = frame or self.frame
-        left, top = f.x(x), f.y(y)
-        w, h = max(1, f.x(x + width) - left), max(1, f.y(y + height) - top)
-        kind = geometry or ("roundRect" if radius > 0 else "rect")
-        if kind == "roundRect" and adjust is None and width > 0 and height > 0:
-            adjust = round(min(0.5, radius / min(width, height)) * 100000)
+        x1, x2 = r.x, r.x + r.width
+        if clip:
+            visible = self.span(x1, x2)
+            if visible is None:
+                return None
+            x1, x2 = visible
+        left, top = f.x(x1), f.y(r.y)
+        w, h = max(1, f.x(x2) - left), max(1, f.y(r.y + r.height) - top)
+        kind = geometry or ("roundRect" if r.radius > 0 else "rect")
+        adjust = None
+        if kind == "roundRect" and r.width > 0 and r.height > 0:
+            adjust = round(min(0.5, r.radius / min(r.width, r.height)) * 100000)
         shape_id = self.new_id()
         layer.append(
             shape(
@@ -366,95 +409,132 @@ class _Drawing:
                 h,
                 geometry=kind,
                 adjust=adjust,
-                fill=fill,
-                stroke=stroke,
-                stroke_width=f.stroke(stroke_width),
-                dash=dash,
+                fill=r.fill,
+                fill_opacity=r.fill_opacity,
+                line=_line_style(r.stroke, f) if r.stroke else None,
                 text=text,
                 textbox=textbox,
             )
         )
         return _Placed(shape_id, left, top, w, h)
 
+    def circle(self, layer: list[str], name: str, c: Circle, text: TextBody | None = None) -> None:
+        r = c.radius
+        box = Rect(c.center.x - r, c.center.y - r, 2 * r, 2 * r, 0, c.fill, 1.0, c.stroke)
+        self.rect(layer, name, box, text=text, geometry="ellipse", clip=False)
+
+    def line(
+        self,
+        layer: list[str],
+        name: str,
+        line: Line,
+        frame: Frame | None = None,
+        head: Arrowhead | None = None,
+    ) -> None:
+        self.polyline(layer, (line.start, line.end), line.stroke, name, frame=frame, head=head)
+
     def text_line(
         self, layer: list[str], line: TextLine, name: str = "", frame: Frame | None = None
     ) -> None:
         """A free text line at its baseline, in a box as wide as the text."""
-        f = frame or self.frame
         width = measure_text(line.text, line.size, bold=line.weight >= 600) + 6
         left = {"start": line.x, "middle": line.x - width / 2, "end": line.x - width}[line.anchor]
+        f = frame or self.frame
         body = TextBody((_runs((line,), f)[0],), self.font, wrap=False)
+        box = Rect(left, line.y - line.size * _ASCENT, width, line.size * 1.3)
         self.rect(
             layer,
             name or f"text-{line.role or 'label'}",
-            left,
-            line.y - line.size * _ASCENT,
-            width,
-            line.size * 1.3,
+            box,
             frame=f,
             text=body,
             textbox=True,
+            clip=False,
         )
+
+    def polyline(
+        self,
+        layer: list[str],
+        points: Sequence[Point],
+        stroke: Stroke,
+        name: str,
+        *,
+        frame: Frame | None = None,
+        head: Arrowhead | None = None,
+    ) -> None:
+        f = frame or self.frame
+        pieces = (
+            [list(points)]
+            if frame is not None
+            else _clip(
+                points,
+                max(self.page.columns.low, f.split_x),
+                min(self.page.columns.high, self.right()),
+            )
+        )
+        for piece in pieces:
+            if len(piece) < 2:
+                continue
+            layer.append(
+                polyline(
+                    self.new_id(),
+                    name,
+                    [(f.x(p.x), f.y(p.y)) for p in piece],
+                    line=_line_style(stroke, f, head),
+                )
+            )
 
     # -- structure -------------------------------------------------------
 
     def stages(self) -> None:
         cols = self.page.columns
-        fill = band_style(self.g).stage_fill
+        rows = self.page.rows
         for column in self.g.columns[cols.first : cols.last + 1]:
+            h = column.header
             self.rect(
                 self.back,
                 f"stage-{column.stage_id}",
-                column.header_x,
-                column.header_y,
-                column.header_width,
-                column.header_height,
-                fill=fill,
-                radius=8,
-                text=_body(
-                    column.text,
-                    self.frame,
-                    self.font,
-                    column.header_x,
-                    column.header_y,
-                    anchor="ctr",
-                ),
+                column.header,
+                text=_body(column.text, self.frame, self.font, h.x, h.y, anchor="ctr"),
             )
+        lo = max(rows.start, self.frame.split_y)
+        for divider in self.g.dividers:
+            x = divider.start.x
+            if not (cols.low <= x < cols.high and x > self.frame.x0):
+                continue
+            y1, y2 = max(divider.start.y, lo), min(divider.end.y, rows.end)
+            if y2 > y1:
+                self.line(self.back, "divider", Line(Point(x, y1), Point(x, y2), divider.stroke))
 
     def lanes(self) -> None:
         rows = self.page.rows
-        for lane in self.g.lanes:
-            if not rows.low <= lane.y + lane.height / 2 < rows.high:
-                continue
-            y, h = lane.y + 1.5, lane.height - 3
-            self.rect(
-                self.back,
-                f"lane-{lane.lane_id}-band",
-                lane.x,
-                y,
-                self.right() - lane.x,
-                h,
-                fill=lane.tint,
-            )
+        shown = [lane for lane in self.g.lanes if rows.low <= lane.y + lane.height / 2 < rows.high]
+        for lane in shown:
+            band = lane.band
+            self.rect(self.back, f"lane-{lane.lane_id}-band", band)
+        first = shown[0].lane_id if shown else None
+        for border, lane in zip(self.g.lane_borders, self.g.lanes[1:], strict=False):
+            if lane in shown and lane.lane_id != first:
+                visible = self.span(border.start.x, border.end.x)
+                if visible is not None:
+                    self.line(
+                        self.back,
+                        "lane-border",
+                        Line(
+                            Point(visible[0], border.start.y),
+                            Point(visible[1], border.end.y),
+                            border.stroke,
+                        ),
+                    )
+        for lane in shown:
+            h = lane.header
             self.rect(
                 self.back,
                 f"lane-{lane.lane_id}",
-                lane.x,
-                y,
-                lane.header_width,
                 h,
-                fill=lane.header_fill,
-                text=_body(lane.text, self.frame, self.font, lane.x, lane.y),
+                text=_body(lane.text, self.frame, self.font, h.x, lane.y),
             )
-            self.rect(
-                self.back,
-                f"lane-{lane.lane_id}-stripe",
-                lane.x,
-                y,
-                lane.stripe_width,
-                h,
-                fill=lane.color,
-            )
+            self.rect(self.back, f"lane-{lane.lane_id}-stripe", lane.stripe)
 
     # -- steps -----------------------------------------------------------
 
@@ -466,63 +546,48 @@ class _Drawing:
         return placed
 
     def box(self, b: BoxGeometry) -> _Placed:
-        outline = hotspot_outline(b)
+        if b.selection_ring is not None:
+            self.rect(self.cards, f"step-{b.step_id}-selected", b.selection_ring, clip=False)
+        self.rect(self.cards, f"step-{b.step_id}-shadow", b.shadow, clip=False)
         card = self.rect(
             self.cards,
             f"step-{b.step_id}",
-            b.x,
-            b.y,
-            b.width,
-            b.height,
-            fill=outline.fill,
-            stroke=outline.stroke,
-            stroke_width=outline.width,
-            radius=8,
+            b.card,
+            clip=False,
             text=_body(b.lines, self.frame, self.font, b.x, b.y),
         )
-        self.rect(
-            self.cards,
-            f"step-{b.step_id}-stripe",
-            b.x,
-            b.y,
-            b.stripe_width,
-            b.height,
-            fill=b.stripe_color,
-        )
-        if b.emotion is not None and b.emotion_glyph is not None:
-            face = face_style(b.emotion)
-            r = b.emotion_radius
-            self.rect(
-                self.cards,
-                f"step-{b.step_id}-face",
-                b.emotion_glyph.x - r,
-                b.emotion_glyph.y - r,
-                2 * r,
-                2 * r,
-                fill=face.fill,
-                stroke=face.stroke,
-                stroke_width=1.3,
-                geometry="smileyFace",
-                adjust=round(4653 + face.mouth * 100000),
-            )
-        badge = badge_style(b)
-        if badge is not None:
-            self.rect(
+        assert card is not None
+        stripe = Rect(b.x, b.y, b.stripe_width, b.height, 0, b.stripe_color)
+        self.rect(self.cards, f"step-{b.step_id}-stripe", stripe, clip=False)
+        if b.outline is not None:
+            self.rect(self.cards, f"step-{b.step_id}-outline", b.outline, clip=False)
+        if b.face is not None:
+            self.face(b.step_id, b.face)
+        if b.badge is not None:
+            badge = b.badge
+            self.circle(
                 self.cards,
                 f"step-{b.step_id}-badge",
-                badge.x - badge.r,
-                badge.y - badge.r,
-                2 * badge.r,
-                2 * badge.r,
-                fill=badge.fill,
-                stroke=badge.stroke,
-                stroke_width=2,
-                geometry="ellipse",
-                text=TextBody(
-                    _runs((badge.text,), self.frame), self.font, anchor="ctr", wrap=False
-                ),
+                badge.circle,
+                TextBody(_runs((badge.text,), self.frame), self.font, anchor="ctr", wrap=False),
             )
         return card
+
+    def face(self, step_id: int, face: Face) -> None:
+        """The emotion face: head, eyes and a quadratic mouth that smiles or frowns."""
+        self.circle(self.cards, f"step-{step_id}-face", face.head)
+        for eye in face.eyes:
+            self.circle(self.cards, f"step-{step_id}-face-eye", eye)
+        f = self.frame
+        self.cards.append(
+            polyline(
+                self.new_id(),
+                f"step-{step_id}-face-mouth",
+                [(f.x(p.x), f.y(p.y)) for p in face.mouth],
+                line=_line_style(face.mouth_stroke, f),
+                quadratic=True,
+            )
+        )
 
     # -- handoffs --------------------------------------------------------
 
@@ -537,7 +602,8 @@ class _Drawing:
             begin, end = cards.get(c.from_step_id), cards.get(c.to_step_id)
             if begin is not None and end is not None:
                 self.connector(c, begin, _site(a, c.points[0]), end, _site(b, c.points[-1]))
-                self.label(c)
+                if c.label_box is not None:
+                    self.label(c.handoff_id, c.label_box)
             elif begin is not None:
                 away.setdefault((a.step_id, True), []).append((c, b))
             elif end is not None:
@@ -548,7 +614,6 @@ class _Drawing:
     def connector(
         self, c: ConnectorGeometry, begin: _Placed, begin_site: int, end: _Placed, end_site: int
     ) -> None:
-        style = connector_style(c)
         self.lines.append(
             connector(
                 self.new_id(),
@@ -557,28 +622,16 @@ class _Drawing:
                 end.site(end_site),
                 (begin.shape_id, begin_site),
                 (end.shape_id, end_site),
-                color=style.stroke,
-                width=self.frame.stroke(style.width),
-                dash=style.dash,
-                arrowhead=style.arrowhead,
+                line=_line_style(c.stroke, self.frame, c.arrowhead),
             )
         )
 
-    def label(self, c: ConnectorGeometry) -> None:
-        if not c.label:
-            return
-        box = label_box(c)
+    def label(self, handoff_id: int, box: LabelBox) -> None:
         self.rect(
             self.top,
-            f"handoff-{c.handoff_id}-label",
-            box.x,
-            box.y,
-            box.width,
-            box.height,
-            fill=box.fill,
-            stroke=box.stroke,
-            stroke_width=box.stroke_width,
-            radius=box.radius,
+            f"handoff-{handoff_id}-label",
+            box.box,
+            clip=False,
             text=TextBody(_runs((box.text,), self.frame), self.font, anchor="ctr", wrap=False),
         )
 
@@ -592,15 +645,18 @@ class _Drawing:
     ) -> None:
         """Handoffs between a card here and steps on other pages: one marker under
         (outgoing) or above (incoming) the card names each step and its slide; each
-        handoff is a connector glued to the card and the marker."""
+        handoff is a connector glued to the card and the marker.
+
+        The marker wears the handoff's own stroke and the card's label style, so
+        it reads as the end of that line."""
         arrow = "→" if outgoing else "←"
         parts = [
             _("slide %(slide)d: %(step)s")
             % {"step": there.title, "slide": self.page_of(there).number}
             for _c, there in items
         ]
-        style = connector_style(items[0][0])
-        size = 13.0
+        first = items[0][0]
+        size = here.lines[-1].size if here.lines else 13.0
         text = wrap_text(
             f"{arrow} " + "; ".join(parts), here.width - 12, size, bold=True, max_lines=1
         )[0]
@@ -608,19 +664,17 @@ class _Drawing:
         width = min(here.width, measure_text(text, size, bold=True) + 14)
         x = here.x + here.width / 2 - width / 2
         y = here.bottom + 4 if outgoing else here.y - height - 2
-        line = TextLine(text, x + 7, y + height / 2 + size * 0.35, size, 600, style.stroke)
+        line = TextLine(text, x + 7, y + height / 2 + size * 0.35, size, 600, first.stroke.color)
+        outline = Stroke(
+            first.stroke.color,
+            here.card.stroke.width if here.card.stroke else 1.0,
+            first.stroke.dash or (4.0, 3.0),
+        )
         marker = self.rect(
             self.top,
             f"step-{here.step_id}-{'to' if outgoing else 'from'}-other-slides",
-            x,
-            y,
-            width,
-            height,
-            fill="#FFFFFF",
-            stroke=style.stroke,
-            stroke_width=1.25,
-            radius=6,
-            dash="dash",
+            Rect(x, y, width, height, here.card.radius / 2, here.card.fill, 1.0, outline),
+            clip=False,
             text=TextBody(
                 _runs((line,), self.frame),
                 self.font,
@@ -629,6 +683,7 @@ class _Drawing:
                 wrap=False,
             ),
         )
+        assert marker is not None
         for c, _there in items:
             if outgoing:
                 self.connector(c, card, BOTTOM, marker, TOP)
@@ -641,19 +696,7 @@ class _Drawing:
         band = self.g.band
         if band is None or not self.page.rows.low <= band.y + band.height / 2 < self.page.rows.high:
             return
-        style = band_style(self.g)
-        right = min(self.right(), band.x + band.width)
-        self.rect(
-            self.back,
-            "band",
-            band.x,
-            band.y,
-            right - band.x,
-            band.height,
-            fill=style.fill,
-            stroke=style.stroke,
-            radius=10,
-        )
+        self.rect(self.back, "band", band.frame)
         lo, hi = self.page.columns.low, self.page.columns.high
         for line in band.text:
             if line.x < self.frame.split_x or lo <= line.x < hi:
@@ -663,126 +706,40 @@ class _Drawing:
         else:
             self.curve(band, lo, hi)
 
-    def polyline(
-        self,
-        layer: list[str],
-        points: Sequence[Point],
-        color: str,
-        width: float,
-        name: str,
-        dash: str | None = None,
-    ) -> None:
-        for piece in _clip(
-            points,
-            max(self.page.columns.low, self.frame.split_x),
-            min(self.page.columns.high, self.right()),
-        ):
-            if len(piece) < 2:
-                continue
-            layer.append(
-                polyline(
-                    self.new_id(),
-                    name,
-                    [(self.frame.x(p.x), self.frame.y(p.y)) for p in piece],
-                    color=color,
-                    width=self.frame.stroke(width),
-                    dash=dash,
-                )
-            )
-
     def ladder(self, ladder: LadderGeometry, lo: float, hi: float) -> None:
-        style = band_style(self.g)
-        self.polyline(self.top, ladder.path, style.path, style.path_width, "ladder-path")
+        self.polyline(self.top, ladder.path, ladder.wave, "ladder-path")
         for rung in ladder.rungs:
             if not lo <= (rung.x1 + rung.x2) / 2 < hi:
                 continue
-            if rung.kind == "process":
+            if rung.stroke is not None:
                 self.polyline(
                     self.top,
                     (Point(rung.x1, rung.y), Point(rung.x2, rung.y)),
-                    style.rung,
-                    style.rung_width,
-                    "ladder-rung",
+                    rung.stroke,
+                    f"ladder-rung-{rung.kind}",
                 )
             if rung.label is not None:
                 self.text_line(self.top, rung.label, "ladder-label")
-        if lo <= ladder.totals_x + ladder.totals_width / 2 < hi:
-            self.rect(
-                self.top,
-                "ladder-totals",
-                ladder.totals_x,
-                ladder.totals_y,
-                ladder.totals_width,
-                ladder.totals_height,
-                fill=style.totals_fill,
-                stroke=style.totals_stroke,
-                radius=10,
-            )
+        box = ladder.totals_box
+        if lo <= box.x + box.width / 2 < hi:
+            self.rect(self.top, "ladder-totals", box, clip=False)
             for line in ladder.totals_text:
                 self.text_line(self.top, line, "ladder-total")
 
     def curve(self, curve: EmotionCurve, lo: float, hi: float) -> None:
-        style = band_style(self.g)
-        left = max(curve.plot_x, self.frame.x0 if self.page.column_index else curve.plot_x)
-        right = min(curve.plot_x + curve.plot_width, self.right())
-        self.rect(
-            self.back,
-            "curve-positive",
-            left,
-            curve.top_y,
-            right - left,
-            curve.zero_y - curve.top_y,
-            fill=style.positive_fill,
-        )
-        self.rect(
-            self.back,
-            "curve-negative",
-            left,
-            curve.zero_y,
-            right - left,
-            curve.bottom_y - curve.zero_y,
-            fill=style.negative_fill,
-        )
-        self.polyline(
-            self.top,
-            (
-                Point(curve.plot_x, curve.zero_y),
-                Point(curve.plot_x + curve.plot_width, curve.zero_y),
-            ),
-            style.zero_line,
-            1.0,
-            "curve-zero",
-            dash="dash",
-        )
-        self.polyline(
-            self.top,
-            [Point(p.x, p.y) for p in curve.points],
-            style.curve,
-            style.curve_width,
-            "curve-line",
-        )
+        self.rect(self.back, "curve-positive", curve.positive)
+        self.rect(self.back, "curve-negative", curve.negative)
+        self.line(self.top, "curve-zero", curve.zero_line)
+        self.polyline(self.top, [Point(p.x, p.y) for p in curve.points], curve.line, "curve-line")
         for p in curve.points:
-            if not lo <= p.x < hi:
-                continue
-            self.rect(
-                self.top,
-                f"curve-point-{p.step_id}",
-                p.x - 6,
-                p.y - 6,
-                12,
-                12,
-                fill="#FFFFFF",
-                stroke=style.curve,
-                stroke_width=3,
-                geometry="ellipse",
-            )
-            self.text_line(self.top, p.label, "curve-label")
+            if lo <= p.x < hi:
+                self.circle(self.top, f"curve-point-{p.step_id}", p.dot)
+                self.text_line(self.top, p.label, "curve-label")
 
     def legend(self) -> None:
         if not self.g.legend:
             return
-        y = self.g.legend[0].y
-        if not self.page.rows.low <= y < self.page.rows.high:
+        if not self.page.rows.low <= self.g.legend[0].y < self.page.rows.high:
             return
         # The legend keeps its place at the left on every page of its row.
         frame = Frame(
@@ -795,35 +752,31 @@ class _Drawing:
             y0=self.frame.y0,
         )
         for item in self.g.legend:
-            symbol = legend_symbol(item.kind)
-            if symbol.outline:
-                self.rect(
+            if item.line is not None:
+                self.line(
                     self.top,
                     f"legend-{item.kind}-symbol",
-                    item.x + 2,
-                    item.y - 9,
-                    item.symbol_width - 8,
-                    18,
+                    item.line,
                     frame=frame,
-                    fill="#FFFFFF",
-                    stroke=symbol.stroke,
-                    stroke_width=symbol.width,
-                    radius=4,
+                    head=item.arrowhead,
                 )
-            else:
-                self.top.append(
-                    polyline(
-                        self.new_id(),
-                        f"legend-{item.kind}-symbol",
-                        [
-                            (frame.x(item.x), frame.y(item.y)),
-                            (frame.x(item.x + item.symbol_width), frame.y(item.y)),
-                        ],
-                        color=symbol.stroke,
-                        width=frame.stroke(symbol.width),
-                        dash=symbol.dash,
-                        arrowhead=symbol.arrowhead,
-                    )
+            if item.outline is not None:
+                self.rect(
+                    self.top, f"legend-{item.kind}-symbol", item.outline, frame=frame, clip=False
+                )
+            if item.badge is not None:
+                c = item.badge.circle
+                r = c.radius
+                self.rect(
+                    self.top,
+                    f"legend-{item.kind}-badge",
+                    Rect(c.center.x - r, c.center.y - r, 2 * r, 2 * r, 0, c.fill, 1.0, c.stroke),
+                    frame=frame,
+                    geometry="ellipse",
+                    clip=False,
+                    text=TextBody(
+                        _runs((item.badge.text,), frame), self.font, anchor="ctr", wrap=False
+                    ),
                 )
             self.text_line(self.top, item.text, f"legend-{item.kind}", frame=frame)
 
@@ -850,10 +803,9 @@ class _Drawing:
         size = max(MIN_FONT_PT, DECK.small_pt)
         runs = [Run(text, round(size * 100), False, DECK.muted, "end") for text in lines]
         height = len(lines) * size * 1.3 / PT_PER_PX
-        shape_id = self.new_id()
         self.top.append(
             shape(
-                shape_id,
+                self.new_id(),
                 "continued",
                 px(DECK.width_px / 2),
                 px(DECK.height_px - 8 - height),
