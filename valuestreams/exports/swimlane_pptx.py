@@ -660,10 +660,11 @@ class _Drawing:
         text = wrap_text(
             f"{arrow} " + "; ".join(parts), here.width - 12, size, bold=True, max_lines=1
         )[0]
-        height = size * 1.7
+        # It fits in the gap between two cards of a cell, so it covers neither.
+        height = size * 1.4
         width = min(here.width, measure_text(text, size, bold=True) + 14)
         x = here.x + here.width / 2 - width / 2
-        y = here.bottom + 4 if outgoing else here.y - height - 2
+        y = here.bottom + 2 if outgoing else here.y - height - 2
         line = TextLine(text, x + 7, y + height / 2 + size * 0.35, size, 600, first.stroke.color)
         outline = Stroke(
             first.stroke.color,
