@@ -66,6 +66,7 @@ CASES = [
     case("map_download", "map_id"),
     *[case("map_export", "map_id", fmt) for fmt in ("pptx", "svg", "png", "pdf", "json")],
     case("improvement_list"),
+    case("workspace_deck"),
     case("map_analysis_json", "map_id"),
     case("map_editor", "map_id"),
     case("map_present", "map_id"),

@@ -15,16 +15,27 @@ from datetime import date
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .analysis import MapAnalysis, analysis_for_data, compare
+from departments.models import GoalStatus, SharedGoal, Workspace
+
+from .analysis import MapAnalysis, analysis_for_data, analysis_for_map, compare
+from .analysis.portfolio import workspace_summary
 from .diagram import diagram_geometry, diagram_svg
 from .exports.deck import DeckContent, ImprovementItem, deck_bytes, map_deck
 from .exports.raster import svg_to_pdf, svg_to_png
+from .exports.workspace_deck import GoalItem, KPIItem, WorkspaceDeckContent, workspace_deck
 from .interchange import document_to_dict
 from .mapdata import MapData, load_map_data, map_data_from
 from .models import Improvement, Map, MapKind, MapState
 from .services import map_document
 
-__all__ = ["CONTENT_TYPES", "FORMATS", "ExportFile", "export_filename", "map_export"]
+__all__ = [
+    "CONTENT_TYPES",
+    "FORMATS",
+    "ExportFile",
+    "export_filename",
+    "map_export",
+    "workspace_export",
+]
 
 CONTENT_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -119,3 +130,59 @@ def map_export(*, map_obj: Map, fmt: str, on: date | None = None) -> ExportFile:
             else:
                 content = svg_to_pdf(svg)
     return ExportFile(content, export_filename(map_obj.name, fmt, on), CONTENT_TYPES[fmt])
+
+
+def _goals(workspace: Workspace) -> tuple[GoalItem, ...]:
+    """The workspace's shared goals with their KPIs and latest readings (four queries)."""
+    goals = (
+        SharedGoal.objects.filter(workspace=workspace)
+        .select_related("orchestrator")
+        .prefetch_related("participants__department", "kpis__readings")
+    )
+    items = []
+    for goal in goals:
+        kpis = []
+        for kpi in goal.kpis.all():
+            readings = list(kpi.readings.all())  # ordered by date
+            latest = readings[-1] if readings else None
+            kpis.append(
+                KPIItem(
+                    name=kpi.name,
+                    unit=kpi.unit,
+                    baseline=kpi.baseline,
+                    target=kpi.target,
+                    latest=latest.value if latest else None,
+                    latest_date=latest.date if latest else None,
+                    progress=kpi.progress(latest.value) if latest else None,
+                )
+            )
+        items.append(
+            GoalItem(
+                title=goal.title,
+                status=str(GoalStatus(goal.status).label),
+                orchestrator=goal.orchestrator.name if goal.orchestrator else "",
+                departments=tuple(p.department.name for p in goal.participants.all()),
+                kpis=tuple(kpis),
+            )
+        )
+    return tuple(items)
+
+
+def workspace_export(*, workspace: Workspace, on: date | None = None) -> ExportFile:
+    """The managers' deck of a workspace: maps' key numbers, top hotspots, shared goals."""
+    on = on or timezone.localdate()
+    maps = Map.objects.filter(workspace=workspace).only("id", "version")
+    analyses = [analysis_for_map(m.pk, version=m.version) for m in maps]
+    content = WorkspaceDeckContent(
+        workspace=workspace.name,
+        on=on,
+        summary=workspace_summary(analyses, top=8),
+        kind_labels={k: str(label) for k, label in MapKind.choices},
+        state_labels={k: str(label) for k, label in MapState.choices},
+        goals=_goals(workspace),
+    )
+    return ExportFile(
+        deck_bytes(workspace_deck(content)),
+        export_filename(workspace.name, "pptx", on),
+        CONTENT_TYPES["pptx"],
+    )

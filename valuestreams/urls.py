@@ -5,6 +5,11 @@ from .views import analysis, editor, exports, improvements, maps
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
     path("w/<slug:slug>/maps/", maps.map_list, name="map_list"),
+    path(
+        "w/<slug:slug>/download/workspace.pptx",
+        exports.workspace_deck_file,
+        name="workspace_deck",
+    ),
     path("w/<slug:slug>/maps/new/", maps.map_new, name="map_create"),
     path("w/<slug:slug>/maps/import/", maps.map_upload, name="map_import"),
     path(

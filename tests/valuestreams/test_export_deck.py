@@ -142,7 +142,9 @@ def test_connectors_wear_the_geometry_stroke_and_arrowhead():
         head = ln.find(qn("a:tailEnd"))
         dashes = ln.find(qn("a:custDash"))
         assert color == connector.stroke.color.lstrip("#").upper()
-        assert head.get("type") == {"triangle": "triangle", "open": "arrow"}[connector.arrowhead.kind]
+        assert (
+            head.get("type") == {"triangle": "triangle", "open": "arrow"}[connector.arrowhead.kind]
+        )
         assert (dashes is not None) == bool(connector.stroke.dash) == connector.rework
         if dashes is not None:
             first = dashes.find(qn("a:ds"))

@@ -11,8 +11,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from departments.access import get_workspace_for_user
+
 from ..access import get_map_for_user
-from ..downloads import CONTENT_TYPES, FORMATS, ExportFile, export_filename, map_export
+from ..downloads import (
+    CONTENT_TYPES,
+    FORMATS,
+    ExportFile,
+    export_filename,
+    map_export,
+    workspace_export,
+)
 from ..models import Map
 
 
@@ -30,6 +39,13 @@ def map_export_file(request: HttpRequest, slug: str, map_id: int, fmt: str) -> H
     if fmt not in FORMATS:
         raise Http404
     return file_response(map_export(map_obj=map_obj, fmt=fmt))
+
+
+@require_GET
+def workspace_deck_file(request: HttpRequest, slug: str) -> HttpResponse:
+    """The managers' deck of the workspace, for every member."""
+    workspace = get_workspace_for_user(request, slug)
+    return file_response(workspace_export(workspace=workspace))
 
 
 @dataclass(frozen=True, slots=True)
