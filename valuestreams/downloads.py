@@ -19,9 +19,10 @@ from departments.models import GoalStatus, SharedGoal, Workspace
 
 from .analysis import MapAnalysis, analysis_for_data, analysis_for_map, compare
 from .analysis.portfolio import workspace_summary
-from .diagram import diagram_geometry, diagram_svg
+from .diagram import diagram_geometry
 from .exports.deck import DeckContent, ImprovementItem, deck_bytes, map_deck
-from .exports.raster import svg_to_pdf, svg_to_png
+from .exports.raster import png_scale, svg_to_pdf, svg_to_png
+from .exports.svg import render_svg
 from .exports.workspace_deck import GoalItem, KPIItem, WorkspaceDeckContent, workspace_deck
 from .interchange import document_to_dict
 from .mapdata import MapData, load_map_data, map_data_from
@@ -122,11 +123,12 @@ def map_export(*, map_obj: Map, fmt: str, on: date | None = None) -> ExportFile:
         if fmt == "pptx":
             content = deck_bytes(map_deck(deck_content(map_obj, data, analysis, on)))
         else:
-            svg = diagram_svg(data, analysis)
+            geometry = diagram_geometry(data, analysis)
+            svg = render_svg(geometry, title=data.name)
             if fmt == "svg":
                 content = svg.encode("utf-8")
             elif fmt == "png":
-                content = svg_to_png(svg)
+                content = svg_to_png(svg, scale=png_scale(geometry.width, geometry.height))
             else:
                 content = svg_to_pdf(svg)
     return ExportFile(content, export_filename(map_obj.name, fmt, on), CONTENT_TYPES[fmt])

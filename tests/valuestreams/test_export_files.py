@@ -15,7 +15,7 @@ import pytest
 from valuestreams.analysis import analyze
 from valuestreams.diagram import diagram_geometry, diagram_svg
 from valuestreams.downloads import export_filename
-from valuestreams.exports.raster import PNG_SCALE, svg_to_pdf, svg_to_png
+from valuestreams.exports.raster import PNG_MAX_PIXELS, PNG_SCALE, png_scale, svg_to_pdf, svg_to_png
 
 from .mapdata_builders import handoff, map_data, onboarding, step
 
@@ -126,3 +126,11 @@ def test_hostile_names_give_valid_svg_png_and_pdf(name):
 )
 def test_file_names_carry_the_map_name_and_the_date(name, expected):
     assert export_filename(name, "pptx", date(2026, 11, 30)) == expected
+
+
+def test_a_huge_drawing_gets_a_smaller_png_scale_within_the_pixel_limit():
+    assert png_scale(1800, 1000) == PNG_SCALE
+    scale = png_scale(11_070, 7_136)  # a 1,000-step map
+    assert scale < PNG_SCALE
+    assert (11_070 * scale) * (7_136 * scale) <= PNG_MAX_PIXELS * 1.001
+    assert png_scale(40_000, 300) * 40_000 <= 32_000
