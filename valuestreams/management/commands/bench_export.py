@@ -6,8 +6,9 @@ every format through `valuestreams.downloads.map_export`, the function behind
 the download buttons: load, analysis, layout and rendering, as a user waits for
 them. The first run of each format starts with an empty cache (cold); the rest
 are warm. `from_geometry_s` is the renderer alone (SVG, PNG, PDF from a finished
-geometry); `load_s`, `analysis_s` and `layout_s` show where the rest goes. Peak memory is measured in a separate run under tracemalloc, so it
-does not slow the timed runs. Prints JSON.
+geometry); `load_s`, `analysis_s` and `layout_s` show where the rest goes. Peak
+memory is measured in a separate run under tracemalloc, so it does not slow the
+timed runs. Prints JSON.
 """
 
 from __future__ import annotations
