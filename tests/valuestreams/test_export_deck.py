@@ -24,7 +24,17 @@ from valuestreams.exports.deck import (
 from valuestreams.exports.pptx_kit import MIN_FONT_PT
 from valuestreams.mapdata import MapData
 
-from .mapdata_builders import LANES, STAGES, big_map, handoff, map_data, onboarding, step
+from .mapdata_builders import (
+    HOSTILE_NAMES,
+    LANES,
+    STAGES,
+    big_map,
+    handoff,
+    hostile_map,
+    map_data,
+    onboarding,
+    step,
+)
 
 
 def content(data: MapData, **kwargs) -> DeckContent:
@@ -296,22 +306,9 @@ def test_a_large_map_is_split_with_every_step_once_and_every_handoff_connected()
     assert any("(1 of " in t for t in titles)
 
 
-HOSTILE = (
-    "<script>alert('x')</script> & \"quotes\"",
-    "طلب تصريح الحدث",
-    "Onboarding 🚀🎉 done ✅",
-    "W" * 200,
-    "bad\x00control\x0bchars",
-)
-
-
-@pytest.mark.parametrize("name", HOSTILE)
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_names_give_a_deck_that_opens(name):
-    steps = (
-        step(1, 1, 1, title=name, process_time_minutes=5, lead_time_minutes=50),
-        step(2, 2, 2, title=name[::-1], process_time_minutes=5, lead_time_minutes=60),
-    )
-    data = replace(map_data(steps, (handoff(1, 1, 2, label=name),)), name=name)
+    data = hostile_map(name)
     prs = reopen(content(data))
 
     assert len(step_shapes(prs)) == 2

@@ -418,10 +418,17 @@ class _Drawing:
         )
         return _Placed(shape_id, left, top, w, h)
 
-    def circle(self, layer: list[str], name: str, c: Circle, text: TextBody | None = None) -> None:
+    def circle(
+        self,
+        layer: list[str],
+        name: str,
+        c: Circle,
+        text: TextBody | None = None,
+        frame: Frame | None = None,
+    ) -> None:
         r = c.radius
         box = Rect(c.center.x - r, c.center.y - r, 2 * r, 2 * r, 0, c.fill, 1.0, c.stroke)
-        self.rect(layer, name, box, text=text, geometry="ellipse", clip=False)
+        self.rect(layer, name, box, frame=frame, text=text, geometry="ellipse", clip=False)
 
     def line(
         self,
@@ -766,18 +773,12 @@ class _Drawing:
                     self.top, f"legend-{item.kind}-symbol", item.outline, frame=frame, clip=False
                 )
             if item.badge is not None:
-                c = item.badge.circle
-                r = c.radius
-                self.rect(
+                self.circle(
                     self.top,
                     f"legend-{item.kind}-badge",
-                    Rect(c.center.x - r, c.center.y - r, 2 * r, 2 * r, 0, c.fill, 1.0, c.stroke),
+                    item.badge.circle,
+                    TextBody(_runs((item.badge.text,), frame), self.font, anchor="ctr", wrap=False),
                     frame=frame,
-                    geometry="ellipse",
-                    clip=False,
-                    text=TextBody(
-                        _runs((item.badge.text,), frame), self.font, anchor="ctr", wrap=False
-                    ),
                 )
             self.text_line(self.top, item.text, f"legend-{item.kind}", frame=frame)
 
