@@ -168,7 +168,11 @@ def titled_slide(prs: PresentationType, title: str) -> Slide:
     placeholder.width = px(DECK.width_px - 2 * DECK.margin_px)
     placeholder.height = px(DECK.title_height_px)
     frame = placeholder.text_frame
-    frame.text = title
+    # One line at most: a long map name must not run into the diagram below.
+    room = DECK.width_px - 2 * DECK.margin_px - 24
+    frame.text = (
+        wrap_text(title, room, DECK.title_pt / PT_PER_PX, bold=True, max_lines=1) or ("",)
+    )[0]
     frame.word_wrap = True
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.LEFT
