@@ -312,3 +312,11 @@ def test_hostile_names_give_a_deck_that_opens(name):
     prs = reopen(content(data))
 
     assert len(step_shapes(prs)) == 2
+
+
+def test_a_200_character_map_name_gives_one_line_slide_titles():
+    prs = reopen(content(hostile_map("W" * 200)))
+
+    for slide in prs.slides[1:]:
+        title = slide.shapes.title.text
+        assert "\n" not in title and len(title) < 120
