@@ -317,6 +317,6 @@ def test_hostile_names_give_a_deck_that_opens(name):
 def test_a_200_character_map_name_gives_one_line_slide_titles():
     prs = reopen(content(hostile_map("W" * 200)))
 
-    for slide in prs.slides[1:]:
+    for slide in list(prs.slides)[1:]:
         title = slide.shapes.title.text
         assert "\n" not in title and len(title) < 120
