@@ -40,6 +40,7 @@ from .pptx_kit import (
     add_bar_chart,
     add_table,
     add_text,
+    fit_title,
     new_presentation,
     row_heights,
     set_notes,
@@ -265,15 +266,13 @@ def _swimlane_slides(prs: PresentationType, c: DeckContent) -> None:
     for page in pages:
         title = c.data.name
         if len(pages) > 1:
-            first = g.columns[page.columns.first].name if g.columns else ""
-            last = g.columns[page.columns.last].name if g.columns else ""
-            stages = first if first == last else f"{first} – {last}"
-            title = _("%(map)s: %(stages)s (%(page)d of %(pages)d)") % {
-                "map": c.data.name,
-                "stages": stages,
+            # The stage headers on the slide say which stages it shows; the title
+            # keeps the part number whole and shortens the name if it must.
+            suffix = _(" (%(page)d of %(pages)d)") % {
                 "page": pages.index(page) + 1,
                 "pages": len(pages),
             }
+            title = fit_title(c.data.name, suffix)
         slide = titled_slide(prs, title)
         draw_page(slide, g, page, pages, placement)
         notes = [

@@ -23,7 +23,7 @@ from pptx.shapes.shapetree import SlideShapes
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
-from valuestreams.layout import wrap_text
+from valuestreams.layout import measure_text, wrap_text
 
 __all__ = [
     "DECK",
@@ -33,6 +33,7 @@ __all__ = [
     "add_bar_chart",
     "add_table",
     "add_text",
+    "fit_title",
     "new_presentation",
     "office_font",
     "rgb",
@@ -159,6 +160,16 @@ def new_presentation() -> PresentationType:
     return prs
 
 
+def fit_title(title: str, suffix: str = "") -> str:
+    """`title` + `suffix` on one title line: a long name must not run into the slide.
+
+    Only the title is shortened (with "…"); the suffix (a part number) stays whole.
+    """
+    size = DECK.title_pt / PT_PER_PX
+    room = DECK.width_px - 2 * DECK.margin_px - 24 - measure_text(suffix, size, bold=True)
+    return (wrap_text(title, room, size, bold=True, max_lines=1) or ("",))[0] + suffix
+
+
 def titled_slide(prs: PresentationType, title: str) -> Slide:
     """A "Title Only" slide with its title placeholder across the 16:9 width."""
     slide: Slide = prs.slides.add_slide(prs.slide_layouts[5])
@@ -168,11 +179,7 @@ def titled_slide(prs: PresentationType, title: str) -> Slide:
     placeholder.width = px(DECK.width_px - 2 * DECK.margin_px)
     placeholder.height = px(DECK.title_height_px)
     frame = placeholder.text_frame
-    # One line at most: a long map name must not run into the diagram below.
-    room = DECK.width_px - 2 * DECK.margin_px - 24
-    frame.text = (
-        wrap_text(title, room, DECK.title_pt / PT_PER_PX, bold=True, max_lines=1) or ("",)
-    )[0]
+    frame.text = fit_title(title)
     frame.word_wrap = True
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.LEFT
