@@ -78,10 +78,21 @@ def _esc(text: object) -> str:
 
 def _n(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros."""
-    if value % 1 == 0:  # most coordinates sit on whole pixels: the fast path
-        return str(int(value))
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = _NUMBERS.get(value)
+    if text is None:
+        if value % 1 == 0:
+            text = str(int(value))
+        else:
+            text = f"{value:.2f}".rstrip("0").rstrip(".")
+            text = "0" if text in ("-0", "") else text
+        if len(_NUMBERS) >= _MEMO_SIZE:
+            _NUMBERS.clear()  # bounded memory, as for _MEMO
+        _NUMBERS[value] = text
+    return text
+
+
+# Coordinates repeat (rows, columns, gutters): format each distinct number once.
+_NUMBERS: dict[float, str] = {}
 
 
 def _attrs(**attrs: object) -> str:
