@@ -1,8 +1,12 @@
 """Geometry -> SVG: the screen drawing and the SVG export of a map.
 
-`render_svg` draws only what `layout_map` computed; it decides no positions of its
-own. The document is standalone (no web fonts, no external references: it opens
-offline and converts to PNG/PDF as is) and embeds inline in HTML.
+`render_svg` only translates what `layout_map` computed (see docs/geometry.md):
+every colour, width, dash, arrowhead, marker, size and position comes from the
+geometry; this module decides none of its own. The document is standalone: styled
+by presentation attributes only (no stylesheet, no web fonts, no external
+references), so it opens offline in a browser or Inkscape and converts to PNG/PDF
+as is; it also embeds inline in HTML. Only the editor's focus and hover feedback
+is an embedded <style>, and only with ``interactive=True``.
 
 With ``interactive=True`` it adds the hooks the editor relies on. That contract is
 fixed; change it only together with the editor:
