@@ -244,9 +244,7 @@ def test_two_steps_cannot_share_a_place_in_their_cell(workspace):
 
 def test_the_last_owner_cannot_be_demoted_past_the_forms(workspace, owner):
     membership = Membership.objects.get(user=owner)
-    refused_at_commit(
-        lambda: Membership.objects.filter(pk=membership.pk).update(role=Role.EDITOR)
-    )
+    refused_at_commit(lambda: Membership.objects.filter(pk=membership.pk).update(role=Role.EDITOR))
 
 
 @pytest.mark.skipif(ON_SQLITE, reason="SQLite cannot tell a removal from a workspace's cascade")

@@ -117,10 +117,13 @@ def report(name: str, outcomes: Counter[tuple[int, ...]]) -> None:
 @pytest.fixture
 def team(live_server: Any) -> dict[str, Any]:
     """A workspace with two owners (who may do everything), each with a session."""
-    workspace = WorkspaceFactory()
-    users = [UserFactory(password=None), UserFactory(password=None)]  # no slow hashing
+    workspace = WorkspaceFactory.create()
+    users = [
+        UserFactory.create(password=None),
+        UserFactory.create(password=None),
+    ]  # no slow hashing
     for user in users:
-        MembershipFactory(workspace=workspace, user=user, role=Role.OWNER)
+        MembershipFactory.create(workspace=workspace, user=user, role=Role.OWNER)
     return {
         "workspace": workspace,
         "users": users,
@@ -216,19 +219,21 @@ def test_undo_racing_a_new_change_never_leaves_a_change_to_redo_on_top(team):
     report("undo vs new change", outcomes)
 
 
+def demote(person: Person, membership: Membership) -> Callable[[], int]:
+    """The member page's "change role" form, making `membership` a facilitator."""
+    path = reverse("member_edit", args=[membership.workspace.slug, membership.pk])
+    return person.post(path, {f"m{membership.pk}-role": Role.FACILITATOR})
+
+
 def test_two_owners_demoting_each_other_always_leave_an_owner(team):
     outcomes = Counter[tuple[int, ...]]()
     people = [team["a"], team["b"]]
     for _trial in range(TRIALS):
-        workspace = WorkspaceFactory()
+        workspace = WorkspaceFactory.create()
         ships = [
-            MembershipFactory(workspace=workspace, user=user, role=Role.OWNER)
+            MembershipFactory.create(workspace=workspace, user=user, role=Role.OWNER)
             for user in team["users"]
         ]
-
-        def demote(person: Person, membership: Membership) -> Callable[[], int]:
-            path = reverse("member_edit", args=[workspace.slug, membership.pk])
-            return person.post(path, {f"m{membership.pk}-role": Role.FACILITATOR})
 
         statuses = at_once(demote(people[0], ships[1]), demote(people[1], ships[0]))
         outcomes[tuple(sorted(statuses))] += 1
@@ -244,7 +249,7 @@ def test_deleting_a_department_while_a_lane_is_added_for_it(team):
     workspace = team["workspace"]
     for _trial in range(TRIALS):
         map_obj, _steps = map_with_steps(workspace)
-        department = DepartmentFactory(workspace=workspace)
+        department = DepartmentFactory.create(workspace=workspace)
         statuses = at_once(
             a.post(reverse("department_delete", args=[workspace.slug, department.pk]), {}),
             b.post(edit_url("lane_add", map_obj), {"department": department.pk}),
@@ -270,7 +275,7 @@ def test_the_same_thing_added_twice_at_once_is_added_once(team, what):
             path = edit_url("handoff_add", map_obj)
             data = {"from_step": second.pk, "to_step": first.pk}
         else:
-            department = DepartmentFactory(workspace=workspace)
+            department = DepartmentFactory.create(workspace=workspace)
             path, data = edit_url("lane_add", map_obj), {"department": department.pk}
         statuses = at_once(a.post(path, data), b.post(path, data))
         outcomes[tuple(sorted(statuses))] += 1
@@ -289,7 +294,7 @@ def test_adds_and_moves_into_one_cell_at_once_give_every_step_its_own_place(team
     for trial in range(TRIALS):
         map_obj, (first, second) = map_with_steps(team["workspace"])
         movers = [
-            StepFactory(map=map_obj, lane=second.lane, stage=second.stage) for _ in range(2)
+            StepFactory.create(map=map_obj, lane=second.lane, stage=second.stage) for _ in range(2)
         ]
         cell = {"lane": first.lane_id, "stage": first.stage_id}
         statuses = at_once(

@@ -98,9 +98,7 @@ def test_a_stale_handoff_delete_is_refused_with_the_newer_value(workspace, edito
     panel = client.get(url("handoff_panel", map_obj, handoff.pk), headers=HTMX)
     assert 'name="version" value="1"' in panel.content.decode()
     services.handoff_update(handoff_id=handoff.pk, version=1, rework=True, label="Theirs")
-    response = client.post(
-        url("handoff_delete", map_obj, handoff.pk), {"version": 1}, headers=HTMX
-    )
+    response = client.post(url("handoff_delete", map_obj, handoff.pk), {"version": 1}, headers=HTMX)
     assert response.status_code == 409
     html = response.content.decode()
     assert "Someone else changed this handoff" in html and "Theirs" in html

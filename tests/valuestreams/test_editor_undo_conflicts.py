@@ -86,9 +86,7 @@ def test_an_undo_that_cannot_apply_is_skipped_so_older_changes_stay_undoable(wor
 
 
 @pytest.mark.django_db(transaction=True)
-def test_undoing_a_lane_whose_department_was_deleted_answers_409_with_the_reason(
-    workspace, editor
-):
+def test_undoing_a_lane_whose_department_was_deleted_answers_409_with_the_reason(workspace, editor):
     # Committed for real: the database checks foreign keys at commit, where this
     # used to fail as a 500 and leave the change stuck on top of the undo stack.
     map_obj, (first, second) = map_with_steps(workspace)

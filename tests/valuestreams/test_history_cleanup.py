@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.factories import map_with_steps
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 TRACKED = (Map, Stage, Lane, Step, Handoff)
 
 
-def history_rows(map_id: int) -> int:
+def history_rows(map_id: int) -> Any:
     """History rows that belong to the map or to anything on it."""
     rows = Map.history.filter(id=map_id).count()
     return rows + sum(m.history.filter(map_id=map_id).count() for m in TRACKED[1:])
@@ -36,9 +38,9 @@ def test_deleting_a_workspace_deletes_the_history_of_its_maps(workspace, editor)
 
 def test_deleting_a_map_deletes_its_history_and_keeps_other_maps_history(workspace, editor):
     doomed, kept = edited_map(workspace, editor), edited_map(workspace, editor)
-    before = history_rows(kept.pk)
-    doomed.delete()
-    assert history_rows(doomed.pk) == 0
+    doomed_id, before = doomed.pk, history_rows(kept.pk)
+    doomed.delete()  # sets doomed.pk to None
+    assert history_rows(doomed_id) == 0
     assert history_rows(kept.pk) == before
 
 
