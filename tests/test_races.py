@@ -145,18 +145,26 @@ def assert_no_change_waits_below_a_newer_one(map_obj: Any) -> None:
     assert not done or not undone or max(done) < min(undone)
 
 
+def map_with_a_change(workspace: Any) -> tuple[Any, Step, Any, MapChange]:
+    """A map whose first step's title was edited once: the change an undo names.
+
+    Returns the map, that step (with its new version), the second step and the change.
+    """
+    map_obj, (first, second) = map_with_steps(workspace)
+    step = services.step_update(step_id=first.pk, version=1, values={"title": "Undo me"})
+    return map_obj, step, second, MapChange.objects.get(map=map_obj)
+
+
 def test_undo_racing_an_edit_of_the_same_step_loses_no_update(team):
     a, b, outcomes = team["a"], team["b"], Counter[tuple[int, ...]]()
     for trial in range(TRIALS):
-        map_obj, (first, _second) = map_with_steps(team["workspace"])
-        step = services.step_update(step_id=first.pk, version=1, values={"title": "Undo me"})
-        change = MapChange.objects.get(map=map_obj)
+        map_obj, first, _second, change = map_with_a_change(team["workspace"])
         theirs = f"Theirs {trial}"
         statuses = at_once(
             a.post(edit_url("map_undo", map_obj), {"change": change.pk}),
             b.post(
                 edit_url("step_edit", map_obj, first.pk),
-                {"title": theirs, "version": step.version},
+                {"title": theirs, "version": first.version},
             ),
         )
         outcomes[tuple(statuses)] += 1
@@ -174,14 +182,12 @@ def test_undo_racing_an_edit_of_the_same_step_loses_no_update(team):
 def test_undo_racing_a_move_of_the_same_step_loses_no_move(team):
     a, b, outcomes = team["a"], team["b"], Counter[tuple[int, ...]]()
     for _trial in range(TRIALS):
-        map_obj, (first, second) = map_with_steps(team["workspace"])
-        step = services.step_update(step_id=first.pk, version=1, values={"title": "Undo me"})
-        change = MapChange.objects.get(map=map_obj)
+        map_obj, first, second, change = map_with_a_change(team["workspace"])
         statuses = at_once(
             a.post(edit_url("map_undo", map_obj), {"change": change.pk}),
             b.post(
                 edit_url("step_move", map_obj, first.pk),
-                {"lane": second.lane_id, "stage": second.stage_id, "version": step.version},
+                {"lane": second.lane_id, "stage": second.stage_id, "version": first.version},
             ),
         )
         outcomes[tuple(statuses)] += 1
@@ -200,9 +206,7 @@ def test_undo_racing_a_move_of_the_same_step_loses_no_move(team):
 def test_undo_racing_a_new_change_never_leaves_a_change_to_redo_on_top(team):
     a, b, outcomes = team["a"], team["b"], Counter[tuple[int, ...]]()
     for trial in range(TRIALS):
-        map_obj, (first, second) = map_with_steps(team["workspace"])
-        services.step_update(step_id=first.pk, version=1, values={"title": "Undo me"})
-        change = MapChange.objects.get(map=map_obj)
+        map_obj, _first, second, change = map_with_a_change(team["workspace"])
         statuses = at_once(
             a.post(edit_url("map_undo", map_obj), {"change": change.pk}),
             b.post(

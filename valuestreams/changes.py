@@ -91,6 +91,8 @@ def user_id_of(user: User) -> Any:
 def recording_change(*, map_id: int, user: User, description: str) -> Iterator[MapChange]:
     """Run an edit as one change of map `map_id`; must be called inside a transaction.
 
+    The caller takes the map's row lock (`lock_map`) before it reads anything.
+
     Discards the redo stack (undone changes), stamps the change id on every
     history row written inside, and bumps the map's version at the end.
     """
@@ -351,6 +353,34 @@ def _refuse_if_stale(change: MapChange | None, seen: int | None) -> None:
         raise UndoError("newer", change)
 
 
+def _step(*, map_id: int, seen: int | None, undo: bool) -> MapChange | None:
+    """Undo the next change to undo (or redo the next to redo) under the map's lock."""
+    with transaction.atomic():
+        lock_map(map_id)
+        changes = MapChange.objects.filter(map_id=map_id)
+        if undo:
+            change = changes.filter(undone=False, undoable=True).order_by("-id").first()
+        else:
+            change = changes.filter(undone=True).order_by("id").first()
+        _refuse_if_stale(change, seen)
+        if change is None:
+            return None
+        try:
+            _replay(change=change, undo=undo)
+        except UndoError as error:
+            if undo:
+                changes.filter(pk=change.pk).update(undoable=False)
+            else:
+                changes.filter(undone=True, id__gte=change.pk).delete()
+            failure = UndoError(error.reason, change)
+        else:
+            changes.filter(pk=change.pk).update(undone=undo)
+            Map.objects.filter(pk=map_id).update(version=F("version") + 1)
+            return change
+    # Outside the transaction: the mark (or the dropped redo) is kept, the step is refused.
+    raise failure
+
+
 def undo_latest(*, map_id: int, seen: int | None = None) -> MapChange | None:
     """Undo the newest change of the map that is not undone; None when there is none.
 
@@ -359,27 +389,7 @@ def undo_latest(*, map_id: int, seen: int | None = None) -> MapChange | None:
     longer be undone is marked so (UndoError says why) and the undo stack moves
     past it: the older changes stay undoable.
     """
-    with transaction.atomic():
-        lock_map(map_id)
-        change = (
-            MapChange.objects.filter(map_id=map_id, undone=False, undoable=True)
-            .order_by("-id")
-            .first()
-        )
-        _refuse_if_stale(change, seen)
-        if change is None:
-            return None
-        try:
-            _replay(change=change, undo=True)
-        except UndoError as error:
-            MapChange.objects.filter(pk=change.pk).update(undoable=False)
-            failure = UndoError(error.reason, change)
-        else:
-            MapChange.objects.filter(pk=change.pk).update(undone=True)
-            Map.objects.filter(pk=map_id).update(version=F("version") + 1)
-            return change
-    # Outside the transaction: the mark above is kept, only the undo is refused.
-    raise failure
+    return _step(map_id=map_id, seen=seen, undo=True)
 
 
 def redo_next(*, map_id: int, seen: int | None = None) -> MapChange | None:
@@ -388,19 +398,4 @@ def redo_next(*, map_id: int, seen: int | None = None) -> MapChange | None:
     `seen` works as for undo. A change that can no longer be redone is dropped
     with the undone changes after it (UndoError says why).
     """
-    with transaction.atomic():
-        lock_map(map_id)
-        change = MapChange.objects.filter(map_id=map_id, undone=True).order_by("id").first()
-        _refuse_if_stale(change, seen)
-        if change is None:
-            return None
-        try:
-            _replay(change=change, undo=False)
-        except UndoError as error:
-            MapChange.objects.filter(map_id=map_id, undone=True, id__gte=change.pk).delete()
-            failure = UndoError(error.reason, change)
-        else:
-            MapChange.objects.filter(pk=change.pk).update(undone=False)
-            Map.objects.filter(pk=map_id).update(version=F("version") + 1)
-            return change
-    raise failure
+    return _step(map_id=map_id, seen=seen, undo=False)
