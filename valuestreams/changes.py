@@ -236,11 +236,17 @@ class _Write:
 def _plan(row: _Touched, *, undo: bool) -> _Write | None:
     """What undoing (or redoing) the change means for one row; None for nothing."""
     names = _field_names(row.model)
-    # The deletion record holds the full state when no older record exists.
-    before = _values(row.before or row.after, names) if row.before or row.deleted else None
-    after = None if row.deleted else _values(row.after, names)
+    before: dict[str, Any] | None
     if row.created:
         before = None
+    elif row.before is not None:
+        before = _values(row.before, names)
+    elif row.deleted:
+        # The deletion record holds the full state when no older record exists.
+        before = _values(row.after, names)
+    else:
+        return None  # an update with no earlier state on record: nothing to go back to
+    after = None if row.deleted else _values(row.after, names)
     if before is not None and after is not None:
         # Only what the change altered, so later edits of other fields survive.
         altered = [k for k in names if before[k] != after[k]]
