@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .access import get_workspace_for_user
+from .access import get_membership, get_workspace_for_user
 from .forms import (
     LAST_OWNER,
     DecisionRightForm,
@@ -389,21 +389,23 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _lock_owners(workspace: Workspace) -> None:
-    """Lock the workspace row: changes to its owners then happen one after another.
+def _lock_owners(request: HttpRequest, workspace: Workspace) -> None:
+    """Lock the workspace row: changes to its members then happen one after another.
 
     Inside the lock the last-owner check sees every committed change, so two
-    owners demoting each other cannot both pass it. The database rule (see
+    owners demoting each other cannot both pass it, and an owner demoted while
+    their request waited is refused (403). The database rule (see
     `dbtriggers.keeps_an_owner_sql`) refuses what gets past the views.
     """
     list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk"))
+    get_membership(request.user, workspace.slug, Role.OWNER)
 
 
-def _save_role(workspace: Workspace, form: MemberRoleForm) -> bool:
+def _save_role(request: HttpRequest, workspace: Workspace, form: MemberRoleForm) -> bool:
     """Validate and save a role change under the workspace's lock; True when saved."""
     try:
         with transaction.atomic():
-            _lock_owners(workspace)
+            _lock_owners(request, workspace)
             return form.is_valid() and save_or_report(form, form.save) is not None
     except IntegrityError:
         # The database's last-owner rule, checked at commit.
@@ -419,7 +421,7 @@ def member_edit(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
     )
     form = MemberRoleForm(post_data(request), instance=membership, prefix=f"m{membership.pk}")
     list_url = reverse("member_list", args=[slug])
-    if request.method == "POST" and _save_role(workspace, form):
+    if request.method == "POST" and _save_role(request, workspace, form):
         messages.success(
             request,
             _("%(user)s is now %(role)s.")
@@ -453,13 +455,16 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     if request.method == "POST":
         try:
             with transaction.atomic():
-                _lock_owners(workspace)
+                _lock_owners(request, workspace)
                 membership.refresh_from_db(fields=["role"])
                 if is_last_owner(membership):
                     messages.error(request, last_owner % username)
                     return HttpResponseRedirect(list_url)
                 membership.delete()
-        except (IntegrityError, Membership.DoesNotExist):
+        except Membership.DoesNotExist:
+            messages.error(request, _("%s was removed meanwhile.") % username)
+            return HttpResponseRedirect(list_url)
+        except IntegrityError:
             messages.error(request, last_owner % username)
             return HttpResponseRedirect(list_url)
         messages.success(request, _("%s removed from the workspace.") % username)
