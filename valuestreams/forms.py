@@ -180,6 +180,16 @@ class PositionForm(forms.Form):
     position = forms.IntegerField(min_value=0)
 
 
+class UndoForm(forms.Form):
+    """Which change the undo (or redo) button named: another one next by now is refused."""
+
+    change = forms.IntegerField(min_value=1, required=False)
+
+    def seen(self) -> int | None:
+        """The change id, or None when the request names none (or garbage)."""
+        return self.cleaned_data["change"] if self.is_valid() else None
+
+
 class LaneForm(forms.Form):
     """A lane for an existing department of the workspace, or for a new one named inline."""
 

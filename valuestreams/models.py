@@ -219,6 +219,14 @@ class Step(models.Model):
         verbose_name = _("step")
         indexes = [models.Index(fields=["map", "stage", "lane", "position"])]
         constraints = [
+            # Two steps never share a place in a cell. Checked at commit (PostgreSQL),
+            # because renumbering a cell and undoing a move pass through duplicates.
+            # SQLite cannot defer it and goes without: it has one writer at a time.
+            models.UniqueConstraint(
+                fields=["lane", "stage", "position"],
+                name="step_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="step_title_not_blank"),
             models.CheckConstraint(
                 condition=Q(process_time_minutes__isnull=True) | Q(process_time_minutes__gte=0),
@@ -355,7 +363,8 @@ class MapChange(models.Model):
 
     Changes form a stack per map: undo takes the newest change that is not undone,
     redo the oldest undone one; a new change discards the undone ones (the redo
-    stack), as in any editor.
+    stack), as in any editor. A change that can no longer be undone (the data
+    changed since) is marked `undoable=False` and skipped by undo.
     """
 
     map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="changes")
@@ -365,6 +374,9 @@ class MapChange(models.Model):
     description = models.CharField(_("description"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     undone = models.BooleanField(_("undone"), default=False)
+    # False once an undo found the map changed too much since: the undo stack then
+    # passes over it, so the older changes can still be undone.
+    undoable = models.BooleanField(_("can be undone"), default=True)
 
     class Meta:
         ordering = ["-id"]

@@ -36,7 +36,7 @@ def test_adding_a_step_swaps_the_diagram_and_opens_the_step(board, editor):
         'id="metrics" class="metrics-panel" aria-labelledby="metrics-h" hx-swap-oob="true"' in html
     )
     assert 'id="side-panel"' in html and "Step added" in html
-    assert step.position == 1
+    assert step.position == first.position + 1  # at the end of its cell
 
 
 def test_an_empty_title_is_shown_in_place_and_nothing_is_saved(board, editor):
