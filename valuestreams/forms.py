@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import HEX_COLOR, Department
 
 from .models import Lane, Map, Stage, Step
-from .services import STEP_FIELDS, step_value_errors
+from .rules import step_value_errors
+from .services import STEP_FIELDS
 
 
 class _LinesField(forms.CharField):
@@ -45,7 +46,22 @@ class _NumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
-class StepForm(forms.ModelForm[Step]):
+class StepRulesForm(forms.ModelForm[Step]):
+    """A form of a step that applies the step's value rules (rules.py) in `clean()`.
+
+    The editor's side panel and the admin both build on it, so a value is judged
+    the same way wherever it is typed.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, error in step_value_errors(data).items():
+            if name not in self.errors:
+                self.add_error(name, error)
+        return data
+
+
+class StepForm(StepRulesForm):
     """A step's fields in the side panel; `version` is the one the person started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -62,13 +78,6 @@ class StepForm(forms.ModelForm[Step]):
             "complete_accurate_pct": _NumberInput(attrs={"step": "any", "min": "0", "max": "100"}),
             "emotion": forms.NumberInput(attrs={"min": "-2", "max": "2"}),
         }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name, error in step_value_errors(data).items():
-            if name not in self.errors:
-                self.add_error(name, error)
-        return data
 
     def values(self) -> dict[str, Any]:
         """The cleaned step fields, ready for `step_create` / `step_update`."""

@@ -21,6 +21,8 @@ from simple_history.models import HistoricalRecords
 from departments.models import Department, Workspace
 from journeys.models import Persona
 
+from .rules import MAX_MINUTES
+
 
 class ChangeTrackedHistory(models.Model):
     """Abstract base of the map core's history records: which editor change wrote them.
@@ -227,6 +229,17 @@ class Step(models.Model):
             models.CheckConstraint(
                 condition=Q(lead_time_minutes__isnull=True) | Q(lead_time_minutes__gte=0),
                 name="step_lead_time_not_negative",
+            ),
+            # The upper bound keeps every sum of times finite (see rules.py); it
+            # also refuses NaN on PostgreSQL, where NaN is larger than any number.
+            models.CheckConstraint(
+                condition=Q(process_time_minutes__isnull=True)
+                | Q(process_time_minutes__lte=MAX_MINUTES),
+                name="step_process_time_at_most_ten_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_time_minutes__isnull=True) | Q(lead_time_minutes__lte=MAX_MINUTES),
+                name="step_lead_time_at_most_ten_years",
             ),
             models.CheckConstraint(
                 condition=Q(process_time_minutes__isnull=True)
