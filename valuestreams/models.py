@@ -12,9 +12,12 @@ constraints cannot look at other rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +63,23 @@ class MapQuerySet(models.QuerySet["Map"]):
     def for_workspace(self, workspace: Workspace) -> MapQuerySet:
         """Maps of one workspace."""
         return self.filter(workspace=workspace)
+
+    def with_counts(self) -> MapQuerySet:
+        """Annotate `step_count`, `handoff_count` and `rework_count`.
+
+        Each count is its own subquery on an index: joining steps and handoffs in
+        one query would count steps × handoffs rows (minutes for a 10,000-step map).
+        """
+
+        def count(model: type[models.Model], **where: Any) -> Coalesce:
+            rows = model.objects.filter(map=OuterRef("pk"), **where).order_by().values("map")
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            step_count=count(Step),
+            handoff_count=count(Handoff),
+            rework_count=count(Handoff, rework=True),
+        )
 
 
 class Map(models.Model):
