@@ -21,10 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            workspace = Workspace.objects.get(slug=options["workspace"])
-        except Workspace.DoesNotExist:
-            raise CommandError(f"no workspace with the slug {options['workspace']!r}") from None
-        try:
             if options["file"] == "-":
                 raw = sys.stdin.buffer.read()
             else:
@@ -36,5 +32,9 @@ class Command(BaseCommand):
             document = load_document(raw)
         except InterchangeError as exc:
             raise CommandError("the file was not imported:\n  " + "\n  ".join(exc.errors)) from None
+        try:
+            workspace = Workspace.objects.get(slug=options["workspace"])
+        except Workspace.DoesNotExist:
+            raise CommandError(f"no workspace with the slug {options['workspace']!r}") from None
         new_map = map_import(workspace=workspace, document=document)
         self.stdout.write(str(new_map.pk))
