@@ -279,19 +279,8 @@ class _Svg:
             ' stroke-linecap="round" stroke-linejoin="round"/></marker>'
             "</defs>"
         )
-        if self.interactive:
-            # Focus must be visible for keyboard users; hover helps on a projector.
-            self.out.append(
-                "<style>"
-                ".cw-step,.cw-add,.cw-handoff{cursor:pointer}"
-                ".cw-step:focus,.cw-add:focus{outline:none}"
-                f".cw-step:focus-visible .cw-focus{{stroke:{SELECTED_COLOR};stroke-width:3}}"
-                ".cw-add{opacity:.45}"
-                ".cw-add:hover,.cw-add:focus-visible{opacity:1}"
-                f".cw-add:focus-visible circle{{stroke:{SELECTED_COLOR};stroke-width:2.5}}"
-                ".cw-handoff:hover .cw-line{stroke-width:4}"
-                "</style>"
-            )
+        # The interactive diagram's focus and hover rules live in static/css/editor.css:
+        # the Content-Security-Policy allows no inline <style> element.
 
     def lanes(self) -> None:
         w = self.out
