@@ -80,9 +80,7 @@ def test_the_client_address_can_come_from_the_proxys_header(settings, owner):
         )
 
     behind_same_proxy = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="192.0.2.8")
-    response = behind_same_proxy.post(
-        reverse("login"), {"username": "owner", "password": PASSWORD}
-    )
+    response = behind_same_proxy.post(reverse("login"), {"username": "owner", "password": PASSWORD})
 
     assert response.status_code == 302
 
