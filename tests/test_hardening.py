@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from axes.models import AccessAttempt
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -16,6 +16,8 @@ from .factories import PASSWORD, UserFactory, map_with_steps
 pytestmark = pytest.mark.django_db
 
 LIMIT = 3
+# django-axes' record of failed logins (the package has no type hints to import).
+AccessAttempt = apps.get_model("axes", "AccessAttempt")
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import HEX_COLOR, Department
 
 from .models import Lane, Map, Stage, Step
-from .rules import step_value_errors
-from .services import STEP_FIELDS
+from .rules import STEP_FIELDS, step_value_errors
 
 #: The largest id or version a request may name (a PostgreSQL bigint).
 MAX_REQUEST_NUMBER = 2**63 - 1

@@ -71,8 +71,10 @@ class MapQuerySet(models.QuerySet["Map"]):
         one query would count steps × handoffs rows (minutes for a 10,000-step map).
         """
 
-        def count(model: type[models.Model], **where: Any) -> Coalesce:
-            rows = model.objects.filter(map=OuterRef("pk"), **where).order_by().values("map")
+        def count(model: type[Step] | type[Handoff], **where: Any) -> Coalesce:
+            rows = (
+                model._default_manager.filter(map=OuterRef("pk"), **where).order_by().values("map")
+            )
             return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
         return self.annotate(
