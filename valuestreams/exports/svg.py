@@ -370,22 +370,9 @@ class _Svg:
         heads.update(item.arrowhead for item in g.legend if item.arrowhead is not None)
         markers = sorted((f"{self.prefix}-arrow-{_marker_key(head)}", head) for head in heads)
         self.out.append("<defs>" + "".join(_marker(i, head) for i, head in markers) + "</defs>")
-        if self.interactive:
-            # Focus must be visible for keyboard users; hover helps on a projector.
-            ui = g.interaction
-            self.out.append(
-                "<style>"
-                ".cw-step,.cw-add,.cw-handoff{cursor:pointer}"
-                ".cw-step:focus,.cw-add:focus{outline:none}"
-                f".cw-step:focus-visible .cw-focus{{stroke:{ui.focus.color};"
-                f"stroke-width:{_n(ui.focus.width)}}}"
-                f".cw-add{{opacity:{_n(ui.add_opacity)}}}"
-                ".cw-add:hover,.cw-add:focus-visible{opacity:1}"
-                f".cw-add:focus-visible circle{{stroke:{ui.add_focus.color};"
-                f"stroke-width:{_n(ui.add_focus.width)}}}"
-                f".cw-handoff:hover .cw-line{{stroke-width:{_n(ui.hover_width)}}}"
-                "</style>"
-            )
+        # The interactive diagram's focus and hover rules live in static/css/editor.css:
+        # they are screen behaviour, not part of the picture, and the
+        # Content-Security-Policy allows no inline <style> element.
 
     def lanes(self) -> None:
         w = self.out

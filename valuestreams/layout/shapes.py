@@ -177,17 +177,12 @@ class AddButton:
 
 @dataclass(frozen=True, slots=True)
 class Interaction:
-    """How interactive renderers (the editor's screen) show focus and hover.
+    """What interactive renderers (the editor's screen) add to the picture.
 
-    Not part of the picture: exports leave it out. ``focus`` outlines a focused or
-    selected step (on its ``focus_ring``), ``add_focus`` a focused "+" button;
-    ``add_opacity`` is the "+" buttons' resting opacity; ``hover_width`` the line
-    width of a hovered connector; ``hit_width`` the width of a connector's
-    invisible click area.
+    Not part of the picture: exports leave it out. ``hit_width`` is the width of a
+    connector's invisible click area. Focus and hover styles are screen behaviour
+    and live in the editor's stylesheet (the Content-Security-Policy allows no
+    inline style element).
     """
 
-    focus: Stroke
-    add_focus: Stroke
-    add_opacity: float
-    hover_width: float
     hit_width: float

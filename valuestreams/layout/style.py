@@ -143,13 +143,7 @@ CURVE_DOT_STROKE = Stroke(CURVE_COLOR, 3.0)
 LEGEND_HOTSPOT_STROKE = Stroke(HOTSPOT_COLOR, 3.0)
 LEGEND_BADGE_OUTLINE = Stroke(WHITE, 1.5)
 
-INTERACTION = Interaction(
-    focus=Stroke(SELECTED_COLOR, 3.0),
-    add_focus=Stroke(SELECTED_COLOR, 2.5),
-    add_opacity=0.45,
-    hover_width=4.0,
-    hit_width=14.0,
-)
+INTERACTION = Interaction(hit_width=14.0)
 
 
 FACE_RADIUS = 7.0
