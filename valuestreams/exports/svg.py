@@ -1,8 +1,12 @@
 """Geometry -> SVG: the screen drawing and the SVG export of a map.
 
-`render_svg` draws only what `layout_map` computed; it decides no positions of its
-own. The document is standalone (no web fonts, no external references: it opens
-offline and converts to PNG/PDF as is) and embeds inline in HTML.
+`render_svg` only translates what `layout_map` computed (see docs/geometry.md):
+every colour, width, dash, arrowhead, marker, size and position comes from the
+geometry; this module decides none of its own. The document is standalone: styled
+by presentation attributes only (no stylesheet, no web fonts, no external
+references), so it opens offline in a browser or Inkscape and converts to PNG/PDF
+as is; it also embeds inline in HTML. Only the editor's focus and hover feedback
+is an embedded <style>, and only with ``interactive=True``.
 
 With ``interactive=True`` it adds the hooks the editor relies on. That contract is
 fixed; change it only together with the editor:
@@ -78,10 +82,21 @@ def _esc(text: object) -> str:
 
 def _n(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros."""
-    if value % 1 == 0:  # most coordinates sit on whole pixels: the fast path
-        return str(int(value))
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = _NUMBERS.get(value)
+    if text is None:
+        if value % 1 == 0:
+            text = str(int(value))
+        else:
+            text = f"{value:.2f}".rstrip("0").rstrip(".")
+            text = "0" if text in ("-0", "") else text
+        if len(_NUMBERS) >= _MEMO_SIZE:
+            _NUMBERS.clear()  # bounded memory, as for _MEMO
+        _NUMBERS[value] = text
+    return text
+
+
+# Coordinates repeat (rows, columns, gutters): format each distinct number once.
+_NUMBERS: dict[float, str] = {}
 
 
 def _attrs(**attrs: object) -> str:
@@ -355,22 +370,9 @@ class _Svg:
         heads.update(item.arrowhead for item in g.legend if item.arrowhead is not None)
         markers = sorted((f"{self.prefix}-arrow-{_marker_key(head)}", head) for head in heads)
         self.out.append("<defs>" + "".join(_marker(i, head) for i, head in markers) + "</defs>")
-        if self.interactive:
-            # Focus must be visible for keyboard users; hover helps on a projector.
-            ui = g.interaction
-            self.out.append(
-                "<style>"
-                ".cw-step,.cw-add,.cw-handoff{cursor:pointer}"
-                ".cw-step:focus,.cw-add:focus{outline:none}"
-                f".cw-step:focus-visible .cw-focus{{stroke:{ui.focus.color};"
-                f"stroke-width:{_n(ui.focus.width)}}}"
-                f".cw-add{{opacity:{_n(ui.add_opacity)}}}"
-                ".cw-add:hover,.cw-add:focus-visible{opacity:1}"
-                f".cw-add:focus-visible circle{{stroke:{ui.add_focus.color};"
-                f"stroke-width:{_n(ui.add_focus.width)}}}"
-                f".cw-handoff:hover .cw-line{{stroke-width:{_n(ui.hover_width)}}}"
-                "</style>"
-            )
+        # The interactive diagram's focus and hover rules live in static/css/editor.css:
+        # they are screen behaviour, not part of the picture, and the
+        # Content-Security-Policy allows no inline <style> element.
 
     def lanes(self) -> None:
         w = self.out
