@@ -58,6 +58,7 @@ class Run:
     color: str
     align: str = "start"
     spacing: int = 0  # exact line spacing in hundredths of a point; 0 = single
+    indent: int = 0  # EMU from the text box's left inset (a line that starts further in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def _text_xml(body: TextBody) -> str:
         spacing = f'<a:lnSpc><a:spcPts val="{run.spacing}"/></a:lnSpc>' if run.spacing else ""
         bold = ' b="1"' if run.bold else ' b="0"'
         out.append(
-            f'<a:p><a:pPr algn="{_ALIGN[run.align]}">{spacing}</a:pPr>'
+            f'<a:p><a:pPr marL="{run.indent}" algn="{_ALIGN[run.align]}">{spacing}</a:pPr>'
             f'<a:r><a:rPr lang="en-US" sz="{run.size}"{bold} dirty="0">'
             f'<a:solidFill><a:srgbClr val="{_hex(run.color)}"/></a:solidFill>'
             f'<a:latin typeface="{font}"/><a:cs typeface="{font}"/></a:rPr>'

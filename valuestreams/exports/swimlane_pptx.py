@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 from pptx.slide import Slide
@@ -276,8 +276,16 @@ def _body(
     starts = [line.x for line in lines if line.anchor == "start"]
     left = min(starts) - x if starts else 4.0
     top = first.y - y - first.size * _ASCENT if anchor == "t" else 0.0
+    runs = _runs(lines, frame)
+    if starts:
+        # A line that starts further in (the emotion row, beside its face) keeps its place.
+        first_x = min(starts)
+        runs = [
+            replace(run, indent=frame.length(line.x - first_x)) if line.anchor == "start" else run
+            for run, line in zip(runs, lines, strict=True)
+        ]
     return TextBody(
-        _runs(lines, frame),
+        runs,
         font,
         left=frame.length(max(0.0, left)),
         top=frame.length(max(0.0, top)),
