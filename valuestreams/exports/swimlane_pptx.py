@@ -38,7 +38,6 @@ from valuestreams.layout import (
     Stroke,
     TextLine,
     measure_text,
-    wrap_text,
 )
 
 from .pptx_kit import DECK, MIN_FONT_PT, PT_PER_PX, Frame, office_font, px
@@ -672,9 +671,7 @@ class _Drawing:
         ]
         first = items[0][0]
         size = here.lines[-1].size if here.lines else 13.0
-        text = wrap_text(
-            f"{arrow} " + "; ".join(parts), here.width - 12, size, bold=True, max_lines=1
-        )[0]
+        text = _shorten(f"{arrow} " + "; ".join(parts), here.width - 16, size)
         # It fits in the gap between two cards of a cell, so it covers neither.
         height = size * 1.4
         width = min(here.width, measure_text(text, size, bold=True) + 14)
@@ -825,6 +822,15 @@ class _Drawing:
                 textbox=True,
             )
         )
+
+
+def _shorten(text: str, width: float, size: float) -> str:
+    """`text` in bold cut at the end (with "…") to fit `width` px; the start stays whole."""
+    if measure_text(text, size, bold=True) <= width:
+        return text
+    while len(text) > 1 and measure_text(text + "…", size, bold=True) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _site(box: BoxGeometry, point: Point) -> int:
