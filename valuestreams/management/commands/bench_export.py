@@ -37,14 +37,11 @@ from valuestreams.mapdata import map_data_from
 from valuestreams.models import Map
 from valuestreams.services import map_import
 
-from .bench_analysis import synthetic_document
+# The synthetic maps and the rollback of bench_analysis: one generator for all benchmarks.
+from .bench_analysis import _Rollback, synthetic_document
 
 # Targets from the issue (seconds, median of warm runs), checked and printed.
 TARGETS_S = {("pptx", 200): 1.5, ("pptx", 1_000): 6.0, ("svg", 1_000): 0.3}
-
-
-class _Rollback(Exception):
-    """Raised to leave the benchmark's transaction without keeping anything."""
 
 
 def _seconds(values: list[float]) -> dict[str, float]:
