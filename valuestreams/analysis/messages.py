@@ -39,6 +39,13 @@ TEMPLATES: dict[str, _StrPromise] = {
     "step_input_quality": gettext_lazy(
         "only %(percent)s%% of the work it receives from other departments is complete and accurate"
     ),
+    # Added by the portfolio: a decision the step or a handoff into it waits for.
+    "decision_right_unclear": gettext_lazy(
+        "depends on the decision right “%(area)s”, which nobody clearly holds"
+    ),
+    "decision_right_contested": gettext_lazy(
+        "depends on the decision right “%(area)s”, which departments dispute"
+    ),
     # Hotspot reasons for a department pair.
     "pair_wait_share": gettext_lazy(
         "%(wait_minutes)s of the %(total_minutes)s of waiting happens after these handoffs"
