@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import analysis, editor, improvements, maps
+from .views import analysis, dashboard, editor, improvements, maps
 
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
+    path("w/<slug:slug>/dashboard/", dashboard.dashboard, name="dashboard"),
     path("w/<slug:slug>/maps/", maps.map_list, name="map_list"),
     path("w/<slug:slug>/maps/new/", maps.map_new, name="map_create"),
     path("w/<slug:slug>/maps/import/", maps.map_upload, name="map_import"),

@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.utils.translation import gettext_lazy
+
 from .compare import compare
 from .messages import Message, message
 from .results import MapAnalysis, MapMetrics, MetricChange
@@ -49,6 +51,16 @@ TABLE_METRICS = (
     "handoffs",
     "cross_department_handoffs",
 )
+
+#: What each metric is called on screen.
+METRIC_LABELS = {
+    "lead_time_minutes": gettext_lazy("Lead time"),
+    "process_time_minutes": gettext_lazy("Process time"),
+    "activity_ratio": gettext_lazy("Activity ratio"),
+    "rolled_complete_accurate": gettext_lazy("Rolled %C&A"),
+    "handoffs": gettext_lazy("Handoffs"),
+    "cross_department_handoffs": gettext_lazy("Cross-department handoffs"),
+}
 
 TROUBLED = ("unclear", "contested")
 
@@ -209,6 +221,13 @@ class MapRow:
     working_day_minutes: int
     metrics: MapMetrics
     future: FutureState | None
+
+    @property
+    def table_cells(self) -> tuple[tuple[str, MetricChange | None], ...]:
+        """(metric name, its change in the future state or None) for each table metric."""
+        return tuple(
+            (name, self.future.change(name) if self.future else None) for name in TABLE_METRICS
+        )
 
 
 @dataclass(frozen=True, slots=True)
