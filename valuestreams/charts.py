@@ -47,7 +47,7 @@ def _layout(**extra: Any) -> dict[str, Any]:
 
 
 def _rgba(color: str, alpha: float) -> str:
-    """"#0072B2" with an alpha, as plotly wants it: "rgba(0,114,178,0.4)"."""
+    """ "#0072B2" with an alpha, as plotly wants it: "rgba(0,114,178,0.4)"."""
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
@@ -187,7 +187,10 @@ def kpi_figure(
     ]
     shapes = []
     annotations = []
-    lines = [(_("target"), target, PALETTE[2], "dash"), (_("baseline"), baseline, PALETTE[7], "dot")]
+    lines = [
+        (_("target"), target, PALETTE[2], "dash"),
+        (_("baseline"), baseline, PALETTE[7], "dot"),
+    ]
     for i, (label, value) in enumerate(map_values or []):
         lines.append((label, value, (PALETTE[1], PALETTE[5])[i % 2], "dashdot"))
     for label, value, color, dash in lines:

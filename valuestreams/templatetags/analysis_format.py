@@ -59,7 +59,7 @@ def metric_change(change: Any, working_day_minutes: int = 480) -> str:
 
 @register.filter
 def change_class(change: Any) -> str:
-    """"better", "worse" or "" for a `MetricChange`, by which way the metric should go."""
+    """ "better", "worse" or "" for a `MetricChange`, by which way the metric should go."""
     if change is None or not change.change:
         return ""
     better = change.change > 0 if change.name in HIGHER_IS_BETTER else change.change < 0
