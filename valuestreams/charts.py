@@ -150,7 +150,8 @@ def sankey_figure(portfolio: Portfolio) -> dict[str, Any]:
                     "color": [_rgba(colors[index[f.from_department_id]], 0.45) for f in flows],
                     "customdata": [format_minutes(f.wait_minutes, wd) for f in flows],
                     "hovertemplate": _(
-                        "%{source.label} → %{target.label}: %{value} handoffs, %{customdata} waiting"
+                        "%{source.label} → %{target.label}: %{value} handoffs,"
+                        " %{customdata} waiting"
                     )
                     + "<extra></extra>",
                 },

@@ -29,6 +29,16 @@ urlpatterns = [
         improvements.improvement_edit,
         name="improvement_edit",
     ),
+    path(
+        "w/<slug:slug>/improvements/<int:improvement_id>/status/",
+        improvements.improvement_status,
+        name="improvement_status",
+    ),
+    path(
+        "w/<slug:slug>/maps/<int:map_id>/steps/<int:step_id>/improvement/",
+        improvements.improvement_from_step_view,
+        name="improvement_from_step",
+    ),
     path("w/<slug:slug>/maps/<int:map_id>/", maps.map_detail, name="map_detail"),
     path(
         "w/<slug:slug>/maps/<int:map_id>/analysis.json",

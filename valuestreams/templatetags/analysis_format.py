@@ -41,6 +41,12 @@ def _metric_text(name: str, value: float | None, working_day_minutes: int) -> st
 
 
 @register.simple_tag
+def metric_text(name: str, value: float | None, working_day_minutes: int = 480) -> str:
+    """`{% metric_text "lead_time_minutes" 960 480 %}` → "2 d"; any metric by its name."""
+    return _metric_text(name, value, working_day_minutes)
+
+
+@register.simple_tag
 def metric_value(metrics: Any, name: str, working_day_minutes: int = 480) -> str:
     """`{% metric_value row.metrics "lead_time_minutes" wd %}` → "32.4 d"."""
     return _metric_text(name, getattr(metrics, name), working_day_minutes)

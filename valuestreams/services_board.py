@@ -1,0 +1,63 @@
+"""Writes of the improvement board: moving a card, making a card from a step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from .models import Improvement, ImprovementStatus, Step
+
+#: Where a card made from a step's text starts: in the middle, until people rate it.
+NEW_CARD_IMPACT = 3
+NEW_CARD_EFFORT = 3
+TITLE_MAX = 200
+
+
+def improvement_move(
+    *, improvement: Improvement, status: ImprovementStatus, today: dt.date | None = None
+) -> Improvement:
+    """Put a card in the column `status` in one UPDATE; returns the card as stored.
+
+    A card moved to done gets today as its done date unless it has one; a card
+    moved out of done loses it. One statement, so two people moving the same
+    card at once leave it in one of their columns with a date that fits it
+    (the database's `improvement_done_has_date` holds either way).
+    """
+    day = today or timezone.localdate()
+    done = status == ImprovementStatus.DONE
+    Improvement.objects.filter(pk=improvement.pk).update(
+        status=status,
+        done_date=Case(When(done_date__isnull=False, then=F("done_date")), default=Value(day))
+        if done
+        else None,
+    )
+    improvement.refresh_from_db(fields=["status", "done_date"])
+    return improvement
+
+
+def improvement_from_step(
+    *, step: Step, text: str, user_id: int | None
+) -> tuple[Improvement, bool]:
+    """A card on the board for one pain point or opportunity of `step`, linked to it.
+
+    Returns (card, created): a second click on the same text finds the card made
+    by the first instead of making another.
+    """
+    title = " ".join(text.split())[:TITLE_MAX]
+    with transaction.atomic():
+        existing = Improvement.objects.filter(step=step, title=title).first()
+        if existing is not None:
+            return existing, False
+        card = Improvement.objects.create(
+            workspace_id=step.map.workspace_id,
+            map_id=step.map_id,
+            step=step,
+            title=title,
+            impact=NEW_CARD_IMPACT,
+            effort=NEW_CARD_EFFORT,
+            created_by_id=user_id,
+        )
+        return card, True
