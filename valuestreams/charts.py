@@ -209,9 +209,9 @@ def kpi_figure(
         annotations.append(
             {
                 "xref": "paper",
-                "x": 1,
+                "x": side,
                 "y": value,
-                "xanchor": "right",
+                "xanchor": "right" if side else "left",
                 "yanchor": "bottom",
                 "text": f"{label} {value:g}",
                 "showarrow": False,

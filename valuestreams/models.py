@@ -422,6 +422,17 @@ class KPIMapMetric(models.Model):
     def __str__(self) -> str:
         return f"{self.kpi} = {self.get_metric_display()} of {self.map}"
 
+    def in_unit(self, value: float | None, working_day_minutes: int) -> float | None:
+        """A value of the map metric (minutes, a fraction or a count) in the KPI's unit."""
+        if value is None:
+            return None
+        if self.metric.endswith("_minutes"):
+            per = {MetricUnit.HOURS: 60.0, MetricUnit.WORKING_DAYS: float(working_day_minutes)}
+            return round(value / per.get(MetricUnit(self.unit), 1.0), 1)
+        if self.unit == MetricUnit.PERCENT:
+            return round(value * 100, 1)
+        return round(value, 3)
+
 
 class MapChange(models.Model):
     """One edit made in the editor: the unit of undo and redo, and a line of the history.

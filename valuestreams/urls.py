@@ -1,10 +1,22 @@
 from django.urls import path
 
-from .views import analysis, dashboard, editor, improvements, maps
+from .views import analysis, dashboard, editor, improvements, manager, maps
 
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
     path("w/<slug:slug>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "w/<slug:slug>/departments/<int:department_id>/",
+        manager.department_detail,
+        name="department_detail",
+    ),
+    path("w/<slug:slug>/decision-rights/", manager.decision_right_list, name="decision_right_list"),
+    path("w/<slug:slug>/goals/<int:goal_id>/", manager.goal_detail, name="goal_detail"),
+    path(
+        "w/<slug:slug>/goals/<int:goal_id>/kpis/<int:kpi_id>/map-metric/",
+        manager.kpi_map_metric_edit,
+        name="kpi_map_metric_edit",
+    ),
     path("w/<slug:slug>/maps/", maps.map_list, name="map_list"),
     path("w/<slug:slug>/maps/new/", maps.map_new, name="map_create"),
     path("w/<slug:slug>/maps/import/", maps.map_upload, name="map_import"),
