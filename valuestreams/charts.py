@@ -188,13 +188,15 @@ def kpi_figure(
     ]
     shapes = []
     annotations = []
+    # Target and baseline are labelled on the right, the map's values on the left,
+    # so the labels of lines close together do not cover each other.
     lines = [
-        (_("target"), target, PALETTE[2], "dash"),
-        (_("baseline"), baseline, PALETTE[7], "dot"),
+        (_("target"), target, PALETTE[2], "dash", 1),
+        (_("baseline"), baseline, PALETTE[7], "dot", 1),
     ]
     for i, (label, value) in enumerate(map_values or []):
-        lines.append((label, value, (PALETTE[1], PALETTE[5])[i % 2], "dashdot"))
-    for label, value, color, dash in lines:
+        lines.append((label, value, (PALETTE[1], PALETTE[5])[i % 2], "dashdot", 0))
+    for label, value, color, dash, side in lines:
         shapes.append(
             {
                 "type": "line",

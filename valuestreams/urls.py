@@ -11,6 +11,11 @@ urlpatterns = [
         name="department_detail",
     ),
     path("w/<slug:slug>/decision-rights/", manager.decision_right_list, name="decision_right_list"),
+    path(
+        "w/<slug:slug>/decision-rights/<int:decision_right_id>/links/",
+        manager.decision_right_links,
+        name="decision_right_links",
+    ),
     path("w/<slug:slug>/goals/<int:goal_id>/", manager.goal_detail, name="goal_detail"),
     path(
         "w/<slug:slug>/goals/<int:goal_id>/kpis/<int:kpi_id>/map-metric/",

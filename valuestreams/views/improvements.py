@@ -22,7 +22,7 @@ from ..analysis.portfolio import FutureState
 from ..forms_maps import ImprovementForm
 from ..models import Improvement, ImprovementStatus, Map, Step
 from ..portfoliodata import portfolio_for_workspace
-from ..services_board import improvement_from_step, improvement_move
+from ..services_manager import improvement_from_step, improvement_move
 
 
 def board_columns(improvements: list[Improvement]) -> list[tuple[str, str, list[Improvement]]]:

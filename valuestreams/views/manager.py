@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,13 +27,14 @@ from departments.access import get_workspace_for_user
 from departments.forms import KPIReadingForm
 from departments.kpis import KPIStatus, kpi_status
 from departments.models import KPI, DecisionRight, Department, KPIReading, Role, SharedGoal
-from departments.pages import model_form_page, post_data, save_or_report
+from departments.pages import form_page, model_form_page, post_data, save_or_report
 
 from ..analysis import analysis_for_map
 from ..analysis.portfolio import Hotspot
 from ..charts import kpi_figure
 from ..models import Handoff, KPIMapMetric, Map, MapState, Step
 from ..portfoliodata import portfolio_for_workspace
+from ..services_manager import decision_right_link
 
 
 @require_GET
@@ -248,4 +250,86 @@ def kpi_map_metric_edit(request: HttpRequest, slug: str, goal_id: int, kpi_id: i
         title=_("KPI and map"),
         eyebrow=kpi.name,
         cancel_url=goal_url,
+    )
+
+
+class StepChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Steps labelled with their map and department."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.map.name} · {obj.lane.department.name} · {obj.title}"
+
+
+class HandoffChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Handoffs labelled with their map and the steps they join."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.map.name} · {obj.from_step.title} → {obj.to_step.title}"
+
+
+class DecisionRightLinksForm(forms.Form):
+    """The steps and handoffs of the workspace's maps that depend on one decision right."""
+
+    steps = StepChoices(
+        queryset=Step.objects.none(),
+        required=False,
+        label=gettext_lazy("Steps"),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    handoffs = HandoffChoices(
+        queryset=Handoff.objects.none(),
+        required=False,
+        label=gettext_lazy("Handoffs"),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    def __init__(self, *args: Any, right: DecisionRight, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"steps": list(right.steps.all()), "handoffs": list(right.handoffs.all())},
+        )
+        super().__init__(*args, **kwargs)
+        ws = right.workspace_id
+        steps = self.fields["steps"]
+        handoffs = self.fields["handoffs"]
+        assert isinstance(steps, forms.ModelMultipleChoiceField)
+        assert isinstance(handoffs, forms.ModelMultipleChoiceField)
+        steps.queryset = (
+            Step.objects.filter(map__workspace_id=ws)
+            .select_related("map", "lane__department")
+            .order_by("map__name", "map__state", "title")
+        )
+        handoffs.queryset = (
+            Handoff.objects.filter(map__workspace_id=ws)
+            .select_related("map", "from_step", "to_step")
+            .order_by("map__name", "map__state", "id")
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_right_links(request: HttpRequest, slug: str, decision_right_id: int) -> HttpResponse:
+    """Choose the steps and handoffs that depend on a decision right: facilitators only."""
+    workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
+    right = get_object_or_404(DecisionRight, workspace=workspace, pk=decision_right_id)
+    form = DecisionRightLinksForm(post_data(request), right=right)
+    list_url = reverse("decision_right_list", args=[slug]) + f"#right-{right.pk}"
+    if request.method == "POST" and form.is_valid():
+        decision_right_link(
+            right=right,
+            step_ids=[s.pk for s in form.cleaned_data["steps"]],
+            handoff_ids=[h.pk for h in form.cleaned_data["handoffs"]],
+        )
+        messages.success(request, _("Steps and handoffs of “%s” saved.") % right.area)
+        return HttpResponseRedirect(list_url)
+    return form_page(
+        request,
+        form,
+        workspace=workspace,
+        title=_("What depends on this decision"),
+        eyebrow=right.area,
+        intro=_(
+            "Choose the steps and handoffs that wait for this decision. When the decision"
+            " right is unclear or contested, it is named among the reasons of their hotspots."
+        ),
+        cancel_url=list_url,
     )

@@ -1,4 +1,4 @@
-"""Writes of the improvement board: moving a card, making a card from a step."""
+"""Writes of the manager's pages: moving a board card, a card from a step, decision-right links."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from .models import Improvement, ImprovementStatus, Step
+from departments.models import DecisionRight
+
+from .models import Handoff, Improvement, ImprovementStatus, Step
 
 #: Where a card made from a step's text starts: in the middle, until people rate it.
 NEW_CARD_IMPACT = 3
@@ -61,3 +63,22 @@ def improvement_from_step(
             created_by_id=user_id,
         )
         return card, True
+
+
+def decision_right_link(
+    *, right: DecisionRight, step_ids: list[int], handoff_ids: list[int]
+) -> None:
+    """Make exactly these steps and handoffs (of the right's workspace) depend on `right`.
+
+    Steps and handoffs that named `right` and are not listed any more are
+    released; the listed ones name `right` from now on (replacing another right
+    they named). Ids of another workspace are ignored. Map versions are not
+    bumped: the map's analysis does not use decision rights, the portfolio reads
+    them fresh.
+    """
+    workspace_id = right.workspace_id
+    with transaction.atomic():
+        for model, ids in ((Step, step_ids), (Handoff, handoff_ids)):
+            mine = model.objects.filter(map__workspace_id=workspace_id)
+            mine.filter(decision_right=right).exclude(pk__in=ids).update(decision_right=None)
+            mine.filter(pk__in=ids).update(decision_right=right)
