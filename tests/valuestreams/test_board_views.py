@@ -90,7 +90,7 @@ def test_an_editor_may_not_move_cards(client, editor, card):
 
 
 @pytest.fixture
-def step(workspace: Any) -> Step:
+def step(workspace: Any) -> Any:
     _map, (first, _second) = map_with_steps(workspace)
     Step.objects.filter(pk=first.pk).update(
         pain_points=["Form asks for  a cost centre"], opportunities=["Pre-fill the form"]

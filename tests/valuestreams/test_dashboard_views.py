@@ -96,7 +96,7 @@ def test_a_bad_filter_is_reported_and_ignored(client, workspace, viewer, maps):
 def test_a_department_of_another_workspace_is_not_a_valid_filter(
     client, workspace, other_workspace, viewer, maps
 ):
-    foreign = DepartmentFactory(workspace=other_workspace)
+    foreign = DepartmentFactory.create(workspace=other_workspace)
     client.force_login(viewer)
 
     response = client.get(url(workspace, department=str(foreign.pk)))
