@@ -13,11 +13,10 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from departments.models import KPI, KPIReading, Role, SharedGoal
+from tests.e2e.test_editor_browser import log_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.valuestreams.analysis.conftest import import_demo
 from valuestreams.models import Improvement
-
-from tests.e2e.test_editor_browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
