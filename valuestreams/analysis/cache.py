@@ -27,7 +27,7 @@ from .engine import analyze
 from .results import MapAnalysis
 
 # Bump when MapAnalysis changes shape, so old pickles are never read back.
-SCHEMA = 1
+SCHEMA = 2
 TIMEOUT_SECONDS = 24 * 60 * 60
 
 
