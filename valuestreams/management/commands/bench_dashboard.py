@@ -5,8 +5,9 @@ Stores `--maps` synthetic value streams of `--steps` steps each (the generator o
 back at the end, then requests the dashboard through Django's test client as a
 member: cold (analysis cache emptied before each request) and warm (every map's
 analysis cached). Prints JSON: min/median/max wall-clock milliseconds, the same
-for this process's CPU time, and the number of queries per request, for the full size and for a workspace of `--few` maps, so
-the query count can be seen not to grow with the number of maps.
+for this process's CPU time, and the number of queries per request, for the
+full size and for a workspace of `--few` maps, so the query count can be seen
+not to grow with the number of maps.
 """
 
 from __future__ import annotations
