@@ -357,6 +357,14 @@ class Improvement(models.Model):
                 condition=Q(step__isnull=True) | Q(map__isnull=False),
                 name="improvement_step_needs_map",
             ),
+            # One card per text of a step: a second click (or a second person
+            # clicking at the same moment) finds the first card.
+            models.UniqueConstraint(
+                fields=["step", "title"],
+                condition=Q(step__isnull=False),
+                name="improvement_unique_title_per_step",
+                violation_error_message=_("This step already has an improvement with this title."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
@@ -49,21 +49,24 @@ def improvement_from_step(
     by the first instead of making another.
     """
     title = " ".join(text.split())[:TITLE_MAX]
-    with transaction.atomic():
-        existing = Improvement.objects.filter(step=step, title=title).first()
-        if existing is not None:
-            return existing, False
-        card = Improvement.objects.create(
-            workspace_id=step.map.workspace_id,
-            map_id=step.map_id,
-            step=step,
-            title=title,
-            impact=NEW_CARD_IMPACT,
-            effort=NEW_CARD_EFFORT,
-            created_by_id=user_id,
-        )
-        return card, True
-
+    existing = Improvement.objects.filter(step=step, title=title).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            card = Improvement.objects.create(
+                workspace_id=step.map.workspace_id,
+                map_id=step.map_id,
+                step=step,
+                title=title,
+                impact=NEW_CARD_IMPACT,
+                effort=NEW_CARD_EFFORT,
+                created_by_id=user_id,
+            )
+    except IntegrityError:
+        # Someone made the same card between the lookup and the insert.
+        return Improvement.objects.get(step=step, title=title), False
+    return card, True
 
 def decision_right_link(
     *, right: DecisionRight, step_ids: list[int], handoff_ids: list[int]

@@ -83,5 +83,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('metric__in', ['lead_time_minutes', 'process_time_minutes', 'wait_time_minutes', 'activity_ratio', 'rolled_complete_accurate', 'cross_department_handoffs'])), name='kpimapmetric_metric'), models.CheckConstraint(condition=models.Q(('unit__in', ['minutes', 'hours', 'working_days', 'percent', 'number'])), name='kpimapmetric_unit')],
             },
         ),
+        migrations.AddConstraint(
+            model_name='improvement',
+            constraint=models.UniqueConstraint(condition=models.Q(('step__isnull', False)), fields=('step', 'title'), name='improvement_unique_title_per_step', violation_error_message='This step already has an improvement with this title.'),
+        ),
         migrations.RunPython(add_all, remove_all),
 ]
