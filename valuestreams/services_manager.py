@@ -68,6 +68,7 @@ def improvement_from_step(
         return Improvement.objects.get(step=step, title=title), False
     return card, True
 
+
 def decision_right_link(
     *, right: DecisionRight, step_ids: list[int], handoff_ids: list[int]
 ) -> None:
