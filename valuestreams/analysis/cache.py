@@ -23,7 +23,7 @@ from django.core.cache import cache
 
 from ..mapdata import MapData, load_map_data, maps_data_from
 from ..models import Map
-from .engine import analyze
+from .engine import _collector_paused, analyze
 from .results import MapAnalysis
 
 # Bump when MapAnalysis changes shape, so old pickles are never read back.
@@ -122,7 +122,10 @@ def analyses_for_maps(maps: Sequence[Map]) -> dict[int, MapAnalysis]:
             out[map_id] = result
     missing = [m for m in maps if m.pk not in out]
     if missing:
-        fresh = {m_id: analyze(data) for m_id, data in maps_data_from(missing).items()}
+        # Loading and analysing many maps keeps every result alive; paused, the
+        # cyclic collector does not walk that growing heap again and again.
+        with _collector_paused():
+            fresh = {m_id: analyze(data) for m_id, data in maps_data_from(missing).items()}
         cache.set_many({keys[m_id]: result for m_id, result in fresh.items()}, TIMEOUT_SECONDS)
         for m_id, result in fresh.items():
             _remember(keys[m_id], result)
