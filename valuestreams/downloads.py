@@ -17,8 +17,7 @@ from django.utils.text import slugify
 
 from departments.models import GoalStatus, SharedGoal, Workspace
 
-from .analysis import MapAnalysis, analysis_for_data, analysis_for_map, compare
-from .analysis.portfolio import workspace_summary
+from .analysis import MapAnalysis, analysis_for_data, compare
 from .diagram import diagram_geometry
 from .exports.deck import DeckContent, ImprovementItem, deck_bytes, map_deck
 from .exports.raster import png_scale, svg_to_pdf, svg_to_png
@@ -27,6 +26,7 @@ from .exports.workspace_deck import GoalItem, KPIItem, WorkspaceDeckContent, wor
 from .interchange import document_to_dict
 from .mapdata import MapData, load_map_data, map_data_from
 from .models import Improvement, Map, MapKind, MapState
+from .portfoliodata import portfolio_for_workspace
 from .services import map_document
 
 __all__ = [
@@ -171,16 +171,17 @@ def _goals(workspace: Workspace) -> tuple[GoalItem, ...]:
 
 
 def workspace_export(*, workspace: Workspace, on: date | None = None) -> ExportFile:
-    """The managers' deck of a workspace: maps' key numbers, top hotspots, shared goals."""
+    """The managers' deck of a workspace: maps' key numbers, top hotspots, shared goals.
+
+    Cross-map numbers come from `portfolio_for_workspace`, the manager dashboard's
+    own computation, so the deck and the dashboard agree.
+    """
     on = on or timezone.localdate()
-    maps = Map.objects.filter(workspace=workspace).only("id", "version")
-    analyses = [analysis_for_map(m.pk, version=m.version) for m in maps]
     content = WorkspaceDeckContent(
         workspace=workspace.name,
         on=on,
-        summary=workspace_summary(analyses, top=8),
+        portfolio=portfolio_for_workspace(workspace),
         kind_labels={k: str(label) for k, label in MapKind.choices},
-        state_labels={k: str(label) for k, label in MapState.choices},
         goals=_goals(workspace),
     )
     return ExportFile(

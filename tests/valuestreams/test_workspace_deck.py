@@ -1,10 +1,9 @@
-"""The managers' workspace deck and the cross-map summary behind it."""
+"""The managers' workspace deck: the dashboard's cross-map numbers on slides."""
 
 from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,33 +11,11 @@ from django.urls import reverse
 from pptx import Presentation
 
 from departments.models import KPI, KPIReading, SharedGoal
-from valuestreams.analysis import analyze
-from valuestreams.analysis.portfolio import workspace_summary
 from valuestreams.interchange import parse_document
+from valuestreams.portfoliodata import portfolio_for_workspace
 from valuestreams.services import map_import
 
-from .mapdata_builders import onboarding
-
 DEMO = Path(__file__).resolve().parents[2] / "valuestreams" / "demo"
-
-
-def test_hotspots_of_current_maps_rank_together_best_first():
-    current = analyze(onboarding())
-    future = replace(analyze(replace(onboarding(), id=43)), state="future")
-
-    summary = workspace_summary([current, future], top=50)
-
-    scores = [h.step.hotspot_score for h in summary.hotspots]
-    assert scores == sorted(scores, reverse=True)
-    assert {h.map_id for h in summary.hotspots} == {current.map_id}
-    assert len(summary.hotspots) == len(current.hotspots)
-    assert [m.map_id for m in summary.maps] == [current.map_id, 43]
-
-
-def test_the_summary_keeps_only_the_top_hotspots():
-    summary = workspace_summary([analyze(onboarding())], top=2)
-
-    assert len(summary.hotspots) == 2
 
 
 @pytest.mark.django_db
@@ -70,7 +47,12 @@ def test_a_viewer_downloads_the_workspace_deck_with_maps_hotspots_and_goals(
         m.name for m in maps
     }
     hotspots = tables["Top hotspots across maps"]
-    assert hotspots.cell(1, 4).text  # reasons in words
+    dashboard = portfolio_for_workspace(workspace).hotspots
+    # The same ranking and reasons as the manager dashboard.
+    for row, hotspot in enumerate(dashboard[: len(hotspots.rows) - 1], start=1):
+        assert hotspots.cell(row, 0).text == hotspot.map_name
+        assert hotspots.cell(row, 1).text == hotspot.step_title
+        assert hotspots.cell(row, 4).text == "; ".join(str(r) for r in hotspot.reasons)
     goals = tables["Shared goals and their KPIs"]
     assert goals.cell(1, 1).text == "Lead time"
     assert goals.cell(1, 5).text == "50%"

@@ -1,8 +1,9 @@
 """The workspace deck for managers: every map's key numbers, the top hotspots across
 maps with their reasons, and the shared goals with their KPIs.
 
-Pure: a `WorkspaceDeckContent` (the portfolio summary and the goals as plain
-data) in, a python-pptx presentation out. Native tables, so numbers can be
+Pure: a `WorkspaceDeckContent` (the manager dashboard's `Portfolio`, computed by
+the same code as the dashboard, and the goals as plain data) in, a python-pptx
+presentation out. Native tables, so numbers can be
 edited and restyled; every slide's notes say how its numbers are defined.
 """
 
@@ -17,13 +18,15 @@ from django.utils.translation import gettext as _
 from pptx.presentation import Presentation as PresentationType
 
 from valuestreams.analysis.messages import format_number
-from valuestreams.analysis.portfolio import WorkspaceSummary
+from valuestreams.analysis.portfolio import Portfolio
 
 from .deck import METRICS, metric_value
 from .pptx_kit import DECK, add_table, add_text, new_presentation, set_notes, titled_slide
 
 __all__ = ["GoalItem", "KPIItem", "WorkspaceDeckContent", "workspace_deck"]
 
+#: How many hotspots across maps the deck lists.
+TOP_HOTSPOTS = 8
 #: The metrics of the maps table, in order.
 MAP_COLUMNS = (
     "lead_time_minutes",
@@ -66,9 +69,8 @@ class WorkspaceDeckContent:
 
     workspace: str
     on: date
-    summary: WorkspaceSummary
+    portfolio: Portfolio
     kind_labels: dict[str, str]
-    state_labels: dict[str, str]
     goals: tuple[GoalItem, ...]
 
 
@@ -119,7 +121,7 @@ def workspace_deck(c: WorkspaceDeckContent) -> PresentationType:
         + "\n"
         + _("%(maps)d maps, %(goals)d shared goals")
         % {
-            "maps": len(c.summary.maps),
+            "maps": len(c.portfolio.maps),
             "goals": len(c.goals),
         }
     )
@@ -129,18 +131,18 @@ def workspace_deck(c: WorkspaceDeckContent) -> PresentationType:
     set_notes(slide, [_("Exported from Crosswalk. Numbers come from each map's own analysis.")])
 
     metric = {m.name: m for m in METRICS}
-    header = [_("Map"), _("Kind · state")] + [str(metric[n].label) for n in MAP_COLUMNS]
-    rows = [
-        [
-            m.name,
-            f"{c.kind_labels.get(m.kind, m.kind)} · {c.state_labels.get(m.state, m.state)}",
-            *[
-                metric_value(getattr(m.metrics, n), metric[n].kind, m.working_day_minutes)
-                for n in MAP_COLUMNS
-            ],
-        ]
-        for m in c.summary.maps
-    ]
+    header = [_("Map"), _("Kind"), *[str(metric[n].label) for n in MAP_COLUMNS]]
+    rows = []
+    for m in c.portfolio.maps:
+        cells = []
+        for n in MAP_COLUMNS:
+            cell = metric_value(getattr(m.metrics, n), metric[n].kind, m.working_day_minutes)
+            change = m.future.change(n) if m.future else None
+            if change is not None and change.after is not None:
+                after = metric_value(change.after, metric[n].kind, m.working_day_minutes)
+                cell += f" → {after}"
+            cells.append(cell)
+        rows.append([m.name, c.kind_labels.get(m.kind, m.kind), *cells])
     if rows:
         _continued(
             prs,
@@ -148,7 +150,13 @@ def workspace_deck(c: WorkspaceDeckContent) -> PresentationType:
             header,
             rows,
             (0.24, 0.16, 0.09, 0.09, 0.08, 0.08, 0.08, 0.1, 0.08),
-            [str(metric[n].definition) for n in MAP_COLUMNS],
+            [
+                _(
+                    "Current-state maps. “a → b”: a now, b in the map's newest future "
+                    "state (the same numbers as the dashboard)."
+                ),
+                *[str(metric[n].definition) for n in MAP_COLUMNS],
+            ],
         )
     else:
         slide = titled_slide(prs, _("Every map's key numbers"))
@@ -158,12 +166,12 @@ def workspace_deck(c: WorkspaceDeckContent) -> PresentationType:
     hotspot_rows = [
         [
             h.map_name,
-            h.step.title,
-            h.step.department,
-            format_number(h.step.hotspot_score, 0),
-            "; ".join(str(r) for r in h.step.reasons),
+            h.step_title,
+            h.department,
+            format_number(h.score, 0),
+            "; ".join(str(r) for r in h.reasons),
         ]
-        for h in c.summary.hotspots
+        for h in c.portfolio.hotspots[:TOP_HOTSPOTS]
     ]
     hotspot_notes = [
         _(
@@ -171,7 +179,8 @@ def workspace_deck(c: WorkspaceDeckContent) -> PresentationType:
             "score (0–100) adds up: 40 × its share of its map's waiting; 15 if on the "
             "critical path; 15 if work is sent back to it; 5 per other department it "
             "receives work from (at most 15); 15 × the share of incoming work that is not "
-            "complete and accurate. Future states are proposals and are left out."
+            "complete and accurate. Decision rights that are unclear or contested are named "
+            "among the reasons. Future states are proposals and are left out."
         )
     ]
     if hotspot_rows:
