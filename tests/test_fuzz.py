@@ -55,7 +55,7 @@ EDGE_NUMBERS = [
 EDGE_TEXTS = ["", " ", "\x00", "a\x00b", "line\nbreak", "x" * 5000, "<script>", "‮", "😀"]
 # The test client encodes as UTF-8, so lone surrogates cannot travel over HTTP;
 # they are fuzzed through the import format below.
-SENDABLE_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+SENDABLE_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 NUMBERS = st.one_of(
     st.sampled_from(EDGE_NUMBERS),
     st.floats().map(repr),
