@@ -81,9 +81,11 @@ def store_past_the_checks(step: Step, **values: float) -> None:
     assignments = ", ".join(f"{quote(name)} = %s" for name in values)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Dropped inside the test's transaction, so it comes back at rollback.
+            # Dropped inside the test's transaction, so it comes back at rollback;
+            # deferred foreign-key checks must fire first, or ALTER TABLE is refused.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for name in ("step_lead_time_at_most_ten_years", "step_process_time_at_most_ten_years"):
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
         else:
             cursor.execute("PRAGMA ignore_check_constraints = ON")
         try:
