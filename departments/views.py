@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,6 +39,13 @@ from .models import (
     Workspace,
 )
 from .pages import confirm_page, form_page, model_form_page, post_data, save_or_report
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page: names the bad value when the app itself refused it (`BadRequest`)."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    # Rendered here: responses of error handlers are not rendered later like a view's.
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 @require_GET

@@ -27,6 +27,7 @@ from .changes import (
 )
 from .interchange import DepartmentDoc, HandoffDoc, MapDocument, StepDoc
 from .models import Handoff, Lane, Map, MapChange, MapKind, MapState, Stage, Step
+from .rules import STEP_FIELDS, step_value_errors
 
 
 def map_touch(*, map_id: int) -> None:
@@ -211,49 +212,6 @@ class StaleVersionError(Exception):
     def __init__(self, current: Step | Handoff | None) -> None:
         super().__init__("stale version")
         self.current = current
-
-
-#: Step fields the editor's side panel may change.
-STEP_FIELDS = (
-    "title",
-    "description",
-    "process_time_minutes",
-    "lead_time_minutes",
-    "complete_accurate_pct",
-    "value_adding",
-    "touchpoint",
-    "channel",
-    "emotion",
-    "pain_points",
-    "opportunities",
-    "owner",
-)
-
-
-def step_value_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """The step's database constraints checked in Python: field name → message.
-
-    Forms and services share it, so a bad value is explained next to its field
-    instead of ending as an IntegrityError.
-    """
-    errors: dict[str, str] = {}
-    pt, lt = values.get("process_time_minutes"), values.get("lead_time_minutes")
-    pct, emotion = values.get("complete_accurate_pct"), values.get("emotion")
-    if "title" in values and not str(values["title"] or "").strip():
-        errors["title"] = str(_("A step needs a title."))
-    if pt is not None and pt < 0:
-        errors["process_time_minutes"] = str(_("Process time cannot be negative."))
-    if lt is not None and lt < 0:
-        errors["lead_time_minutes"] = str(_("Lead time cannot be negative."))
-    elif pt is not None and lt is not None and pt >= 0 and lt < pt:
-        errors["lead_time_minutes"] = str(
-            _("Lead time cannot be shorter than the process time: the work takes at least that.")
-        )
-    if pct is not None and not 0 <= pct <= 100:
-        errors["complete_accurate_pct"] = str(_("%C&A is a percentage from 0 to 100."))
-    if emotion is not None and not -2 <= emotion <= 2:
-        errors["emotion"] = str(_("Emotion goes from −2 to +2."))
-    return errors
 
 
 P = ParamSpec("P")

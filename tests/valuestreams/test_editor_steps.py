@@ -96,6 +96,14 @@ def test_editing_a_step_saves_it_and_updates_the_metrics(board, editor):
         ({"process_time_minutes": 60, "lead_time_minutes": 30}, "lead_time_minutes", "shorter"),
         ({"complete_accurate_pct": 120}, "complete_accurate_pct", "0 to 100"),
         ({"emotion": 5}, "emotion", "−2"),
+        # Issue 7: impossible numbers and text the database cannot store.
+        ({"lead_time_minutes": 1e308}, "lead_time_minutes", "at most 5,256,000 minutes"),
+        ({"process_time_minutes": 1e308}, "process_time_minutes", "at most"),
+        ({"lead_time_minutes": 5_256_001}, "lead_time_minutes", "at most"),
+        ({"lead_time_minutes": "nan"}, "lead_time_minutes", "Enter a number"),
+        ({"lead_time_minutes": "inf"}, "lead_time_minutes", "Enter a number"),
+        ({"pain_points": "late\x00again"}, "pain_points", "NUL"),
+        ({"opportunities": "\x00"}, "opportunities", "NUL"),
     ],
 )
 def test_bad_step_values_are_shown_in_place_and_nothing_is_saved(

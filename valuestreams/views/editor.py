@@ -44,6 +44,7 @@ from ..forms import (
     StepForm,
     StepMoveForm,
     UndoForm,
+    request_values,
 )
 from ..mapdata import MapData, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, Stage, Step
@@ -302,8 +303,7 @@ def _step(map_obj: Map, step_id: int) -> Step:
 
 
 def _version(request: HtmxHttpRequest) -> int | None:
-    raw = request.POST.get("version") or ""
-    return int(raw) if raw.isdigit() else None
+    return request_values(request.POST, "version")["version"]
 
 
 # -- Pages and fragments that only read ----------------------------------------------
@@ -313,8 +313,7 @@ def _version(request: HtmxHttpRequest) -> int | None:
 def map_editor(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """The editor page: the diagram, the metrics and (for editors) the side panel."""
     map_obj = get_map_for_user(request, slug, map_id)
-    raw = request.GET.get("step", "")
-    selected = int(raw) if raw.isdigit() else None
+    selected = request_values(request.GET, "step")["step"]
     if selected is not None and _can_edit(request):
         step = Step.objects.filter(pk=selected, map=map_obj).select_related("lane", "stage").first()
         if step is not None:
@@ -339,12 +338,11 @@ def map_present(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
 def map_poll(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """204 when the client's version is current (one query after access); else the live fragment."""
     map_obj = get_map_for_user(request, slug, map_id)
-    raw = request.GET.get("version", "")
-    if raw.isdigit() and int(raw) == map_obj.version:
+    values = request_values(request.GET, "version", "step")
+    if values["version"] == map_obj.version:
         return HttpResponse(status=204)
     present = request.GET.get("mode") == "present"
-    raw_selected = request.GET.get("step", "")
-    selected = int(raw_selected) if raw_selected.isdigit() else None
+    selected = values["step"]
     return _live(request, map_obj, present=present, selected=selected, panel="keep")
 
 
@@ -380,23 +378,21 @@ def structure_panel(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRes
 def step_add_panel(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """The quick form to add a step to one lane × stage cell."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    form = QuickStepForm(
-        map_obj=map_obj,
-        initial={"lane": request.GET.get("lane"), "stage": request.GET.get("stage")},
-    )
+    form = QuickStepForm(map_obj=map_obj, initial=request_values(request.GET, "lane", "stage"))
     return _panel(request, map_obj, "add", {"add_form": form, **_cell_names(map_obj, form)}, 200)
 
 
 def _cell_names(map_obj: Map, form: QuickStepForm) -> dict[str, Any]:
-    source = form.data if form.is_bound else form.initial
-    lane_id, stage_id = str(source.get("lane") or ""), str(source.get("stage") or "")
+    ids = request_values(form.data if form.is_bound else form.initial, "lane", "stage")
     lane = (
-        Lane.objects.filter(map=map_obj, pk=int(lane_id)).select_related("department").first()
-        if lane_id.isdigit()
+        Lane.objects.filter(map=map_obj, pk=ids["lane"]).select_related("department").first()
+        if ids["lane"] is not None
         else None
     )
     stage = (
-        Stage.objects.filter(map=map_obj, pk=int(stage_id)).first() if stage_id.isdigit() else None
+        Stage.objects.filter(map=map_obj, pk=ids["stage"]).first()
+        if ids["stage"] is not None
+        else None
     )
     return {"add_lane": lane, "add_stage": stage}
 
@@ -559,10 +555,10 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
     """Connect two steps of this map."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     form = HandoffForm(request.POST, map_obj=map_obj, auto_id="handoff_%s")
-    from_raw = request.POST.get("from_step", "")
+    from_id = request_values(request.POST, "from_step")["from_step"]
     source = (
-        Step.objects.filter(map=map_obj, pk=from_raw).select_related("lane", "stage").first()
-        if from_raw.isdigit()
+        Step.objects.filter(map=map_obj, pk=from_id).select_related("lane", "stage").first()
+        if from_id is not None
         else None
     )
     if form.is_valid():

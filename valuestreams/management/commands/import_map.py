@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from departments.models import Workspace
-from valuestreams.interchange import InterchangeError, parse_document
+from valuestreams.interchange import InterchangeError, load_document
 from valuestreams.services import map_import
 
 
@@ -21,26 +21,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            if options["file"] == "-":
+                raw = sys.stdin.buffer.read()
+            else:
+                with open(options["file"], "rb") as handle:
+                    raw = handle.read()
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
+        try:
+            document = load_document(raw)
+        except InterchangeError as exc:
+            raise CommandError("the file was not imported:\n  " + "\n  ".join(exc.errors)) from None
+        try:
             workspace = Workspace.objects.get(slug=options["workspace"])
         except Workspace.DoesNotExist:
             raise CommandError(f"no workspace with the slug {options['workspace']!r}") from None
-        try:
-            if options["file"] == "-":
-                import sys
-
-                data = json.load(sys.stdin)
-            else:
-                with open(options["file"], encoding="utf-8") as handle:
-                    data = json.load(handle)
-        except OSError as exc:
-            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
-        try:
-            document = parse_document(data)
-        except InterchangeError as exc:
-            raise CommandError("the file was not imported:\n  " + "\n  ".join(exc.errors)) from None
         new_map = map_import(workspace=workspace, document=document)
         self.stdout.write(str(new_map.pk))
