@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -32,7 +32,6 @@ from .models import (
     KPI,
     DecisionRight,
     Department,
-    KPIReading,
     Membership,
     Role,
     SharedGoal,
@@ -71,19 +70,6 @@ def department_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def department_detail(request: HttpRequest, slug: str, department_id: int) -> HttpResponse:
-    workspace = get_workspace_for_user(request, slug)
-    department = get_object_or_404(Department, workspace=workspace, pk=department_id)
-    rights = DecisionRight.objects.filter(departments=department).prefetch_related("departments")
-    goals = SharedGoal.objects.filter(participants__department=department).distinct()
-    return TemplateResponse(
-        request,
-        "departments/department_detail.html",
-        {"workspace": workspace, "department": department, "rights": rights, "goals": goals},
-    )
-
-
-@require_GET
 def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = get_workspace_for_user(request, slug)
     goals = workspace.goals.select_related("orchestrator").prefetch_related(
@@ -91,27 +77,6 @@ def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return TemplateResponse(
         request, "departments/goal_list.html", {"workspace": workspace, "goals": goals}
-    )
-
-
-@require_GET
-def goal_detail(request: HttpRequest, slug: str, goal_id: int) -> HttpResponse:
-    workspace = get_workspace_for_user(request, slug)
-    goal = get_object_or_404(
-        SharedGoal.objects.select_related("orchestrator").prefetch_related(
-            "participants__department",
-            Prefetch(
-                "kpis",
-                queryset=KPI.objects.prefetch_related(
-                    Prefetch("readings", queryset=KPIReading.objects.order_by("date"))
-                ),
-            ),
-        ),
-        workspace=workspace,
-        pk=goal_id,
-    )
-    return TemplateResponse(
-        request, "departments/goal_detail.html", {"workspace": workspace, "goal": goal}
     )
 
 
@@ -204,17 +169,6 @@ def _lane_maps_message(request: HttpRequest, department: Department) -> bool:
             % {"name": department.name, "maps": ", ".join(map_names)},
         )
     return bool(map_names)
-
-
-@require_GET
-def decision_right_list(request: HttpRequest, slug: str) -> HttpResponse:
-    workspace = get_workspace_for_user(request, slug)
-    rights = workspace.decision_rights.prefetch_related("departments")
-    return TemplateResponse(
-        request,
-        "departments/decision_right_list.html",
-        {"workspace": workspace, "rights": rights},
-    )
 
 
 @require_http_methods(["GET", "POST"])

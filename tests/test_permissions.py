@@ -65,6 +65,7 @@ CASES = [
     case("map_detail", "map_id"),
     case("map_download", "map_id"),
     case("improvement_list"),
+    case("dashboard"),
     case("map_analysis_json", "map_id"),
     case("map_editor", "map_id"),
     case("map_present", "map_id"),
@@ -85,6 +86,10 @@ CASES = [
     *both("persona_edit", "persona_id", role="facilitator"),
     *both("improvement_create", role="facilitator"),
     *both("improvement_edit", "improvement_id", role="facilitator"),
+    *both("decision_right_links", "decision_right_id", role="facilitator"),
+    *both("kpi_map_metric_edit", "goal_id", "kpi_id", role="facilitator"),
+    case("improvement_status", "improvement_id", method="POST", role="facilitator", deny_only=True),
+    case("improvement_from_step", "map_id", "step_id", method="POST", role="facilitator"),
     # Maps: editors.
     *both("map_create", role="editor"),
     *both("map_import", role="editor"),

@@ -20,7 +20,15 @@ from departments.models import Role
 from departments.pages import confirm_page, form_page, post_data, save_or_report
 
 from ..access import get_map_for_user
-from ..analysis import MapMetrics, analysis_for_data, metrics_for_map
+from ..analysis import (
+    Comparison,
+    MapAnalysis,
+    MapMetrics,
+    analysis_for_data,
+    analysis_for_map,
+    compare,
+    metrics_for_map,
+)
 from ..diagram import diagram_svg
 from ..forms_maps import MapCreateForm, MapImportForm
 from ..interchange import document_to_dict
@@ -114,6 +122,7 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
         }
         for h in data.handoffs
     ]
+    future_states = list(map_obj.future_states.all())
     return TemplateResponse(
         request,
         "valuestreams/map_detail.html",
@@ -123,12 +132,23 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
             "data": data,
             "rows": rows,
             "handoffs": handoffs,
-            "future_states": map_obj.future_states.all(),
+            "future_states": future_states,
             "analysis": analysis,
+            "comparison": _comparison(map_obj, analysis, future_states),
             # Our own renderer escapes every user text, so the markup is safe.
             "svg": mark_safe(diagram_svg(data, analysis)),
         },
     )
+
+
+def _comparison(map_obj: Map, analysis: MapAnalysis, futures: list[Map]) -> Comparison | None:
+    """A future state against its current state, or a current state against its newest future."""
+    if map_obj.based_on_id is not None:
+        return compare(analysis_for_map(map_obj.based_on_id), analysis)
+    if futures:
+        newest = max(futures, key=lambda f: f.pk)
+        return compare(analysis, analysis_for_map(newest.pk, version=newest.version))
+    return None
 
 
 @require_http_methods(["GET", "POST"])
