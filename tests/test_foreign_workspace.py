@@ -20,11 +20,13 @@ import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from departments.invites import invite_create
 from departments.models import (
     KPI,
     DecisionRight,
     Department,
     GoalParticipant,
+    InviteLink,
     KPIReading,
     Membership,
     Role,
@@ -39,7 +41,18 @@ from .factories import DepartmentFactory, UserFactory, map_with_steps
 pytestmark = pytest.mark.django_db
 
 # Patterns that are not inside a workspace: nothing to aim at another workspace.
-SKIP_NAMES = {"home", "login", "logout", "set_language"}
+SKIP_NAMES = {
+    "home",
+    "login",
+    "logout",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    # Reached by a token, not by membership: tests/departments/test_invites.py.
+    "invite_accept",
+}
 SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
 
 
@@ -101,6 +114,7 @@ class World:
     handoff: Handoff
     improvement: Improvement
     membership: Membership
+    invite: InviteLink
 
 
 def build_world(workspace: Workspace) -> World:
@@ -133,6 +147,7 @@ def build_world(workspace: Workspace) -> World:
         handoff=Handoff.objects.get(from_step=step, to_step=second),
         improvement=improvement,
         membership=membership,
+        invite=invite_create(workspace=workspace, role="viewer", days=1, max_uses=1)[0],
     )
 
 
@@ -151,6 +166,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "handoff_id": lambda w: w.handoff.pk,
     "improvement_id": lambda w: w.improvement.pk,
     "membership_id": lambda w: w.membership.pk,
+    "invite_id": lambda w: w.invite.pk,
 }
 
 
@@ -217,6 +233,7 @@ def snapshot(workspace: Workspace) -> dict[str, Any]:
         "handoffs": Handoff.objects.filter(map__workspace=workspace),
         "improvements": Improvement.objects.filter(workspace=workspace),
         "members": Membership.objects.filter(workspace=workspace),
+        "invites": InviteLink.objects.filter(workspace=workspace),
     }
     return {key: sorted(_row(obj) for obj in qs) for key, qs in querysets.items()}
 

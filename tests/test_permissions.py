@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from departments.invites import invite_create
 from departments.models import KPI, DecisionRight, Membership, Role, SharedGoal
 from journeys.models import Persona
 from valuestreams.models import Improvement
@@ -95,6 +96,9 @@ CASES = [
     case("handoff_add", "map_id", method="POST", role="editor", deny_only=True),
     case("stage_add", "map_id", method="POST", role="editor", deny_only=True),
     case("lane_add", "map_id", method="POST", role="editor", deny_only=True),
+    # Invite links: facilitators.
+    *both("invite_list", role="facilitator"),
+    case("invite_revoke", "invite_id", method="POST", role="facilitator"),
     # Members: owners.
     *both("member_list", role="owner"),
     *both("member_edit", "membership_id", role="owner"),
@@ -129,6 +133,7 @@ def world(workspace: Any) -> dict[str, Any]:
         "step_id": step.pk,
         "improvement_id": Improvement.objects.create(workspace=workspace, title="Stock").pk,
         "membership_id": target.pk,
+        "invite_id": invite_create(workspace=workspace, role="viewer", days=1, max_uses=1)[0].pk,
     }
 
 
