@@ -12,6 +12,7 @@ COPY config ./config
 COPY departments ./departments
 COPY journeys ./journeys
 COPY valuestreams ./valuestreams
+COPY workshop ./workshop
 RUN pip install --upgrade pip && pip install .
 COPY manage.py ./
 COPY templates ./templates

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "departments",
     "journeys",
     "valuestreams",
+    "workshop",
 ]
 
 MIDDLEWARE = [

@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("departments.urls")),
     path("", include("journeys.urls")),
     path("", include("valuestreams.urls")),
+    path("", include("workshop.urls")),
 ]
