@@ -35,6 +35,8 @@ from departments.models import (
 )
 from journeys.models import Persona
 from valuestreams.models import Handoff, Improvement, Lane, Map, Stage, Step
+from workshop.models import ShareLink
+from workshop.services import share_link_create
 
 from .factories import DepartmentFactory, UserFactory, map_with_steps
 
@@ -50,8 +52,13 @@ SKIP_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
-    # Reached by a token, not by membership: tests/departments/test_invites.py.
+    # Reached by a token, not by membership: tests/departments/test_invites.py
+    # and tests/workshop/test_share.py.
     "invite_accept",
+    "share_map",
+    "share_present",
+    "share_poll",
+    "share_stream",
 }
 SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
 
@@ -115,6 +122,7 @@ class World:
     improvement: Improvement
     membership: Membership
     invite: InviteLink
+    share: ShareLink
 
 
 def build_world(workspace: Workspace) -> World:
@@ -148,6 +156,7 @@ def build_world(workspace: Workspace) -> World:
         improvement=improvement,
         membership=membership,
         invite=invite_create(workspace=workspace, role="viewer", days=1, max_uses=1)[0],
+        share=share_link_create(map_obj=map_obj, days=None)[0],
     )
 
 
@@ -167,6 +176,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "improvement_id": lambda w: w.improvement.pk,
     "membership_id": lambda w: w.membership.pk,
     "invite_id": lambda w: w.invite.pk,
+    "share_id": lambda w: w.share.pk,
 }
 
 
@@ -234,6 +244,7 @@ def snapshot(workspace: Workspace) -> dict[str, Any]:
         "improvements": Improvement.objects.filter(workspace=workspace),
         "members": Membership.objects.filter(workspace=workspace),
         "invites": InviteLink.objects.filter(workspace=workspace),
+        "shares": ShareLink.objects.filter(map__workspace=workspace),
     }
     return {key: sorted(_row(obj) for obj in qs) for key, qs in querysets.items()}
 

@@ -18,6 +18,7 @@ from departments.invites import invite_create
 from departments.models import KPI, DecisionRight, Membership, Role, SharedGoal
 from journeys.models import Persona
 from valuestreams.models import Improvement
+from workshop.services import share_link_create
 
 from .factories import DepartmentFactory, UserFactory, map_with_steps
 
@@ -99,6 +100,9 @@ CASES = [
     # Invite links: facilitators.
     *both("invite_list", role="facilitator"),
     case("invite_revoke", "invite_id", method="POST", role="facilitator"),
+    # Share links of a map: facilitators.
+    *both("share_list", "map_id", role="facilitator"),
+    case("share_revoke", "map_id", "share_id", method="POST", role="facilitator"),
     # Members: owners.
     *both("member_list", role="owner"),
     *both("member_edit", "membership_id", role="owner"),
@@ -133,6 +137,7 @@ def world(workspace: Any) -> dict[str, Any]:
         "step_id": step.pk,
         "improvement_id": Improvement.objects.create(workspace=workspace, title="Stock").pk,
         "membership_id": target.pk,
+        "share_id": share_link_create(map_obj=map_obj, days=None)[0].pk,
         "invite_id": invite_create(workspace=workspace, role="viewer", days=1, max_uses=1)[0].pk,
     }
 
