@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection
 
@@ -195,8 +196,22 @@ def sse(event: str, data: str, event_id: int | None = None) -> str:
     return f"{head}event: {event}\ndata: {data}\n\n"
 
 
-async def _current_version(map_id: int) -> int | None:
-    return await Map.objects.filter(pk=map_id).values_list("version", flat=True).afirst()
+def release_connection() -> None:
+    """Close this request's database connection; call it from the request's sync thread.
+
+    Under ASGI every request runs its sync code in a thread of its own with its
+    own connection, kept until the request ends. A stream lasts minutes, so it
+    must hand its connection back, or 500 viewers would need 500 connections.
+    """
+    connection.close()
+
+
+@sync_to_async
+def _current_version(map_id: int) -> int | None:
+    try:
+        return Map.objects.filter(pk=map_id).values_list("version", flat=True).first()
+    finally:
+        release_connection()
 
 
 async def map_events(map_id: int, last_seen: int | None) -> AsyncIterator[str]:

@@ -85,7 +85,11 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float =
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
+            # Any HTTP answer means the app is up; a page without templates keeps
+            # a production-like server (no collected static files) quiet.
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/up-probe/", timeout=1)
+            return
+        except urllib.error.HTTPError:
             return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)

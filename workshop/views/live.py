@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from valuestreams.access import get_map_for_user
 
 from ..access import get_share_link
-from ..live import live_push_available, map_events
+from ..live import live_push_available, map_events, release_connection
 
 
 def _last_seen(request: HttpRequest) -> int | None:
@@ -40,22 +40,36 @@ def _stream(request: HttpRequest, map_id: int) -> StreamingHttpResponse:
     return response
 
 
+def _member_map_id(request: HttpRequest, slug: str, map_id: int) -> int:
+    try:
+        return get_map_for_user(request, slug, map_id).pk
+    finally:
+        release_connection()
+
+
+def _shared_map_id(token: str) -> int:
+    try:
+        return get_share_link(token).map_id
+    finally:
+        release_connection()
+
+
 @require_GET
 async def map_stream(request: HttpRequest, slug: str, map_id: int) -> HttpResponseBase:
     """Changes of a map the user is a member of, as they are committed."""
-    map_obj = await sync_to_async(get_map_for_user)(request, slug, map_id)
+    found = await sync_to_async(_member_map_id)(request, slug, map_id)
     if not _can_stream(request):
         return HttpResponse(status=204)
-    return _stream(request, map_obj.pk)
+    return _stream(request, found)
 
 
 @login_not_required
 @require_GET
 async def share_stream(request: HttpRequest, token: str) -> HttpResponseBase:
     """Changes of a shared map; the link is checked again at every reconnect."""
-    link = await sync_to_async(get_share_link)(token)
+    found = await sync_to_async(_shared_map_id)(token)
     if not _can_stream(request):
         return HttpResponse(status=204)
-    response = _stream(request, link.map_id)
+    response = _stream(request, found)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
