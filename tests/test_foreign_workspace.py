@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from departments.invites import invite_create
 from departments.models import (
@@ -35,12 +37,14 @@ from departments.models import (
 )
 from journeys.models import Persona
 from valuestreams.models import Handoff, Improvement, Lane, Map, Stage, Step
-from workshop.models import ShareLink
+from workshop.models import Comment, Dot, ShareLink, Vote
 from workshop.services import share_link_create
 
 from .factories import DepartmentFactory, UserFactory, map_with_steps
 
 pytestmark = pytest.mark.django_db
+
+ONE_HOUR = timedelta(hours=1)
 
 # Patterns that are not inside a workspace: nothing to aim at another workspace.
 SKIP_NAMES = {
@@ -123,6 +127,8 @@ class World:
     membership: Membership
     invite: InviteLink
     share: ShareLink
+    vote: Vote
+    comment: Comment
 
 
 def build_world(workspace: Workspace) -> World:
@@ -157,6 +163,8 @@ def build_world(workspace: Workspace) -> World:
         membership=membership,
         invite=invite_create(workspace=workspace, role="viewer", days=1, max_uses=1)[0],
         share=share_link_create(map_obj=map_obj, days=None)[0],
+        vote=Vote.objects.create(map=map_obj, question="Q", ends_at=timezone.now() + ONE_HOUR),
+        comment=Comment.objects.create(map=map_obj, step=step, body="Hm"),
     )
 
 
@@ -177,6 +185,8 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "membership_id": lambda w: w.membership.pk,
     "invite_id": lambda w: w.invite.pk,
     "share_id": lambda w: w.share.pk,
+    "vote_id": lambda w: w.vote.pk,
+    "comment_id": lambda w: w.comment.pk,
 }
 
 
@@ -245,6 +255,9 @@ def snapshot(workspace: Workspace) -> dict[str, Any]:
         "members": Membership.objects.filter(workspace=workspace),
         "invites": InviteLink.objects.filter(workspace=workspace),
         "shares": ShareLink.objects.filter(map__workspace=workspace),
+        "votes": Vote.objects.filter(map__workspace=workspace),
+        "dots": Dot.objects.filter(vote__map__workspace=workspace),
+        "comments": Comment.objects.filter(map__workspace=workspace),
     }
     return {key: sorted(_row(obj) for obj in qs) for key, qs in querysets.items()}
 

@@ -304,4 +304,12 @@
     });
     window.addEventListener("pagehide", function () { source.close(); });
   }
+
+  /* ---- the workshop panel (presence, dot vote, comments) of a member's map ---- */
+  if (pollUrl && pollUrl.indexOf("/w/") === 0 && !document.getElementById("workshop-panel")) {
+    var holder = document.createElement("div");
+    holder.id = "workshop-panel";
+    root.parentNode.insertBefore(holder, root.nextSibling);
+    htmx.ajax("GET", pollUrl.split("?")[0].replace(/poll\/$/, "workshop/"), { target: "#workshop-panel", swap: "outerHTML" });
+  }
 })();
