@@ -76,6 +76,10 @@ def presence_leave(*, map_obj: Map, user: Any) -> None:
             notify_overlay(map_obj.pk)
 
 
+#: Tries to find a free slot when one member's dots race each other.
+DOT_ATTEMPTS = 3
+
+
 class VoteError(Exception):
     """A vote action the current state does not allow; the message says why."""
 
@@ -111,25 +115,25 @@ def dot_add(*, vote: Vote, user: Any, step_id: int) -> Dot:
     """Place one of `user`'s dots on a step of the vote's map.
 
     The dot takes the member's lowest free slot; the unique slot makes two
-    dots placed at once fail rather than exceed the allowance.
+    dots placed at once take different slots or fail, never exceed the allowance.
     """
     if not vote.is_running:
         raise VoteError(_("This vote has ended."))
     if not Step.objects.filter(pk=step_id, map_id=vote.map_id).exists():
         raise VoteError(_("This step is not on the map."))
-    used = set(Dot.objects.filter(vote=vote, user=user).values_list("slot", flat=True))
-    free = [slot for slot in range(1, vote.dots + 1) if slot not in used]
-    if not free:
-        raise VoteError(_("You have placed all your dots."))
-    try:
-        with transaction.atomic():
-            dot = Dot.objects.create(vote=vote, user=user, step_id=step_id, slot=free[0])
-            notify_overlay(vote.map_id)
-    except IntegrityError as error:
-        raise VoteError(
-            _("Another of your dots was placed at the same moment: try again.")
-        ) from error
-    return dot
+    for _attempt in range(DOT_ATTEMPTS):
+        used = set(Dot.objects.filter(vote=vote, user=user).values_list("slot", flat=True))
+        free = [slot for slot in range(1, vote.dots + 1) if slot not in used]
+        if not free:
+            raise VoteError(_("You have placed all your dots."))
+        try:
+            with transaction.atomic():
+                dot = Dot.objects.create(vote=vote, user=user, step_id=step_id, slot=free[0])
+                notify_overlay(vote.map_id)
+            return dot
+        except IntegrityError:
+            continue  # another of this member's dots took the slot meanwhile: look again
+    raise VoteError(_("Another of your dots was placed at the same moment: try again."))
 
 
 @transaction.atomic
