@@ -145,6 +145,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Live push (Server-Sent Events fed by PostgreSQL LISTEN/NOTIFY) when served under
+# ASGI on PostgreSQL; off, or on SQLite or under WSGI, pages poll every 2 seconds.
+LIVE_PUSH = envbool("LIVE_PUSH", "true")
+
 # Password-reset mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
@@ -152,7 +156,7 @@ EMAIL_PORT = envint("EMAIL_PORT", "587")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
-DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Crosswalk <crosswalk@localhost>")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL") or "Crosswalk <crosswalk@localhost>"
 
 LANGUAGE_CODE = os.getenv("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("de", _("German"))]

@@ -57,7 +57,7 @@ def asgi_server(
     if gunicorn:
         command = [
             sys.executable, "-m", "gunicorn", "config.asgi:application",
-            "-k", "uvicorn.workers.UvicornWorker", "--workers", str(workers),
+            "-k", "uvicorn_worker.UvicornWorker", "--workers", str(workers),
             "--bind", ":".join(bind), "--log-level", "warning",
         ]  # fmt: skip
     else:

@@ -97,7 +97,7 @@
       var b = g.getBBox();
       var x = parts[0] === "step" ? b.x + b.width - 8 : b.x + b.width / 2;
       var y = parts[0] === "step" ? b.y + b.height - 6 : b.y + b.height / 2;
-      badge(g, "cw-live-comment", x, y, "💬" + state.comments[key], "rect");
+      badge(g, "cw-live-comment", x, y, String(state.comments[key]), "rect");
     });
     var stacked = {};
     state.presence.forEach(function (person) {
