@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .access import signed_in
 from .models import InviteJoin, InviteLink, Membership, Workspace, new_token, token_digest
 
 
@@ -34,7 +35,7 @@ def invite_create(
         label=label,
         expires_at=timezone.now() + timedelta(days=days),
         max_uses=max_uses,
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=signed_in(user),
     )
     link.full_clean()
     link.save()

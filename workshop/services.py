@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.access import signed_in
 from departments.models import Membership, new_token
 from valuestreams.models import Handoff, Improvement, Map, Step
 
@@ -29,7 +30,7 @@ def share_link_create(
         token_hash=digest,
         label=label,
         expires_at=timezone.now() + timedelta(days=days) if days else None,
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=signed_in(user),
     )
     link.full_clean()
     link.save()

@@ -306,7 +306,7 @@
   }
 
   /* ---- the workshop panel (presence, dot vote, comments) of a member's map ---- */
-  if (pollUrl && pollUrl.indexOf("/w/") === 0 && !document.getElementById("workshop-panel")) {
+  if (pollUrl && pollUrl.indexOf("/w/") === 0 && !root.classList.contains("present") && !document.getElementById("workshop-panel")) {
     var holder = document.createElement("div");
     holder.id = "workshop-panel";
     root.parentNode.insertBefore(holder, root.nextSibling);

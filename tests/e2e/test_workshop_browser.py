@@ -79,7 +79,7 @@ def test_a_workshop_with_invite_live_votes_presence_and_a_mention(
     fac.goto(f"{base}{reverse('invite_list', args=[workspace.slug])}")
     fac.fill("#id_label", "Town hall workshop")
     fac.get_by_role("button", name="Make link").click()
-    invite_url = fac.locator("#new-invite-url").input_value()
+    invite_url = fac.locator("#new-link-url").input_value()
     assert invite_url.startswith(base + "/invite/")
 
     # Two participants join by it: one on a laptop, one on a phone.
