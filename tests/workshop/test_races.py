@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import partial
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -95,7 +96,7 @@ def test_people_joining_by_one_link_at_once_never_exceed_its_maximum(live_server
         path = reverse("invite_accept", args=[token])
         people = [Browser(live_server.url, UserFactory.create(), path) for _ in range(AT_ONCE)]
 
-        statuses = all_at_once([lambda b=b: b.post(path) for b in people])
+        statuses = all_at_once([partial(b.post, path) for b in people])
 
         assert sorted(statuses) == [302] * 3 + [410] * (AT_ONCE - 3), statuses
         link.refresh_from_db()
@@ -114,7 +115,7 @@ def test_one_member_placing_dots_from_many_tabs_never_exceeds_their_dots(
         vote = vote_start(map_obj=map_obj, question="Q", dots=3, minutes=5, user=facilitator)
         path = reverse("vote_dot", args=[workspace.slug, map_obj.pk, vote.pk])
 
-        statuses = all_at_once([lambda: tab.post(path, f"step={step.pk}")] * AT_ONCE)
+        statuses = all_at_once([partial(tab.post, path, f"step={step.pk}")] * AT_ONCE)
 
         assert set(statuses) <= {200, 409}, statuses
         assert Dot.objects.filter(vote=vote).count() == 3 == statuses.count(200)
