@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import partial
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
