@@ -147,7 +147,7 @@ def test_a_workshop_with_invite_live_votes_presence_and_a_mention(
     expect(fac.locator(".ws-results")).to_contain_text("Ask for it — 3 dots")
     fac.locator(".ws-results input[type=checkbox]").nth(1).uncheck()
     fac.get_by_role("button", name="Make improvement cards").click()
-    expect(fac.locator(".ws-results")).to_be_visible()
+    expect(fac.locator(".ws-results li").first).to_contain_text("on the improvement board")
     shot(fac, "facilitator-closed")
     card = Improvement.objects.get()
     assert (card.step_id, card.map_id) == (ask.pk, map_obj.pk)

@@ -165,6 +165,7 @@ def test_closing_offers_the_top_steps_as_improvement_cards_linked_to_them(
     client.post(url("vote_improvements", map_obj, vote.pk), {"step": [first.pk]})
     client.post(url("vote_improvements", map_obj, vote.pk), {"step": [first.pk]})
 
+    assert "on the improvement board" in client.get(url("workshop_room", map_obj)).content.decode()
     card = Improvement.objects.get()
     assert (card.step, card.map, card.workspace) == (first, map_obj, map_obj.workspace)
     assert card.title == "Ask for it" and "2 dots" in card.description

@@ -25,7 +25,7 @@ from departments.access import HtmxHttpRequest, get_workspace_for_user
 from departments.models import Membership, Role
 from valuestreams.access import get_map_for_user
 from valuestreams.mapdata import map_data_from
-from valuestreams.models import Map
+from valuestreams.models import Improvement, Map
 
 from .. import services
 from ..forms import CommentForm, VoteForm
@@ -83,7 +83,7 @@ def _room(
     steps = [(key, name, tally.get(int(key[5:]), 0), mine.get(int(key[5:]), 0))
              for key, name in targets if key.startswith("step-")]  # fmt: skip
     closed = None
-    results: list[tuple[int, str, int]] = []
+    results: list[tuple[int, str, int, bool]] = []
     if vote is None:
         closed = Vote.objects.filter(map=map_obj, closed_at__isnull=False).first()
         if closed is not None:
@@ -118,14 +118,23 @@ def _target_key(comment: Comment) -> str:
     return f"step-{comment.step_id}" if comment.step_id else f"handoff-{comment.handoff_id}"
 
 
-def _results(vote: Vote, names: dict[str, str]) -> list[tuple[int, str, int]]:
-    rows = (
+def _results(vote: Vote, names: dict[str, str]) -> list[tuple[int, str, int, bool]]:
+    """The vote's top steps: (step id, title, dots, already on the improvement board)."""
+    rows = list(
         Dot.objects.filter(vote=vote)
         .values("step_id")
         .annotate(n=Count("id"))
         .order_by("-n", "step_id")[:TOP]
     )
-    return [(r["step_id"], names.get(f"step-{r['step_id']}", "?"), r["n"]) for r in rows]
+    carded = set(
+        Improvement.objects.filter(
+            map_id=vote.map_id, step_id__in=[r["step_id"] for r in rows]
+        ).values_list("step_id", flat=True)
+    )
+    return [
+        (r["step_id"], names.get(f"step-{r['step_id']}", "?"), r["n"], r["step_id"] in carded)
+        for r in rows
+    ]
 
 
 def _done(request: HtmxHttpRequest, map_obj: Map) -> HttpResponse:
