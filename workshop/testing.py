@@ -51,6 +51,8 @@ def asgi_server(
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # A development server on the loopback interface: serves static files itself.
         "DEBUG": "true",
+        # Under ASGI every request has a thread of its own: no persistent connections.
+        "DB_CONN_MAX_AGE": "0",
         **(env or {}),
     }
     bind = ["127.0.0.1", str(port)]

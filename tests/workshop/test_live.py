@@ -7,6 +7,8 @@ import importlib
 import re
 import threading
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import psycopg
 import pytest
@@ -22,6 +24,13 @@ from workshop.sse_client import open_stream
 from workshop.testing import asgi_server, database_url
 
 from ..factories import map_with_steps
+
+
+def run_async(coroutine: Any) -> Any:
+    """Run a coroutine in a thread of its own: Playwright's tests leave a loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="live push needs PostgreSQL (SQLite polls)"
@@ -100,7 +109,7 @@ def test_the_stream_sends_the_version_now_then_every_committed_change(workspace,
         await sync_to_async(connections.close_all)()
         return first + second
 
-    first, second = asyncio.run(scenario())
+    first, second = run_async(scenario())
 
     v = map_obj.version
     assert first == f"id: {v}\nevent: version\ndata: {v}\n\n"
@@ -152,7 +161,7 @@ def test_a_change_through_one_server_reaches_a_stream_served_by_another(
             resumed.close()
             return [caught_up], [event]
 
-        (caught_up,), (event,) = asyncio.run(scenario())
+        (caught_up,), (event,) = run_async(scenario())
 
     map_obj.refresh_from_db()
     assert map_obj.stages.filter(name="Review").exists()
@@ -179,4 +188,4 @@ def test_a_stream_refuses_strangers_and_ends_for_a_deleted_map(client, workspace
             stream.close()
             return stream.status
 
-        assert asyncio.run(scenario()) == 404
+        assert run_async(scenario()) == 404

@@ -41,17 +41,11 @@ def _stream(request: HttpRequest, map_id: int) -> StreamingHttpResponse:
 
 
 def _member_map_id(request: HttpRequest, slug: str, map_id: int) -> int:
-    try:
-        return get_map_for_user(request, slug, map_id).pk
-    finally:
-        release_connection()
+    return get_map_for_user(request, slug, map_id).pk
 
 
 def _shared_map_id(token: str) -> int:
-    try:
-        return get_share_link(token).map_id
-    finally:
-        release_connection()
+    return get_share_link(token).map_id
 
 
 @require_GET
@@ -60,6 +54,7 @@ async def map_stream(request: HttpRequest, slug: str, map_id: int) -> HttpRespon
     found = await sync_to_async(_member_map_id)(request, slug, map_id)
     if not _can_stream(request):
         return HttpResponse(status=204)
+    await sync_to_async(release_connection)()
     return _stream(request, found)
 
 
@@ -70,6 +65,7 @@ async def share_stream(request: HttpRequest, token: str) -> HttpResponseBase:
     found = await sync_to_async(_shared_map_id)(token)
     if not _can_stream(request):
         return HttpResponse(status=204)
+    await sync_to_async(release_connection)()
     response = _stream(request, found)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
