@@ -112,15 +112,30 @@
 
   /* ---- wiring ---- */
   document.addEventListener("cw:overlay", refreshState);
+  // A reload of the panel must not fold up a form someone has just opened.
+  var openDetails = [];
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "workshop-panel") {
+      openDetails = Array.prototype.map.call(target.querySelectorAll("details[open]"), function (d) { return d.className; });
+    }
+  });
   document.body.addEventListener("htmx:afterSettle", function (event) {
     if (event.target && event.target.id === "diagram") draw();
-    if (event.target && event.target.id === "workshop-panel" && state) draw();
+    if (event.target && event.target.id === "workshop-panel") {
+      openDetails.forEach(function (cls) {
+        var d = cls && event.target.querySelector("details." + cls.split(" ")[0]);
+        if (d) d.open = true;
+      });
+      openDetails = [];
+      if (state) draw();
+    }
   });
   document.addEventListener("click", function (event) {
     if (event.target instanceof Element && event.target.closest("#diagram")) setTimeout(beat, 100);
   });
   document.addEventListener("focusin", function (event) {
-    typing = event.target instanceof Element && !!event.target.closest("#workshop-panel textarea, #workshop-panel input[type=text]");
+    typing = event.target instanceof Element && !!event.target.closest("#workshop-panel textarea, #workshop-panel input[type=text], #workshop-panel input[type=number], #workshop-panel select");
   });
   document.addEventListener("focusout", function () {
     typing = false;
