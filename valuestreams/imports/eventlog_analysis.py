@@ -330,10 +330,11 @@ def discover(log: ParsedLog, flt: DiscoveryFilter | None = None, *, stages: int 
     ]
     top_edges = sorted(edges.items(), key=lambda e: (-len(e[1]), rank[e[0][0]], rank[e[0][1]]))
     found_handoffs = []
-    for (a, b), values in top_edges[: flt.max_handoffs]:
+    for (source, target), values in top_edges[: flt.max_handoffs]:
         median, p90 = _minutes(values)
+        back = rank[target] < rank[source]
         found_handoffs.append(
-            FoundHandoff(keys[a], keys[b], len(values), median, p90, rework=rank[b] < rank[a])
+            FoundHandoff(keys[source], keys[target], len(values), median, p90, rework=back)
         )
     used = sorted({s.stage for s in found_steps})
     renumber = {old: new for new, old in enumerate(used)}
