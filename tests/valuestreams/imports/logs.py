@@ -77,7 +77,9 @@ LOGS = [
         ColumnMapping(**XES, lane="org:group"),
     ),
     LogCase("helpdesk-xes", "helpdesk/helpdesk.xes.gz", _xes("org:resource")),
-    LogCase("helpdesk-csv", "helpdesk/helpdesk_flat.csv.gz", ColumnMapping(**FLAT, lane="resource")),
+    LogCase(
+        "helpdesk-csv", "helpdesk/helpdesk_flat.csv.gz", ColumnMapping(**FLAT, lane="resource")
+    ),
     LogCase(
         "bpic2012-xes",
         "bpic2012/BPI_Challenge_2012.xes.gz",

@@ -32,7 +32,10 @@ def _xes_frame(path: Any, columns: list[str]) -> pd.DataFrame:
                 element.clear()
             elif tag == "trace":
                 for child in element:
-                    if child.tag.rsplit("}", 1)[-1] != "event" and child.get("key") == "concept:name":
+                    if (
+                        child.tag.rsplit("}", 1)[-1] != "event"
+                        and child.get("key") == "concept:name"
+                    ):
                         case = child.get("value")
                 for row in trace:
                     row["case:concept:name"] = case

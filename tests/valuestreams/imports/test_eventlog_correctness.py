@@ -60,7 +60,9 @@ def test_handoff_counts_equal_pm4py_network_analysis():
     with path.open("rb") as handle:
         evidence = log_evidence(parse_eventlog(handle, path.name, log.mapping))
     frame = oracle.read_frame(path, log.mapping, xes=False)
-    frame = pm4py.format_dataframe(frame, case_id="case", activity_key="activity", timestamp_key="ts")
+    frame = pm4py.format_dataframe(
+        frame, case_id="case", activity_key="activity", timestamp_key="ts"
+    )
     network = pm4py.discover_network_analysis(
         frame,
         out_column="case:concept:name",
