@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,8 +19,12 @@ REPO = Path(__file__).resolve().parents[3]
 EVENTLOGS = Path(
     os.environ.get("CROSSWALK_EVENTLOGS", str(REPO.parent / "shared" / "data" / "eventlogs"))
 )
-XES = {"case": "case:concept:name", "activity": "concept:name", "timestamp": "time:timestamp"}
-FLAT = {"case": "case_id", "activity": "activity", "timestamp": "timestamp"}
+XES: dict[str, Any] = {
+    "case": "case:concept:name",
+    "activity": "concept:name",
+    "timestamp": "time:timestamp",
+}
+FLAT: dict[str, Any] = {"case": "case_id", "activity": "activity", "timestamp": "timestamp"}
 
 
 @dataclass(frozen=True)

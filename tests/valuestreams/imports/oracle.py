@@ -50,11 +50,10 @@ def read_frame(path: Any, mapping: ColumnMapping, *, xes: bool) -> pd.DataFrame:
     wanted = [mapping.activity, mapping.timestamp, mapping.lane] + (
         [mapping.lifecycle] if mapping.lifecycle else []
     )
-    if xes:
-        frame = _xes_frame(path, wanted)
-    else:
-        # Everything as text and no NA guessing: "NA" is a case id.
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # CSV: everything as text and no NA guessing, because "NA" is a case id.
+    frame = (
+        _xes_frame(path, wanted) if xes else pd.read_csv(path, dtype=str, keep_default_na=False)
+    )
     frame = frame.fillna("")
     out = pd.DataFrame(
         {
