@@ -51,9 +51,7 @@ def read_frame(path: Any, mapping: ColumnMapping, *, xes: bool) -> pd.DataFrame:
         [mapping.lifecycle] if mapping.lifecycle else []
     )
     # CSV: everything as text and no NA guessing, because "NA" is a case id.
-    frame = (
-        _xes_frame(path, wanted) if xes else pd.read_csv(path, dtype=str, keep_default_na=False)
-    )
+    frame = _xes_frame(path, wanted) if xes else pd.read_csv(path, dtype=str, keep_default_na=False)
     frame = frame.fillna("")
     out = pd.DataFrame(
         {

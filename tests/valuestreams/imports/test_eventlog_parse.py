@@ -99,9 +99,7 @@ def test_a_wrong_column_name_is_reported_once():
 
 
 def test_text_that_is_not_utf8_is_reported_with_its_line():
-    data = b"case,activity,time,team\nc,a,2024-01-01T10:00:00Z,X\n" + "c,ä,x,X\n".encode(
-        "latin-1"
-    )
+    data = b"case,activity,time,team\nc,a,2024-01-01T10:00:00Z,X\n" + "c,ä,x,X\n".encode("latin-1")
     assert problems_of(data) == ["line 3: the text is not UTF-8 (byte 3)"]
 
 
