@@ -1,4 +1,4 @@
-"""Importing a log: events stored (COPY on PostgreSQL), evidence, the discovered map; all or nothing."""
+"""Importing a log: events stored (COPY on PostgreSQL), evidence, discovered map; all or nothing."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from valuestreams.imports.eventlogs import (
     events_load,
     evidence_of,
 )
+from valuestreams.imports.models import Discovery, Event, EventLog
 from valuestreams.imports.problems import ImportProblems
-from valuestreams.models import Discovery, Event, EventLog, Handoff, Map, Step
+from valuestreams.models import Handoff, Map, Step
 
 from .logs import LOGS, need
 
