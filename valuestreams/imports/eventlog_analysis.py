@@ -21,7 +21,6 @@ import itertools
 import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
 from .eventlog_parse import ParsedLog
@@ -143,14 +142,10 @@ def _case_bounds(case_ids: list[str]) -> list[tuple[int, int]]:
     return bounds
 
 
-def _seconds(timestamps: list[datetime]) -> list[float]:
-    return [t.timestamp() for t in timestamps]
-
-
 def log_evidence(log: ParsedLog) -> Evidence:
     """The department handoff matrix, ping-pong, waits and busiest cases of a whole log."""
     lanes, activities, cases = log.lanes, log.activities, log.case_ids
-    seconds = _seconds(log.timestamps)
+    seconds = log.seconds
     pair_waits: dict[tuple[str, str], list[float]] = defaultdict(list)
     pair_examples: dict[tuple[str, str], list[str]] = defaultdict(list)
     step_waits: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -293,7 +288,7 @@ def discover(log: ParsedLog, flt: DiscoveryFilter | None = None, *, stages: int 
     steps = list(zip(log.lanes, log.activities, strict=True))
     frequency = Counter(steps)
     kept = {s for s, _n in sorted(frequency.items(), key=lambda x: (-x[1], x[0]))[: flt.max_steps]}
-    seconds = _seconds(log.timestamps)
+    seconds = log.seconds
     waits_before: dict[tuple[str, str], list[float]] = defaultdict(list)
     positions: dict[tuple[str, str], list[float]] = defaultdict(list)
     step_cases: Counter[tuple[str, str]] = Counter()

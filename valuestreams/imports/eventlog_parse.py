@@ -101,9 +101,17 @@ class ParsedLog:
     seq: list[int] = field(default_factory=list)
     dropped: int = 0
     unknown: int = 0
+    _seconds: list[float] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.case_ids)
+
+    @property
+    def seconds(self) -> list[float]:
+        """The timestamps as seconds since the epoch, computed once."""
+        if self._seconds is None or len(self._seconds) != len(self.timestamps):
+            self._seconds = [t.timestamp() for t in self.timestamps]
+        return self._seconds
 
 
 # --- Bytes in: size cap, gzip, progress -------------------------------------------------
@@ -230,11 +238,6 @@ def _refuse_dtd(stream: io.BufferedReader) -> None:
         raise ImportProblems([Problem("dtd_refused", 1)])
 
 
-def _local(tag: object) -> str:
-    text = str(tag)
-    return text.rsplit("}", 1)[-1]
-
-
 def _xes_records(stream: io.BufferedReader) -> Iterator[tuple[int, dict[str, str]]]:
     """Events of an XES log with their trace's attributes as `case:<key>`.
 
@@ -256,8 +259,8 @@ def _xes_records(stream: io.BufferedReader) -> Iterator[tuple[int, dict[str, str
     saw_log = False
     try:
         for _event, element in parser:
-            kind = _local(element.tag)
-            if kind == "event":
+            tag = element.tag
+            if tag.endswith("event"):
                 record = {
                     key: value
                     for child in element
@@ -266,11 +269,11 @@ def _xes_records(stream: io.BufferedReader) -> Iterator[tuple[int, dict[str, str
                 }
                 pending.append((element.sourceline or 0, record))
                 element.clear()
-            elif kind == "trace":
+            elif tag.endswith("trace"):
                 trace = {
                     f"case:{key}": value
                     for child in element
-                    if _local(child.tag) != "event"
+                    if not child.tag.endswith("event")
                     and (key := child.get("key")) is not None
                     and (value := child.get("value")) is not None
                 }

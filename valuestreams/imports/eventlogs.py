@@ -65,16 +65,41 @@ def _rows(log_id: int, parsed: ParsedLog) -> Iterator[tuple[int, str, int, datet
     )
 
 
+def _copy_text(value: str, cache: dict[str, str]) -> str:
+    """A value escaped for COPY's text format, escaping each distinct value once."""
+    escaped = cache.get(value)
+    if escaped is None:
+        escaped = value.translate(_COPY_ESCAPES)
+        cache[value] = escaped
+    return escaped
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def events_store(*, log: EventLog, parsed: ParsedLog) -> None:
-    """Write a parsed log's events: `COPY` on PostgreSQL, batched inserts elsewhere."""
+    """Write a parsed log's events: `COPY` on PostgreSQL, batched inserts elsewhere.
+
+    COPY gets its text format in large chunks, which is several times faster than
+    sending rows one by one.
+    """
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Event._meta.db_table)
         sql = f"COPY {table} (log_id, case_id, seq, timestamp, activity, lane) FROM STDIN"
+        cache: dict[str, str] = {}
+        prefix = f"{log.pk}\t"
         with connection.cursor() as cursor:
             raw_cursor: Any = cursor.cursor
             with raw_cursor.copy(sql) as copy:
-                for row in _rows(log.pk, parsed):
-                    copy.write_row(row)
+                rows = _rows(log.pk, parsed)
+                while batch := list(islice(rows, BATCH * 4)):
+                    copy.write(
+                        "".join(
+                            f"{prefix}{_copy_text(r[1], cache)}\t{r[2]}\t{r[3].isoformat()}\t"
+                            f"{_copy_text(r[4], cache)}\t{_copy_text(r[5], cache)}\n"
+                            for r in batch
+                        )
+                    )
         return
     rows = _rows(log.pk, parsed)
     while batch := list(islice(rows, BATCH)):

@@ -172,3 +172,16 @@ def test_the_command_drops_placeholder_lanes_when_asked(workspace, tmp_path, cap
     )  # fmt: skip
     result = json.loads(capsys.readouterr().out)
     assert (result["events"], result["dropped_events"], result["handoffs"]) == (3, 4, 0)
+
+
+def test_text_with_tabs_backslashes_and_newlines_is_stored_exactly(workspace):
+    text = (
+        'case,activity,time,team\n"c\\1","Check\tthe \\ form\nagain",2024-01-01T09:00:00Z,"A\\B"\n'
+    )
+    log, _map = _import(workspace, text)
+    loaded = events_load(log=log)
+    assert (loaded.case_ids, loaded.activities, loaded.lanes) == (
+        ["c\\1"],
+        ["Check\tthe \\ form\nagain"],
+        ["A\\B"],
+    )
