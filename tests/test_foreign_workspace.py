@@ -32,6 +32,7 @@ from departments.models import (
     Workspace,
 )
 from journeys.models import Persona
+from valuestreams.imports.models import EventLog, EventLogStatus
 from valuestreams.models import Handoff, Improvement, Lane, Map, Stage, Step
 
 from .factories import DepartmentFactory, UserFactory, map_with_steps
@@ -101,6 +102,7 @@ class World:
     handoff: Handoff
     improvement: Improvement
     membership: Membership
+    event_log: EventLog
 
 
 def build_world(workspace: Workspace) -> World:
@@ -133,6 +135,9 @@ def build_world(workspace: Workspace) -> World:
         handoff=Handoff.objects.get(from_step=step, to_step=second),
         improvement=improvement,
         membership=membership,
+        event_log=EventLog.objects.create(
+            workspace=workspace, name="Log", status=EventLogStatus.UPLOADED, source=b"x"
+        ),
     )
 
 
@@ -151,6 +156,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "handoff_id": lambda w: w.handoff.pk,
     "improvement_id": lambda w: w.improvement.pk,
     "membership_id": lambda w: w.membership.pk,
+    "log_id": lambda w: w.event_log.pk,
 }
 
 
@@ -217,6 +223,7 @@ def snapshot(workspace: Workspace) -> dict[str, Any]:
         "handoffs": Handoff.objects.filter(map__workspace=workspace),
         "improvements": Improvement.objects.filter(workspace=workspace),
         "members": Membership.objects.filter(workspace=workspace),
+        "event_logs": EventLog.objects.filter(workspace=workspace),
     }
     return {key: sorted(_row(obj) for obj in qs) for key, qs in querysets.items()}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, editor, improvements, maps
+from .views import analysis, editor, eventlogs, improvements, maps
 
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
@@ -29,6 +29,22 @@ urlpatterns = [
         name="improvement_edit",
     ),
     path("w/<slug:slug>/maps/<int:map_id>/", maps.map_detail, name="map_detail"),
+    path("w/<slug:slug>/maps/compare/", eventlogs.map_compare, name="map_compare"),
+    path("w/<slug:slug>/eventlogs/", eventlogs.eventlog_list, name="eventlog_list"),
+    path("w/<slug:slug>/eventlogs/upload/", eventlogs.eventlog_upload_view, name="eventlog_upload"),
+    path(
+        "w/<slug:slug>/eventlogs/<int:log_id>/", eventlogs.eventlog_detail, name="eventlog_detail"
+    ),
+    path(
+        "w/<slug:slug>/eventlogs/<int:log_id>/progress/",
+        eventlogs.eventlog_progress,
+        name="eventlog_progress",
+    ),
+    path(
+        "w/<slug:slug>/eventlogs/<int:log_id>/discover/",
+        eventlogs.eventlog_discover,
+        name="eventlog_discover",
+    ),
     path(
         "w/<slug:slug>/maps/<int:map_id>/analysis.json",
         analysis.map_analysis_json,
