@@ -20,7 +20,8 @@ GUESSES = {
     "activity": ("concept:name", "activity", "activity name", "event", "status"),
     "timestamp": ("time:timestamp", "timestamp", "time", "date", "start", "end"),
     "lane": ("org:group", "team", "department", "group", "org_line", "org:role", "org:resource"),
-    "lifecycle": ("lifecycle:transition", "sub_status", "lifecycle"),
+    # Only XES's own lifecycle attribute: a CSV's activity often already holds it.
+    "lifecycle": ("lifecycle:transition",),
 }
 
 

@@ -232,8 +232,8 @@ def _waits(step_waits: dict[tuple[str, str], list[float]]) -> list[WaitEvidence]
 class DiscoveryFilter:
     """How much of the log the discovered map shows: the most frequent steps and paths."""
 
-    max_steps: int = 25
-    max_handoffs: int = 40
+    max_steps: int = 20
+    max_handoffs: int = 30
 
     def as_dict(self) -> dict[str, int]:
         return {"max_steps": self.max_steps, "max_handoffs": self.max_handoffs}

@@ -161,12 +161,9 @@ def discovered_document(found: Discovered, *, name: str, description: str) -> Ma
             from_key=h.from_key,
             to_key=h.to_key,
             rework=h.rework,
-            label=_("%(count)d× · median %(median)s · p90 %(p90)s")
-            % {
-                "count": h.count,
-                "median": format_minutes(h.median_wait_minutes, DAY_MINUTES),
-                "p90": format_minutes(h.p90_wait_minutes, DAY_MINUTES),
-            },
+            # Short, because the diagram draws it on the connector; p90 is on the evidence page.
+            label=_("%(count)d× · median %(median)s")
+            % {"count": h.count, "median": format_minutes(h.median_wait_minutes, DAY_MINUTES)},
         )
         for h in found.handoffs
     ]
