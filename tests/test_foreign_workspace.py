@@ -157,6 +157,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "improvement_id": lambda w: w.improvement.pk,
     "membership_id": lambda w: w.membership.pk,
     "log_id": lambda w: w.event_log.pk,
+    "fmt": lambda w: "csv",
 }
 
 

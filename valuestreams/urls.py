@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, editor, eventlogs, improvements, maps
+from .views import analysis, editor, eventlogs, improvements, maps, spreadsheets
 
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
@@ -30,6 +30,19 @@ urlpatterns = [
     ),
     path("w/<slug:slug>/maps/<int:map_id>/", maps.map_detail, name="map_detail"),
     path("w/<slug:slug>/maps/compare/", eventlogs.map_compare, name="map_compare"),
+    path(
+        "w/<slug:slug>/maps/import/sheet/", spreadsheets.map_sheet_import, name="map_sheet_import"
+    ),
+    path(
+        "w/<slug:slug>/maps/import/template.<str:fmt>",
+        spreadsheets.map_sheet_template,
+        name="map_sheet_template",
+    ),
+    path(
+        "w/<slug:slug>/maps/<int:map_id>/steps.<str:fmt>",
+        spreadsheets.map_sheet_download,
+        name="map_sheet_download",
+    ),
     path("w/<slug:slug>/eventlogs/", eventlogs.eventlog_list, name="eventlog_list"),
     path("w/<slug:slug>/eventlogs/upload/", eventlogs.eventlog_upload_view, name="eventlog_upload"),
     path(

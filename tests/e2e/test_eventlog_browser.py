@@ -14,9 +14,8 @@ from django.db import connection
 from playwright.sync_api import Page, expect
 
 from departments.models import Role
-from tests.valuestreams.imports.logs import LOGS, need
-
 from tests.e2e.test_editor_browser import ARTIFACTS, log_in, member
+from tests.valuestreams.imports.logs import LOGS, need
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

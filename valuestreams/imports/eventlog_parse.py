@@ -217,11 +217,20 @@ def _csv_records(
         absent = [Problem("unknown_column", 1, {"column": c}) for c in required if c not in seen]
         if absent:
             raise ImportProblems(absent)
+        # Only the wanted columns are kept (all when none are named, to list them).
+        wanted = (
+            [(c, header.index(c)) for c in required]
+            if required
+            else list(zip(header, range(len(header)), strict=True))
+        )
+        width = len(header)
         for row in reader:
             if not row:
                 continue
-            # A short row leaves the missing columns empty; extra cells are ignored.
-            yield reader.line_num, dict(zip(header, row, strict=False))
+            if len(row) < width:
+                # A short row leaves the missing columns empty; extra cells are ignored.
+                row = row + [""] * (width - len(row))
+            yield reader.line_num, {c: row[i] for c, i in wanted}
     except csv.Error as exc:
         raise ImportProblems([Problem("bad_csv", reader.line_num, {"detail": str(exc)})]) from None
 
@@ -398,24 +407,32 @@ def parse_eventlog(
     if mapping.lifecycle:
         required.append(mapping.lifecycle)
     records = read_records(raw, name, limits=limits, progress=progress, required=required)
+    case_key, activity_key, time_key, lane_key = required[:4]
+    lifecycle_key = mapping.lifecycle
+    max_events = limits.max_events
     for line, record in records:
-        if len(cases) >= limits.max_events:
-            raise ImportProblems([Problem("too_many_events", params={"limit": limits.max_events})])
-        case = (record.get(mapping.case) or "").strip()
-        activity = (record.get(mapping.activity) or "").strip()
-        stamp = (record.get(mapping.timestamp) or "").strip()
-        lane = (record.get(mapping.lane) or "").strip()
-        if mapping.lifecycle:
-            phase = (record.get(mapping.lifecycle) or "").strip()
+        if len(cases) >= max_events:
+            raise ImportProblems([Problem("too_many_events", params={"limit": max_events})])
+        get = record.get
+        case = (get(case_key) or "").strip()
+        activity = (get(activity_key) or "").strip()
+        stamp = (get(time_key) or "").strip()
+        lane = (get(lane_key) or "").strip()
+        if lifecycle_key:
+            phase = (get(lifecycle_key) or "").strip()
             if phase:
                 activity = f"{activity} - {phase}" if activity else phase
-        ok = _check_values(check, line, mapping, case, activity, stamp, lane)
+        # The common case in one test; the detailed checks only for a bad row.
+        if not (
+            case and activity and stamp and len(case) <= MAX_TEXT and len(activity) <= MAX_TEXT
+            and len(lane) <= MAX_TEXT
+        ):  # fmt: skip
+            _check_values(check, line, mapping, case, activity, stamp, lane)
+            continue
         try:
-            moment = parse_timestamp(stamp, naive_tz) if stamp else None
+            moment = parse_timestamp(stamp, naive_tz)
         except ValueError:
             check.add(Problem("bad_timestamp", line, {"value": stamp[:40]}))
-            moment = None
-        if not ok or moment is None:
             continue
         if lane in missing:
             if mapping.drop_missing:

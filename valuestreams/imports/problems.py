@@ -35,6 +35,15 @@ TEMPLATES: dict[str, _StrPromise] = {
     "bad_timestamp": gettext_lazy("“%(value)s” is not a date and time (ISO 8601 expected)"),
     "too_long": gettext_lazy("“%(column)s” is longer than %(limit)d characters"),
     "no_events": gettext_lazy("the file holds no events"),
+    "not_xlsx": gettext_lazy("the file is not a readable .xlsx workbook"),
+    "zip_bomb": gettext_lazy("the workbook would unpack to far more than its size; refused"),
+    "too_many_rows": gettext_lazy("the sheet has more than the limit of %(limit)d rows"),
+    "no_rows": gettext_lazy("the sheet is empty"),
+    "unknown_sheet_column": gettext_lazy("“%(column)s” is not a column Crosswalk knows"),
+    "missing_column": gettext_lazy("the column “%(column)s” is missing"),
+    "not_a_number": gettext_lazy("“%(value)s” is not a number"),
+    "not_yes_no": gettext_lazy("“%(value)s” is not yes or no"),
+    "sheet_problem": gettext_lazy("%(message)s"),
     "internal": gettext_lazy("the import stopped on an unexpected error; the log was not stored"),
     "more_problems": gettext_lazy("… and %(count)d more problems"),
 }
@@ -47,11 +56,18 @@ class Problem:
     code: str
     line: int = 0
     params: dict[str, Any] = field(default_factory=dict)
+    #: For spreadsheets: the column; then `line` is the row.
+    column: str = ""
 
     @property
     def text(self) -> str:
-        """The problem in the reader's language, with its line."""
+        """The problem in the reader's language, with its line (or row and column)."""
         message = TEMPLATES[self.code] % self.params
+        if self.line and self.column:
+            return str(
+                gettext_lazy("row %(row)d, column %(column)s: %(message)s")
+                % {"row": self.line, "column": self.column, "message": message}
+            )
         if self.line:
             return str(
                 gettext_lazy("line %(line)d: %(message)s") % {"line": self.line, "message": message}
@@ -63,11 +79,16 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form (JSON)."""
-        return {"code": self.code, "line": self.line, "params": self.params}
+        return {"code": self.code, "line": self.line, "params": self.params, "column": self.column}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Problem:
-        return cls(code=data["code"], line=int(data.get("line", 0)), params=data.get("params", {}))
+        return cls(
+            code=data["code"],
+            line=int(data.get("line", 0)),
+            params=data.get("params", {}),
+            column=str(data.get("column", "")),
+        )
 
 
 class ImportProblems(ValueError):

@@ -16,7 +16,7 @@ from departments.access import get_workspace_for_user
 from departments.models import Role, Workspace
 
 from ..analysis.workshop_vs_data import compare_workshop_with_data, parse_aliases
-from ..forms_eventlogs import ColumnMappingForm, CompareForm, EventLogUploadForm, FilterFields
+from ..forms_imports import ColumnMappingForm, CompareForm, EventLogUploadForm, FilterFields
 from ..imports.eventlogs import (
     eventlog_queue,
     eventlog_rediscover,

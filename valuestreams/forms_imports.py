@@ -1,4 +1,4 @@
-"""Forms for event logs: the upload, the column choice, the discovery filter, the comparison."""
+"""Forms for what comes in: event logs (upload, columns, filter, comparison) and spreadsheets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .imports.eventlog_analysis import DiscoveryFilter
 from .imports.eventlog_parse import DEFAULT_MISSING, ColumnMapping
-from .models import Map
+from .imports.problems import ImportProblems
+from .imports.spreadsheet import read_sheet, rows_to_document
+from .interchange import MapDocument
+from .models import Map, MapKind
 
 ACCEPTED = (".csv", ".csv.gz", ".tsv", ".txt", ".xes", ".xes.gz", ".gz")
 # Column names real exports use, most likely first: the form starts from these.
@@ -155,3 +158,40 @@ class CompareForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = maps
+
+
+class MapSheetImportForm(forms.Form):
+    """A map from a spreadsheet: its name and kind here, its steps in the file."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MapKind.choices, initial=MapKind.VALUE_STREAM)
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv or .xlsx file with one row per step; start from the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    document: MapDocument
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError(_("Give the map a name."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload: UploadedFile | None = data.get("file")
+        if upload is None or "name" not in data:
+            return data
+        if not (upload.name or "").lower().endswith((".csv", ".xlsx")):
+            self.add_error("file", _("Upload a .csv or .xlsx file."))
+            return data
+        try:
+            rows = read_sheet(upload, upload.name or "")
+            self.document = rows_to_document(rows, name=data["name"], kind=data["kind"])
+        except ImportProblems as exc:
+            self.add_error(
+                "file", [_("Nothing was imported. Fix these problems in the file:"), *exc.messages]
+            )
+        return data
