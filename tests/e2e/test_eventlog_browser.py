@@ -57,3 +57,29 @@ def test_the_incidents_log_becomes_evidence_and_a_readable_map(
     page.get_by_role("link", name="Incidents 2012 (discovered)").click()
     expect(page.locator("svg").first).to_be_visible()
     shot(page, "4-discovered-map")
+
+
+def test_the_onboarding_spreadsheet_becomes_a_map(page: Page, live_server: Any, tmp_path) -> None:
+    import json
+    from pathlib import Path
+
+    from tests.factories import WorkspaceFactory
+    from valuestreams.imports.spreadsheet import document_to_rows, rows_to_xlsx
+    from valuestreams.interchange import parse_document
+
+    demo = Path(__file__).resolve().parents[2] / "valuestreams/demo/onboarding_current.json"
+    sheet = tmp_path / "onboarding.xlsx"
+    document = parse_document(json.loads(demo.read_text(encoding="utf-8")))
+    sheet.write_bytes(rows_to_xlsx(document_to_rows(document)))
+    workspace = WorkspaceFactory(name="Town hall", slug="town")
+    log_in(page, live_server, member(workspace, Role.EDITOR, "facilitator"))
+    page.goto(f"{live_server.url}/w/town/maps/")
+    page.get_by_role("link", name="Import spreadsheet").click()
+    page.fill("#id_name", "Onboarding from Excel")
+    page.select_option("#id_kind", "employee_journey")
+    page.set_input_files("#id_file", str(sheet))
+    shot(page, "5-sheet-import")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="Onboarding from Excel")).to_be_visible()
+    expect(page.locator("svg").first).to_be_visible()
+    shot(page, "6-sheet-map")

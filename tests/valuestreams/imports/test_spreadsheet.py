@@ -35,7 +35,7 @@ def demo():
 
 
 def carried(document):
-    """What a spreadsheet carries: the steps, lanes with colours, stages, handoffs without labels."""
+    """What a spreadsheet carries: steps, lanes with colours, stages, handoffs without labels."""
     return (
         document.steps,
         document.departments,
