@@ -47,6 +47,24 @@ def upload(client, workspace, text=TICKETS, name="tickets.csv", **headers):
     )
 
 
+@pytest.fixture
+def imported(client, editor, workspace, django_capture_on_commit_callbacks):
+    """An editor's uploaded and imported TICKETS log (the inline runner runs on commit)."""
+
+    def run(text=TICKETS):
+        client.force_login(editor)
+        upload(client, workspace, text=text)
+        log = EventLog.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("eventlog_detail", args=[workspace.slug, log.pk]), MAPPING
+            )
+        log.refresh_from_db()
+        return log, response
+
+    return run
+
+
 def test_an_editor_uploads_a_log_and_is_asked_for_its_columns(client, editor, workspace):
     client.force_login(editor)
     response = upload(client, workspace)
@@ -80,17 +98,10 @@ def test_a_file_of_another_kind_is_refused(client, editor, workspace):
     assert "Upload a .csv, .xes, .csv.gz or .xes.gz file." in response.text
 
 
-def test_choosing_the_columns_imports_the_log_and_shows_the_evidence(
-    client, editor, workspace, django_capture_on_commit_callbacks
-):
-    client.force_login(editor)
-    upload(client, workspace)
-    log = EventLog.objects.get()
+def test_choosing_the_columns_imports_the_log_and_shows_the_evidence(client, workspace, imported):
+    log, response = imported()
     url = reverse("eventlog_detail", args=[workspace.slug, log.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, MAPPING)
     assert response.status_code == 302
-    log.refresh_from_db()
     assert (log.status, log.progress, log.events, log.source) == (EventLogStatus.DONE, 100, 7, None)
     page = client.get(url).text
     assert "Evidence over the whole log" in page
@@ -99,16 +110,9 @@ def test_choosing_the_columns_imports_the_log_and_shows_the_evidence(
     assert discovery.map.name == "Tickets (discovered)"
 
 
-def test_a_bad_column_choice_fails_with_reasons_and_can_be_retried(
-    client, editor, workspace, django_capture_on_commit_callbacks
-):
-    client.force_login(editor)
-    upload(client, workspace, text=TICKETS + "t3,Ask,someday,Front desk\n")
-    log = EventLog.objects.get()
+def test_a_bad_column_choice_fails_with_reasons_and_can_be_retried(client, workspace, imported):
+    log, _response = imported(TICKETS + "t3,Ask,someday,Front desk\n")
     url = reverse("eventlog_detail", args=[workspace.slug, log.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, MAPPING)
-    log.refresh_from_db()
     assert log.status == EventLogStatus.FAILED
     page = client.get(url).text
     assert "line 9: “someday” is not a date and time" in page
@@ -143,14 +147,8 @@ def test_anonymous_visitors_are_sent_away(client, workspace):
     assert client.get(reverse("eventlog_list", args=[workspace.slug])).status_code in (302, 404)
 
 
-def test_a_new_filter_discovers_another_map(
-    client, editor, workspace, django_capture_on_commit_callbacks
-):
-    client.force_login(editor)
-    upload(client, workspace)
-    log = EventLog.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("eventlog_detail", args=[workspace.slug, log.pk]), MAPPING)
+def test_a_new_filter_discovers_another_map(client, workspace, imported):
+    log, _response = imported()
     response = client.post(
         reverse("eventlog_discover", args=[workspace.slug, log.pk]),
         {"max_steps": "2", "max_handoffs": "1"},
@@ -160,14 +158,8 @@ def test_a_new_filter_discovers_another_map(
     assert newest.map.steps.count() == 2
 
 
-def test_the_comparison_lists_handoffs_each_side_missed(
-    client, editor, workspace, django_capture_on_commit_callbacks
-):
-    client.force_login(editor)
-    upload(client, workspace)
-    log = EventLog.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("eventlog_detail", args=[workspace.slug, log.pk]), MAPPING)
+def test_the_comparison_lists_handoffs_each_side_missed(client, workspace, imported):
+    imported()
     found = Discovery.objects.get().map
     workshop = map_import(
         workspace=workspace,
