@@ -425,7 +425,7 @@ def parse_eventlog(
         # The common case in one test; the detailed checks only for a bad row.
         if not (
             case and activity and stamp and len(case) <= MAX_TEXT and len(activity) <= MAX_TEXT
-            and len(lane) <= MAX_TEXT
+            and len(lane) <= MAX_TEXT and "\x00" not in case + activity + lane
         ):  # fmt: skip
             _check_values(check, line, mapping, case, activity, stamp, lane)
             continue
@@ -471,6 +471,10 @@ def _check_values(
     for value, column in ((case, mapping.case), (activity, mapping.activity), (lane, mapping.lane)):
         if len(value) > MAX_TEXT:
             check.add(Problem("too_long", line, {"column": column, "limit": MAX_TEXT}))
+            ok = False
+        if "\x00" in value:
+            # PostgreSQL cannot store it, and no real value holds one.
+            check.add(Problem("nul_character", line, {"column": column}))
             ok = False
     return ok
 

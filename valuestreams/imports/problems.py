@@ -34,6 +34,7 @@ TEMPLATES: dict[str, _StrPromise] = {
     "missing_timestamp": gettext_lazy("the timestamp (“%(column)s”) is empty"),
     "bad_timestamp": gettext_lazy("“%(value)s” is not a date and time (ISO 8601 expected)"),
     "too_long": gettext_lazy("“%(column)s” is longer than %(limit)d characters"),
+    "nul_character": gettext_lazy("“%(column)s” contains a NUL character"),
     "no_events": gettext_lazy("the file holds no events"),
     "not_xlsx": gettext_lazy("the file is not a readable .xlsx workbook"),
     "zip_bomb": gettext_lazy("the workbook would unpack to far more than its size; refused"),

@@ -220,3 +220,8 @@ def test_a_file_without_events_is_refused():
     assert problems_of("<foo/>", "x.xes", mapping=XES) == [
         "the XML is not an XES event log (no <log> element)"
     ]
+
+
+def test_text_that_no_database_can_store_is_refused_with_its_line():
+    text = "case,activity,time,team\nc,a\x00b,2024-01-01T10:00:00Z,X\n"
+    assert problems_of(text) == ["line 2: “activity” contains a NUL character"]
