@@ -1,7 +1,8 @@
 """The analysis of a stored map, cached by the map's version.
 
-The only module of the analysis that touches Django: it reads the map's current
-version (one query), looks in the cache under a key made of the map id and that
+The only module of the analysis that touches Django (the cache; the database only
+through the loader in `mapdata.py`): it reads the map's current version (one
+query, `map_version`), looks in the cache under a key made of the map id and that
 version, and only on a miss loads the map (`load_map_data`, five queries) and
 analyses it. Every change to a map bumps its version, so a stale entry is never
 read again and simply ages out of the cache.
@@ -11,8 +12,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
-from ..mapdata import MapData, load_map_data
-from ..models import Map
+from ..mapdata import MapData, load_map_data, map_version
 from .engine import analyze
 from .results import MapAnalysis
 
@@ -48,9 +48,7 @@ def analysis_for_map(map_id: int, *, version: int | None = None) -> MapAnalysis:
     Map.DoesNotExist.
     """
     if version is None:
-        version = Map.objects.filter(pk=map_id).values_list("version", flat=True).first()
-        if version is None:
-            raise Map.DoesNotExist(f"no map with id {map_id}")
+        version = map_version(map_id)
     result = cache.get(cache_key(map_id, version))
     if isinstance(result, MapAnalysis):
         return result
