@@ -247,12 +247,16 @@ def _refuse_dtd(stream: io.BufferedReader) -> None:
         raise ImportProblems([Problem("dtd_refused", 1)])
 
 
-def _xes_records(stream: io.BufferedReader) -> Iterator[tuple[int, dict[str, str]]]:
+def _xes_records(
+    stream: io.BufferedReader, required: list[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Events of an XES log with their trace's attributes as `case:<key>`.
 
     Events are buffered per trace because a trace's own attributes may come after
-    its events; each trace is freed once read, so memory stays flat.
+    its events; each trace is freed once read, so memory stays flat. With
+    `required`, only those attributes are kept (all of them to list the columns).
     """
+    wanted = set(required) or None
     _refuse_dtd(stream)
     parser = etree.iterparse(
         stream,
@@ -274,6 +278,7 @@ def _xes_records(stream: io.BufferedReader) -> Iterator[tuple[int, dict[str, str
                     key: value
                     for child in element
                     if (key := child.get("key")) is not None
+                    and (wanted is None or key in wanted)
                     and (value := child.get("value")) is not None
                 }
                 pending.append((element.sourceline or 0, record))
@@ -326,7 +331,7 @@ def read_records(
     try:
         xes = _is_xes(stream, name.removesuffix(".gz") if name.endswith(".gz") else name)
         if xes or name.lower().endswith((".xes.gz", ".xml.gz")):
-            yield from _xes_records(stream)
+            yield from _xes_records(stream, required or [])
         else:
             yield from _csv_records(stream, required or [])
     except (EOFError, zlib.error, gzip.BadGzipFile):

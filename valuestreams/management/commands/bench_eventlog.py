@@ -7,9 +7,11 @@ pandas, `format_dataframe`, the handover-of-work network, the performance DFG an
 the network analysis. Then our import of BPIC 2012 (262,200 events, XES).
 Every import runs in a transaction that is rolled back, so nothing is left behind.
 
-Prints JSON: min/median/max seconds over the repeats (the first run is the cold
-one and is also reported alone), the ratio ours ÷ pm4py, and the process's peak
-resident memory after our imports and after pm4py's. pm4py is a development
+Prints JSON: min/median/max seconds over the repeats, wall clock and this
+process's CPU (the first run is the cold one and is also reported alone; ours and
+pm4py's take turns), the ratio ours ÷ pm4py, the machine's load average, and the
+process's peak resident memory after our imports (measured before pm4py runs)
+and after pm4py's. pm4py is a development
 dependency (AGPL) and is imported only here, only when the benchmark runs.
 """
 
@@ -61,18 +63,32 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _timed(run: Callable[[], object], repeats: int) -> dict[str, float]:
-    seconds = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
+def _summary(seconds: list[float]) -> dict[str, float]:
     return {
         "cold": round(seconds[0], 3),
         "min": round(min(seconds), 3),
         "median": round(statistics.median(seconds), 3),
         "max": round(max(seconds), 3),
-        "repeats": repeats,
+    }
+
+
+def _interleaved(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, Any]:
+    """Wall-clock and this process's CPU seconds of each run, the runs taking turns.
+
+    Taking turns exposes all of them alike to whatever else the machine is doing.
+    CPU time leaves out other processes, but also the database server's own work.
+    """
+    wall: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            started, started_cpu = time.perf_counter(), time.process_time()
+            run()
+            wall[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
+    return {
+        name: {"wall": _summary(wall[name]), "cpu": _summary(cpu[name]), "repeats": repeats}
+        for name in runs
     }
 
 
@@ -146,14 +162,19 @@ class Command(BaseCommand):
             if not path.exists():
                 raise CommandError(f"{path} not found; pass --eventlogs or set CROSSWALK_EVENTLOGS")
         memory_start = _peak_mb()
-        ours = _timed(_ours(incidents, INCIDENTS_MAPPING), repeats)
-        big = _timed(_ours(bpic2012, BPIC2012_MAPPING), repeats)
+        big = _interleaved({"ours": _ours(bpic2012, BPIC2012_MAPPING)}, repeats)["ours"]
+        _ours(incidents, INCIDENTS_MAPPING)()
         memory_ours = _peak_mb()
-        theirs = _timed(_pm4py(incidents), repeats)
-        ratio = round(ours["median"] / theirs["median"], 3)
+        pair = _interleaved(
+            {"ours": _ours(incidents, INCIDENTS_MAPPING), "pm4py": _pm4py(incidents)}, repeats
+        )
+        ours, theirs = pair["ours"], pair["pm4py"]
+        ratio = round(ours["wall"]["median"] / theirs["wall"]["median"], 3)
         result = {
             "database": connection.vendor,
             "python": platform.python_version(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
             "bpic2013_incidents": {
                 "file": INCIDENTS,
                 "doi": DOIS[INCIDENTS],
@@ -161,6 +182,7 @@ class Command(BaseCommand):
                 "ours_seconds": ours,
                 "pm4py_seconds": theirs,
                 "ratio_ours_to_pm4py": ratio,
+                "ratio_cpu": round(ours["cpu"]["median"] / theirs["cpu"]["median"], 3),
             },
             "bpic2012_import": {"file": BPIC2012, "doi": DOIS[BPIC2012], "seconds": big},
             "peak_rss_mb": {
@@ -171,7 +193,7 @@ class Command(BaseCommand):
             "targets": TARGETS,
             "met": {
                 "ratio": ratio <= TARGETS["ratio_max"],
-                "bpic2012_seconds": big["median"] <= TARGETS["bpic2012_seconds_max"],
+                "bpic2012_seconds": big["wall"]["median"] <= TARGETS["bpic2012_seconds_max"],
                 "peak_mb": memory_ours <= TARGETS["peak_mb_max"],
             },
         }
