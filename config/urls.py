@@ -13,3 +13,6 @@ urlpatterns = [
     path("", include("journeys.urls")),
     path("", include("valuestreams.urls")),
 ]
+
+# A value the app refuses (e.g. `?step=²`) gets a page that names it.
+handler400 = "departments.views.bad_request"

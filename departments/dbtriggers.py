@@ -77,3 +77,55 @@ def install(rules: list[RowRule]) -> tuple[Any, Any]:
                 schema_editor.execute(sql)
 
     return forwards, backwards
+
+
+#: Name of the trigger that keeps an owner in every workspace.
+KEEPS_AN_OWNER = "cw_workspace_keeps_an_owner"
+
+
+def keeps_an_owner_sql(vendor: str) -> tuple[list[str], list[str]]:
+    """(create, drop) statements of the rule "a workspace keeps at least one owner".
+
+    On PostgreSQL a constraint trigger checked at commit: it first locks the
+    workspace row, so two owners demoting each other at once are checked one
+    after the other and the second sees the first's change; a workspace deleted
+    in the same transaction (which takes its memberships along) is let go. SQLite
+    (one writer at a time) refuses demoting the last owner; removing memberships
+    is left to the views there, because SQLite cannot tell a removal from the
+    cascade of a workspace being deleted.
+    """
+    name = KEEPS_AN_OWNER
+    message = "check constraint failed: a workspace keeps at least one owner"
+    others = (
+        "SELECT 1 FROM departments_membership m WHERE m.workspace_id = OLD.workspace_id"
+        " AND m.role = 'owner'"
+    )
+    if vendor == "postgresql":
+        return (
+            [
+                f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger AS $$ BEGIN "
+                "PERFORM 1 FROM departments_workspace WHERE id = OLD.workspace_id FOR UPDATE; "
+                f"IF FOUND AND NOT EXISTS ({others}) THEN "
+                f"RAISE EXCEPTION '{message}' USING ERRCODE = '23514'; END IF; "
+                "RETURN NULL; END; $$ LANGUAGE plpgsql",
+                f"CREATE CONSTRAINT TRIGGER {name} AFTER UPDATE OR DELETE "
+                "ON departments_membership DEFERRABLE INITIALLY DEFERRED "
+                "FOR EACH ROW WHEN (OLD.role = 'owner') "
+                f"EXECUTE FUNCTION {name}_fn()",
+            ],
+            [
+                f"DROP TRIGGER IF EXISTS {name} ON departments_membership",
+                f"DROP FUNCTION IF EXISTS {name}_fn()",
+            ],
+        )
+    if vendor == "sqlite":
+        return (
+            [
+                f"CREATE TRIGGER {name} BEFORE UPDATE OF role, workspace_id ON "
+                "departments_membership FOR EACH ROW WHEN OLD.role = 'owner' AND "
+                f"(NEW.role <> 'owner' OR NEW.workspace_id <> OLD.workspace_id) AND NOT EXISTS "
+                f"({others} AND m.id <> OLD.id) BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            ],
+            [f"DROP TRIGGER IF EXISTS {name}"],
+        )
+    raise NotImplementedError(f"no triggers for database vendor {vendor!r}")

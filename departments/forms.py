@@ -232,6 +232,9 @@ def is_last_owner(membership: Membership) -> bool:
     )
 
 
+LAST_OWNER = _("A workspace needs at least one owner: make someone else owner first.")
+
+
 class MemberRoleForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
@@ -240,7 +243,5 @@ class MemberRoleForm(forms.ModelForm[Membership]):
     def clean_role(self) -> str:
         role = str(self.cleaned_data["role"])
         if role != Role.OWNER and is_last_owner(Membership.objects.get(pk=self.instance.pk)):
-            raise forms.ValidationError(
-                _("A workspace needs at least one owner: make someone else owner first.")
-            )
+            raise forms.ValidationError(LAST_OWNER)
         return role

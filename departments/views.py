@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, ProtectedError
+from django.core.exceptions import BadRequest
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .access import get_workspace_for_user
+from .access import get_membership, get_workspace_for_user
 from .forms import (
+    LAST_OWNER,
     DecisionRightForm,
     DepartmentForm,
     KPIForm,
@@ -35,6 +38,13 @@ from .models import (
     Workspace,
 )
 from .pages import confirm_page, form_page, model_form_page, post_data, save_or_report
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page: names the bad value when the app itself refused it (`BadRequest`)."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    # Rendered here: responses of error handlers are not rendered later like a view's.
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 @require_GET
@@ -148,22 +158,22 @@ def department_delete(request: HttpRequest, slug: str, department_id: int) -> Ht
     workspace = get_workspace_for_user(request, slug, Role.FACILITATOR)
     department = get_object_or_404(Department, workspace=workspace, pk=department_id)
     detail_url = reverse("department_detail", args=[slug, department.pk])
-    map_names = sorted({lane.map.name for lane in department.lanes.select_related("map")})
-    if map_names:
-        messages.error(
-            request,
-            _(
-                "“%(name)s” cannot be deleted: it is a lane on %(maps)s. "
-                "Remove it from those maps first."
-            )
-            % {"name": department.name, "maps": ", ".join(map_names)},
-        )
+    if _lane_maps_message(request, department):
         return HttpResponseRedirect(detail_url)
     if request.method == "POST":
         try:
-            department.delete()
-        except ProtectedError:
-            # A lane was added between the check above and the delete.
+            with transaction.atomic():
+                # Adding a lane locks the department too: one of the two waits for the
+                # other, so the check below sees a lane added meanwhile.
+                locked = Department.objects.select_for_update().filter(pk=department.pk)
+                if not list(locked.values_list("pk")):
+                    messages.error(request, _("“%s” was deleted meanwhile.") % department.name)
+                    return HttpResponseRedirect(reverse("department_list", args=[slug]))
+                if _lane_maps_message(request, department):
+                    return HttpResponseRedirect(detail_url)
+                department.delete()
+        except IntegrityError:
+            # RestrictedError, or the database's own check at commit: a lane came first.
             messages.error(
                 request, _("“%s” is now used on a map and was not deleted.") % department.name
             )
@@ -178,6 +188,21 @@ def department_delete(request: HttpRequest, slug: str, department_id: int) -> Ht
         consequence=_("Its decision rights and goal participations go with it."),
         cancel_url=detail_url,
     )
+
+
+def _lane_maps_message(request: HttpRequest, department: Department) -> bool:
+    """Flash why a department that is a lane somewhere cannot go; True when it is one."""
+    map_names = sorted({lane.map.name for lane in department.lanes.select_related("map")})
+    if map_names:
+        messages.error(
+            request,
+            _(
+                "“%(name)s” cannot be deleted: it is a lane on %(maps)s. "
+                "Remove it from those maps first."
+            )
+            % {"name": department.name, "maps": ", ".join(map_names)},
+        )
+    return bool(map_names)
 
 
 @require_GET
@@ -372,6 +397,30 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _lock_owners(request: HttpRequest, workspace: Workspace) -> None:
+    """Lock the workspace row: changes to its members then happen one after another.
+
+    Inside the lock the last-owner check sees every committed change, so two
+    owners demoting each other cannot both pass it, and an owner demoted while
+    their request waited is refused (403). The database rule (see
+    `dbtriggers.keeps_an_owner_sql`) refuses what gets past the views.
+    """
+    list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk"))
+    get_membership(request.user, workspace.slug, Role.OWNER)
+
+
+def _save_role(request: HttpRequest, workspace: Workspace, form: MemberRoleForm) -> bool:
+    """Validate and save a role change under the workspace's lock; True when saved."""
+    try:
+        with transaction.atomic():
+            _lock_owners(request, workspace)
+            return form.is_valid() and save_or_report(form, form.save) is not None
+    except IntegrityError:
+        # The database's last-owner rule, checked at commit.
+        form.add_error(None, LAST_OWNER)
+        return False
+
+
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     workspace = get_workspace_for_user(request, slug, Role.OWNER)
@@ -380,11 +429,7 @@ def member_edit(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
     )
     form = MemberRoleForm(post_data(request), instance=membership, prefix=f"m{membership.pk}")
     list_url = reverse("member_list", args=[slug])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_report(form, lambda: form.save()) is not None
-    ):
+    if request.method == "POST" and _save_role(request, workspace, form):
         messages.success(
             request,
             _("%(user)s is now %(role)s.")
@@ -411,15 +456,25 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     )
     list_url = reverse("member_list", args=[slug])
     username = membership.user.get_username()
+    last_owner = _("%s is the last owner and cannot be removed: make someone else owner first.")
     if is_last_owner(membership):
-        messages.error(
-            request,
-            _("%s is the last owner and cannot be removed: make someone else owner first.")
-            % username,
-        )
+        messages.error(request, last_owner % username)
         return HttpResponseRedirect(list_url)
     if request.method == "POST":
-        membership.delete()
+        try:
+            with transaction.atomic():
+                _lock_owners(request, workspace)
+                membership.refresh_from_db(fields=["role"])
+                if is_last_owner(membership):
+                    messages.error(request, last_owner % username)
+                    return HttpResponseRedirect(list_url)
+                membership.delete()
+        except Membership.DoesNotExist:
+            messages.error(request, _("%s was removed meanwhile.") % username)
+            return HttpResponseRedirect(list_url)
+        except IntegrityError:
+            messages.error(request, last_owner % username)
+            return HttpResponseRedirect(list_url)
         messages.success(request, _("%s removed from the workspace.") % username)
         if membership.user_id == request.user.pk:
             return HttpResponseRedirect(reverse("home"))

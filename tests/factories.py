@@ -84,6 +84,8 @@ class StepFactory(factory.django.DjangoModelFactory):
     lane = factory.SubFactory(LaneFactory, map=factory.SelfAttribute("..map"))
     stage = factory.SubFactory(StageFactory, map=factory.SelfAttribute("..map"))
     title = factory.Sequence(lambda n: f"Step {n}")
+    # Unique in any cell: two steps never share a place (a database rule on PostgreSQL).
+    position = factory.Sequence(lambda n: n)
     process_time_minutes = 10.0
     lead_time_minutes = 60.0
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from departments.models import Membership, Role, Workspace
 from valuestreams.models import MapChange
 
-from .factories import UserFactory
+from .factories import PASSWORD, UserFactory
 
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
@@ -25,7 +25,11 @@ def superuser_client(client, db):
     workspace = Workspace.objects.get(slug="demo")
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     MapChange.objects.create(map=workspace.maps.first(), user=user, description="Moved a step")
-    client.force_login(user)
+    # Login throttling's records: a login (access log), then a wrong password (attempt, failure).
+    client.post(reverse("login"), {"username": "root", "password": PASSWORD})
+    client.post(reverse("logout"))
+    client.force_login(user)  # before the wrong password: a login resets the attempts
+    client.post(reverse("login"), {"username": "root", "password": "wrong"})
     return client
 
 

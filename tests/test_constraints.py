@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from departments.models import KPI, GoalParticipant, KPIReading, Membership, Role, SharedGoal
 from journeys.models import Persona
@@ -220,3 +220,49 @@ def test_a_decision_right_cannot_name_a_department_of_another_workspace(workspac
     right = workspace.decision_rights.create(area="Budget")
     foreign = DepartmentFactory.create(workspace=other_workspace)
     refused(lambda: right.departments.add(foreign))
+
+
+ON_SQLITE = connection.vendor == "sqlite"
+
+
+def refused_at_commit(write: Callable[[], Any]) -> None:
+    """Like `refused`, for rules PostgreSQL checks at commit: checked here and now."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write()
+        connection.check_constraints()
+
+
+@pytest.mark.skipif(ON_SQLITE, reason="SQLite cannot defer a unique constraint; it has none")
+def test_two_steps_cannot_share_a_place_in_their_cell(workspace):
+    _map, (first, _second) = map_with_steps(workspace)
+    refused_at_commit(
+        lambda: StepFactory.create(
+            map=first.map, lane=first.lane, stage=first.stage, position=first.position
+        )
+    )
+
+
+def test_the_last_owner_cannot_be_demoted_past_the_forms(workspace, owner):
+    membership = Membership.objects.get(user=owner)
+    refused_at_commit(lambda: Membership.objects.filter(pk=membership.pk).update(role=Role.EDITOR))
+
+
+@pytest.mark.skipif(ON_SQLITE, reason="SQLite cannot tell a removal from a workspace's cascade")
+def test_the_last_owner_cannot_be_removed_past_the_forms(workspace, owner):
+    membership = Membership.objects.get(user=owner)
+    refused_at_commit(lambda: Membership.objects.filter(pk=membership.pk).delete())
+
+
+def test_an_owner_can_go_while_another_owner_stays(workspace, owner, facilitator):
+    Membership.objects.filter(user=facilitator).update(role=Role.OWNER)
+    with transaction.atomic():
+        Membership.objects.filter(user=owner).delete()
+        connection.check_constraints()
+    assert Membership.objects.filter(workspace=workspace, role=Role.OWNER).count() == 1
+
+
+def test_a_workspace_is_deleted_with_its_owners(workspace, owner):
+    with transaction.atomic():
+        workspace.delete()
+        connection.check_constraints()
+    assert not Membership.objects.filter(user=owner).exists()

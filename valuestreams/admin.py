@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import StepRulesForm
 from .models import Handoff, Improvement, Lane, Map, MapChange, Stage, Step
 
 
@@ -37,6 +38,8 @@ class StepAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_filter = ["map__workspace", "map", "value_adding"]
     search_fields = ["title", "description", "touchpoint"]
     raw_id_fields = ["map", "lane", "stage"]
+    # The same value rules as the editor: bounded times, text the database can store.
+    form = StepRulesForm
 
 
 @admin.register(Handoff)

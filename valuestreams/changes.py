@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Max
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
+
+from departments.models import Department
 
 from .models import Handoff, Lane, Map, MapChange, Stage, Step
 
@@ -42,7 +45,19 @@ _SKIPPED_FIELDS = {"version"}
 
 
 class UndoError(Exception):
-    """An undo or redo that the current data no longer allows; nothing was changed."""
+    """An undo or redo that the current data no longer allows; nothing was changed.
+
+    `reason` says why, as a code the editor turns into a message: "changed"
+    (someone changed the same rows since), "department" (a department it needs
+    was deleted), "conflict" (another database rule refused it) or "newer" (the
+    change the person saw is no longer the next one). `change` is the change that
+    could not be undone or, for "newer", the one that is next now.
+    """
+
+    def __init__(self, reason: str, change: MapChange | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.change = change
 
 
 @receiver(pre_create_historical_record)
@@ -50,6 +65,16 @@ def _stamp_change(sender: Any, history_instance: Any, **kwargs: Any) -> None:
     # Every history row written while a change is being recorded belongs to it.
     if hasattr(history_instance, "change_id"):
         history_instance.change_id = _current_change.get()
+
+
+@receiver(post_delete, sender=Map)
+def _forget_history(sender: Any, instance: Map, **kwargs: Any) -> None:
+    # A deleted map (alone or with its workspace) takes its editor history along:
+    # nothing of a deleted workspace stays behind. This runs after the cascade has
+    # written the deletion records of the map's rows, so those go too.
+    for model in TRACKED:
+        model.history.model.objects.filter(map_id=instance.pk).delete()  # type: ignore[attr-defined]
+    Map.history.model.objects.filter(id=instance.pk).delete()
 
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -65,6 +90,8 @@ def user_id_of(user: User) -> Any:
 @contextmanager
 def recording_change(*, map_id: int, user: User, description: str) -> Iterator[MapChange]:
     """Run an edit as one change of map `map_id`; must be called inside a transaction.
+
+    The caller takes the map's row lock (`lock_map`) before it reads anything.
 
     Discards the redo stack (undone changes), stamps the change id on every
     history row written inside, and bumps the map's version at the end.
@@ -193,72 +220,188 @@ def _put(model: type[models.Model], pk: int, values: dict[str, Any], version: in
     instance.save()
 
 
+@dataclass(frozen=True)
+class _Write:
+    """One row to bring from `expected` (what the change left) to `target`.
+
+    Both are field values (only the fields the change altered, for an update) or
+    None for "the row does not exist".
+    """
+
+    row: _Touched
+    expected: dict[str, Any] | None
+    target: dict[str, Any] | None
+
+
+def _plan(row: _Touched, *, undo: bool) -> _Write | None:
+    """What undoing (or redoing) the change means for one row; None for nothing."""
+    names = _field_names(row.model)
+    before: dict[str, Any] | None
+    if row.created:
+        before = None
+    elif row.before is not None:
+        before = _values(row.before, names)
+    elif row.deleted:
+        # The deletion record holds the full state when no older record exists.
+        before = _values(row.after, names)
+    else:
+        return None  # an update with no earlier state on record: nothing to go back to
+    after = None if row.deleted else _values(row.after, names)
+    if before is not None and after is not None:
+        # Only what the change altered, so later edits of other fields survive.
+        altered = [k for k in names if before[k] != after[k]]
+        if not altered:
+            return None
+        before = {k: before[k] for k in altered}
+        after = {k: after[k] for k in altered}
+    if before is None and after is None:
+        return None
+    if undo:
+        return _Write(row, expected=after, target=before)
+    return _Write(row, expected=before, target=after)
+
+
+def _matches(current: Any, values: dict[str, Any] | None) -> bool:
+    """True when the stored row (None: no row) has `values` (None: should not exist)."""
+    if values is None or current is None:
+        return values is None and current is None
+    return all(getattr(current, name) == value for name, value in values.items())
+
+
+def _check(write: _Write, current: Any) -> bool:
+    """True when the write should be made; UndoError when the row is in neither state.
+
+    A row already in the target state needs nothing. A row in any other state
+    than the change left it was changed since (by someone, or by an older change
+    that is still applied): writing over it would lose that, so undo refuses.
+    """
+    if _matches(current, write.expected):
+        return True
+    if _matches(current, write.target):
+        return False
+    raise UndoError("changed")
+
+
+def _current_rows(writes: list[_Write]) -> dict[tuple[type[models.Model], int], Any]:
+    """The touched rows as stored now, locked: one query per model."""
+    current: dict[tuple[type[models.Model], int], Any] = {}
+    for model in TRACKED:
+        pks = [w.row.pk for w in writes if w.row.model is model]
+        if pks:
+            for obj in model._default_manager.select_for_update().filter(pk__in=pks):
+                current[(model, obj.pk)] = obj
+    return current
+
+
+def _check_departments(writes: list[_Write]) -> None:
+    """Refuse to bring back a lane whose department was deleted since."""
+    wanted = {
+        w.target["department_id"]
+        for w in writes
+        if w.row.model is Lane and w.target and "department_id" in w.target
+    }
+    if wanted and Department.objects.filter(pk__in=wanted).count() != len(wanted):
+        raise UndoError("department")
+
+
 def _apply(rows: list[_Touched], *, undo: bool) -> None:
-    """Write the before (undo) or after (redo) state of every touched row."""
-    saves: list[tuple[_Touched, dict[str, Any]]] = []
-    deletes: list[_Touched] = []
-    for row in rows:
-        names = _field_names(row.model)
-        if undo:
-            if row.created:
-                deletes.append(row)
-            elif row.deleted:
-                # The deletion record holds the full state when no older record exists.
-                saves.append((row, _values(row.before or row.after, names)))
-            elif row.before is not None:
-                # Only what the change altered, so later edits of other fields survive.
-                old, new = _values(row.before, names), _values(row.after, names)
-                saves.append((row, {k: v for k, v in old.items() if new[k] != v}))
-        elif row.deleted:
-            deletes.append(row)
-        elif row.created or row.before is None:
-            saves.append((row, _values(row.after, names)))
-        else:
-            old, new = _values(row.before, names), _values(row.after, names)
-            saves.append((row, {k: v for k, v in new.items() if old[k] != v}))
+    """Bring every touched row to its before (undo) or after (redo) state, or refuse.
+
+    Runs under the map's row lock: every row must still be as the change left it
+    (undo) or as it was before the change (redo), else UndoError and nothing is written.
+    """
+    writes = [w for w in (_plan(row, undo=undo) for row in rows) if w is not None]
+    current = _current_rows(writes)
+    todo = [w for w in writes if _check(w, current.get((w.row.model, w.row.pk)))]
+    _check_departments(todo)
     order = {model: i for i, model in enumerate(TRACKED)}
-    saves.sort(key=lambda item: order[item[0].model])
-    deletes.sort(key=lambda row: -order[row.model])
+    saves = sorted((w for w in todo if w.target is not None), key=lambda w: order[w.row.model])
+    deletes = sorted((w for w in todo if w.target is None), key=lambda w: -order[w.row.model])
     versions: dict[type[models.Model], dict[int, int]] = {
-        model: _next_versions(model, [r.pk for r, _ in saves if r.model is model])
+        model: _next_versions(model, [w.row.pk for w in saves if w.row.model is model])
         for model in TRACKED
     }
-    for row, values in saves:
-        if values:
-            _put(row.model, row.pk, values, versions[row.model].get(row.pk))
-    for row in deletes:
-        row.model._default_manager.filter(pk=row.pk).delete()
+    for write in saves:
+        row, values = write.row, write.target or {}
+        _put(row.model, row.pk, values, versions[row.model].get(row.pk))
+    for write in deletes:
+        write.row.model._default_manager.filter(pk=write.row.pk).delete()
 
 
-def _replay(*, map_id: int, change: MapChange, undo: bool) -> MapChange:
+def _replay(*, change: MapChange, undo: bool) -> None:
+    """Undo or redo `change` in a savepoint: all of it, or nothing and UndoError."""
     rows = _touched_rows(change)
     try:
         with transaction.atomic(), _untracked():
             _apply(rows, undo=undo)
+            # Foreign keys are checked at commit; check them here, where a refusal
+            # can still be reported instead of failing the whole request.
+            connection.check_constraints(table_names=[m._meta.db_table for m in TRACKED])
     except IntegrityError as error:
-        raise UndoError(str(error)) from error
-    Map.objects.filter(pk=map_id).update(version=F("version") + 1)
-    return change
+        raise UndoError("conflict") from error
 
 
-@transaction.atomic
-def undo_latest(*, map_id: int) -> MapChange | None:
-    """Undo the newest change of the map that is not undone; None when there is none."""
-    while True:
-        change = MapChange.objects.filter(map_id=map_id, undone=False).order_by("-id").first()
+def lock_map(map_id: int) -> bool:
+    """Take the map's row lock until the transaction ends; False when the map is gone.
+
+    Every editor change takes it before it reads anything, so the changes of one
+    map run one after another: what a change checked (the newest change, a cell's
+    last position, a free name) stays true until it commits. On SQLite, which has
+    no row locks, FOR UPDATE is left out; SQLite lets one writer in at a time.
+    """
+    return bool(list(Map.objects.select_for_update().filter(pk=map_id).values_list("pk")))
+
+
+def _refuse_if_stale(change: MapChange | None, seen: int | None) -> None:
+    # The person asked to undo (or redo) the change they saw: if that is no longer
+    # the next one, someone else was quicker, and undoing another change would surprise.
+    if seen is not None and (change is None or change.pk != seen):
+        raise UndoError("newer", change)
+
+
+def _step(*, map_id: int, seen: int | None, undo: bool) -> MapChange | None:
+    """Undo the next change to undo (or redo the next to redo) under the map's lock."""
+    with transaction.atomic():
+        lock_map(map_id)
+        changes = MapChange.objects.filter(map_id=map_id)
+        if undo:
+            change = changes.filter(undone=False, undoable=True).order_by("-id").first()
+        else:
+            change = changes.filter(undone=True).order_by("id").first()
+        _refuse_if_stale(change, seen)
         if change is None:
             return None
-        # Claim it atomically: two people pressing undo at once undo two changes, not one twice.
-        if MapChange.objects.filter(pk=change.pk, undone=False).update(undone=True):
-            return _replay(map_id=map_id, change=change, undo=True)
+        try:
+            _replay(change=change, undo=undo)
+        except UndoError as error:
+            if undo:
+                changes.filter(pk=change.pk).update(undoable=False)
+            else:
+                changes.filter(undone=True, id__gte=change.pk).delete()
+            failure = UndoError(error.reason, change)
+        else:
+            changes.filter(pk=change.pk).update(undone=undo)
+            Map.objects.filter(pk=map_id).update(version=F("version") + 1)
+            return change
+    # Outside the transaction: the mark (or the dropped redo) is kept, the step is refused.
+    raise failure
 
 
-@transaction.atomic
-def redo_next(*, map_id: int) -> MapChange | None:
-    """Redo the oldest undone change of the map; None when there is none."""
-    while True:
-        change = MapChange.objects.filter(map_id=map_id, undone=True).order_by("id").first()
-        if change is None:
-            return None
-        if MapChange.objects.filter(pk=change.pk, undone=True).update(undone=False):
-            return _replay(map_id=map_id, change=change, undo=False)
+def undo_latest(*, map_id: int, seen: int | None = None) -> MapChange | None:
+    """Undo the newest change of the map that is not undone; None when there is none.
+
+    `seen` is the id of the change the person meant to undo: when another one is
+    next by now, UndoError("newer") and nothing changes. A change that can no
+    longer be undone is marked so (UndoError says why) and the undo stack moves
+    past it: the older changes stay undoable.
+    """
+    return _step(map_id=map_id, seen=seen, undo=True)
+
+
+def redo_next(*, map_id: int, seen: int | None = None) -> MapChange | None:
+    """Redo the oldest undone change of the map; None when there is none.
+
+    `seen` works as for undo. A change that can no longer be redone is dropped
+    with the undone changes after it (UndoError says why).
+    """
+    return _step(map_id=map_id, seen=seen, undo=False)

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 from .analysis import MapAnalysis
 from .exports.svg import render_svg
-from .layout import LadderTotals, Overlay, layout_map
+from .layout import Overlay, layout_map
 from .mapdata import MapData
 
 
 def overlay_for(analysis: MapAnalysis, selected: int | None = None) -> Overlay:
     """What the analysis adds to the drawing: marked hotspots, critical path, ladder totals."""
-    m = analysis.metrics
-    return Overlay(
-        hotspots={s.id: tuple(str(r) for r in s.reasons) for s in analysis.marked_hotspots},
-        critical_path=analysis.critical_path,
-        totals=LadderTotals(m.lead_time_minutes, m.process_time_minutes, m.activity_ratio),
-        selected_step_id=selected,
-    )
+    return Overlay.from_analysis(analysis, selected_step_id=selected)
 
 
 def diagram_svg(

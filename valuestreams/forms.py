@@ -8,15 +8,51 @@ into another map's lane is an ordinary form error, never a 500.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import HEX_COLOR, Department
 
 from .models import Lane, Map, Stage, Step
-from .services import STEP_FIELDS, step_value_errors
+from .rules import STEP_FIELDS, step_value_errors
+
+#: The largest id or version a request may name (a PostgreSQL bigint).
+MAX_REQUEST_NUMBER = 2**63 - 1
+
+
+class RequestValuesForm(forms.Form):
+    """The numbers that editor links and buttons carry beside the real forms.
+
+    `?step=`, `?version=`, `?lane=` and the like: each optional, and when given a
+    whole number in range, parsed by Django like every form field (`²` passes
+    `str.isdigit()` but is no number). Views read them with `request_values`.
+    """
+
+    step = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
+    version = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
+    lane = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
+    stage = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
+    from_step = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
+    map = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
+
+
+def request_values(data: Mapping[str, Any], *names: str) -> dict[str, int | None]:
+    """The named values of a request's GET or POST data, parsed by `RequestValuesForm`.
+
+    Missing or empty values are None. A value that is not a whole number in range
+    raises BadRequest naming it, which the site answers with a 400 page.
+    """
+    form = RequestValuesForm({name: data.get(name) for name in names})
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(map(str, messages))}" for name, messages in form.errors.items()
+        )
+        raise BadRequest(_("This request carries a value that is not valid (%s).") % problems)
+    return {name: form.cleaned_data[name] for name in names}
 
 
 class _LinesField(forms.CharField):
@@ -45,7 +81,22 @@ class _NumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
-class StepForm(forms.ModelForm[Step]):
+class StepRulesForm(forms.ModelForm[Step]):
+    """A form of a step that applies the step's value rules (rules.py) in `clean()`.
+
+    The editor's side panel and the admin both build on it, so a value is judged
+    the same way wherever it is typed.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, error in step_value_errors(data).items():
+            if name not in self.errors:
+                self.add_error(name, error)
+        return data
+
+
+class StepForm(StepRulesForm):
     """A step's fields in the side panel; `version` is the one the person started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -62,13 +113,6 @@ class StepForm(forms.ModelForm[Step]):
             "complete_accurate_pct": _NumberInput(attrs={"step": "any", "min": "0", "max": "100"}),
             "emotion": forms.NumberInput(attrs={"min": "-2", "max": "2"}),
         }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name, error in step_value_errors(data).items():
-            if name not in self.errors:
-                self.add_error(name, error)
-        return data
 
     def values(self) -> dict[str, Any]:
         """The cleaned step fields, ready for `step_create` / `step_update`."""
@@ -178,6 +222,16 @@ class PositionForm(forms.Form):
     """A new place in the map's order of stages or lanes (0 = first)."""
 
     position = forms.IntegerField(min_value=0)
+
+
+class UndoForm(forms.Form):
+    """Which change the undo (or redo) button named: another one next by now is refused."""
+
+    change = forms.IntegerField(min_value=1, required=False)
+
+    def seen(self) -> int | None:
+        """The change id, or None when the request names none (or garbage)."""
+        return self.cleaned_data["change"] if self.is_valid() else None
 
 
 class LaneForm(forms.Form):

@@ -6,7 +6,6 @@ The editor's forms for steps, handoffs, stages and lanes live in `forms.py`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django import forms
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Workspace
 
-from .interchange import InterchangeError, MapDocument, parse_document
+from .interchange import InterchangeError, MapDocument, load_document
 from .models import Improvement, ImprovementStatus, Map, Step
 
 DEFAULT_STAGES = "Before, During, After"
@@ -89,18 +88,7 @@ class MapImportForm(forms.Form):
         if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                _("Not valid JSON: line %(line)d, column %(column)d: %(problem)s"),
-                params={"line": exc.lineno, "column": exc.colno, "problem": exc.msg},
-            ) from None
-        try:
-            self.document = parse_document(data)
+            self.document = load_document(upload.read())
         except InterchangeError as exc:
             # Each problem keeps its place in the file, e.g. steps[3].emotion.
             raise forms.ValidationError(

@@ -9,9 +9,15 @@ file is known to be good. `document_to_dict` is its inverse.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .rules import step_value_errors, text_problem
 
 FORMAT = "crosswalk-map"
 VERSION = 1
@@ -19,6 +25,10 @@ KINDS = ("value_stream", "customer_journey", "employee_journey")
 STATES = ("current", "future")
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DEFAULT_STAGE = "Steps"
+#: Step fields whose ranges the shared step rules check (text is checked on reading).
+_RULED_FIELDS = (
+    "process_time_minutes", "lead_time_minutes", "complete_accurate_pct", "emotion",
+)  # fmt: skip
 DEFAULT_COLORS = (
     "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756",
     "#72B7B2", "#EECA3B", "#9D755D", "#FF9DA6", "#BAB0AC",
@@ -109,6 +119,9 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(where, "must be text")
             return ""
+        if problem := text_problem(value):
+            self.fail(where, problem)
+            return ""
         value = value.strip()
         if required and not value:
             self.fail(where, "must not be empty")
@@ -116,10 +129,8 @@ class _Checker:
             self.fail(where, f"must be at most {max_length} characters")
         return value
 
-    def number(
-        self, obj: dict[str, Any], key: str, place: str, *, low: float | None = None,
-        high: float | None = None,
-    ) -> float | None:  # fmt: skip
+    def number(self, obj: dict[str, Any], key: str, place: str) -> float | None:
+        """A finite number, or None when absent; its range is the step rules' business."""
         value = obj.get(key)
         if value is None:
             return None
@@ -127,16 +138,14 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(where, "must be a number")
             return None
-        if value != value or value in (float("inf"), float("-inf")):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
             self.fail(where, "must be a finite number")
             return None
-        if low is not None and high is not None and not low <= value <= high:
-            self.fail(where, f"must be between {low:g} and {high:g}")
-            return None
-        if low is not None and value < low:
-            self.fail(where, f"must be at least {low:g}")
-            return None
-        return float(value)
+        return number
 
     def flag(self, obj: dict[str, Any], key: str, place: str) -> bool:
         value = obj.get(key, False)
@@ -154,6 +163,10 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(f"{place}.{key}", "must be a list of texts")
             return []
+        for v in value:
+            if problem := text_problem(v):
+                self.fail(f"{place}.{key}", problem)
+                return []
         return [v.strip() for v in value if v.strip()]
 
     def choice(self, obj: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -162,6 +175,41 @@ class _Checker:
             self.fail(key, f"must be one of {', '.join(allowed)}")
             return default
         return str(value)
+
+
+#: Integers with more digits than this are read as floats: no time or count needs
+#: them, and Python refuses to convert integers of more than 4,300 digits at all.
+_MAX_INT_DIGITS = 30
+
+
+def _parse_int(text: str) -> int | float:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else float(text)
+
+
+def load_document(raw: bytes | str) -> MapDocument:
+    """Read a whole file (bytes or text) and return the map it describes.
+
+    Raises InterchangeError naming the problem, whatever the file holds: text
+    that is not UTF-8, JSON that is broken or nested too deeply, numbers too
+    large for any field, and everything `parse_document` checks.
+    """
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InterchangeError([_("file: is not UTF-8 text")]) from None
+    try:
+        data = json.loads(raw, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(
+            [
+                _("file: not valid JSON: line %(line)d, column %(column)d: %(problem)s")
+                % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg}
+            ]
+        ) from None
+    except RecursionError:
+        raise InterchangeError([_("file: nested too deeply to be a map")]) from None
+    return parse_document(data)
 
 
 def parse_document(data: Any) -> MapDocument:
@@ -174,7 +222,8 @@ def parse_document(data: Any) -> MapDocument:
         raise InterchangeError(["file: must be a JSON object"])
     if data.get("format") != FORMAT:
         check.fail("format", f'must be "{FORMAT}"')
-    if data.get("version") != VERSION:
+    # `true == 1` and `1.0 == 1` in Python: the version must be the integer itself.
+    if type(data.get("version")) is not int or data.get("version") != VERSION:
         check.fail("version", f"must be {VERSION}")
     name = check.text(data, "name", "", required=True)
     kind = check.choice(data, "kind", KINDS, "value_stream")
@@ -216,6 +265,9 @@ def parse_document(data: Any) -> MapDocument:
         if not isinstance(stage_name, str) or not stage_name.strip():
             check.fail(f"stages[{i}]", "must be a non-empty text")
             continue
+        if problem := text_problem(stage_name):
+            check.fail(f"stages[{i}]", problem)
+            continue
         if len(stage_name.strip()) > 120:
             check.fail(f"stages[{i}]", "must be at most 120 characters")
         if stage_name.strip() in stages:
@@ -244,34 +296,32 @@ def parse_document(data: Any) -> MapDocument:
         stage = check.text(raw, "stage", place, max_length=120) or (
             stages[0] if stages else DEFAULT_STAGE
         )
-        pt = check.number(raw, "process_time_minutes", place, low=0)
-        lt = check.number(raw, "lead_time_minutes", place, low=0)
-        if pt is not None and lt is not None and lt < pt:
-            check.fail(f"{place}.lead_time_minutes", "must be at least the process time")
-        emotion = check.number(raw, "emotion", place, low=-2, high=2)
+        emotion = check.number(raw, "emotion", place)
         if emotion is not None and emotion != int(emotion):
             check.fail(f"{place}.emotion", "must be a whole number from -2 to 2")
-        steps.append(
-            StepDoc(
-                key=key,
-                title=check.text(raw, "title", place, required=True),
-                department=department,
-                stage=stage,
-                process_time_minutes=pt,
-                lead_time_minutes=lt,
-                complete_accurate_pct=check.number(
-                    raw, "complete_accurate_pct", place, low=0, high=100
-                ),
-                value_adding=check.flag(raw, "value_adding", place),
-                touchpoint=check.text(raw, "touchpoint", place),
-                channel=check.text(raw, "channel", place, max_length=60),
-                emotion=int(emotion) if emotion is not None else None,
-                pain_points=check.text_list(raw, "pain_points", place),
-                opportunities=check.text_list(raw, "opportunities", place),
-                description=check.text(raw, "description", place, max_length=10_000),
-                owner=check.text(raw, "owner", place, max_length=120),
-            )
+            emotion = None
+        step = StepDoc(
+            key=key,
+            title=check.text(raw, "title", place, required=True),
+            department=department,
+            stage=stage,
+            process_time_minutes=check.number(raw, "process_time_minutes", place),
+            lead_time_minutes=check.number(raw, "lead_time_minutes", place),
+            complete_accurate_pct=check.number(raw, "complete_accurate_pct", place),
+            value_adding=check.flag(raw, "value_adding", place),
+            touchpoint=check.text(raw, "touchpoint", place),
+            channel=check.text(raw, "channel", place, max_length=60),
+            emotion=int(emotion) if emotion is not None else None,
+            pain_points=check.text_list(raw, "pain_points", place),
+            opportunities=check.text_list(raw, "opportunities", place),
+            description=check.text(raw, "description", place, max_length=10_000),
+            owner=check.text(raw, "owner", place, max_length=120),
         )
+        # The ranges (times, %C&A, emotion) are the step rules every path applies.
+        values = {name: getattr(step, name) for name in _RULED_FIELDS}
+        for name, problem in step_value_errors(values).items():
+            check.fail(f"{place}.{name}", problem)
+        steps.append(step)
 
     handoffs: list[HandoffDoc] = []
     pairs: set[tuple[str, str]] = set()

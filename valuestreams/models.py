@@ -12,14 +12,19 @@ constraints cannot look at other rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from departments.models import Department, Workspace
 from journeys.models import Persona
+
+from .rules import MAX_MINUTES
 
 
 class ChangeTrackedHistory(models.Model):
@@ -58,6 +63,25 @@ class MapQuerySet(models.QuerySet["Map"]):
     def for_workspace(self, workspace: Workspace) -> MapQuerySet:
         """Maps of one workspace."""
         return self.filter(workspace=workspace)
+
+    def with_counts(self) -> MapQuerySet:
+        """Annotate `step_count`, `handoff_count` and `rework_count`.
+
+        Each count is its own subquery on an index: joining steps and handoffs in
+        one query would count steps × handoffs rows (minutes for a 10,000-step map).
+        """
+
+        def count(model: type[Step] | type[Handoff], **where: Any) -> Coalesce:
+            rows = (
+                model._default_manager.filter(map=OuterRef("pk"), **where).order_by().values("map")
+            )
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            step_count=count(Step),
+            handoff_count=count(Handoff),
+            rework_count=count(Handoff, rework=True),
+        )
 
 
 class Map(models.Model):
@@ -219,6 +243,14 @@ class Step(models.Model):
         verbose_name = _("step")
         indexes = [models.Index(fields=["map", "stage", "lane", "position"])]
         constraints = [
+            # Two steps never share a place in a cell. Checked at commit (PostgreSQL),
+            # because renumbering a cell and undoing a move pass through duplicates.
+            # SQLite cannot defer it and goes without: it has one writer at a time.
+            models.UniqueConstraint(
+                fields=["lane", "stage", "position"],
+                name="step_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="step_title_not_blank"),
             models.CheckConstraint(
                 condition=Q(process_time_minutes__isnull=True) | Q(process_time_minutes__gte=0),
@@ -227,6 +259,17 @@ class Step(models.Model):
             models.CheckConstraint(
                 condition=Q(lead_time_minutes__isnull=True) | Q(lead_time_minutes__gte=0),
                 name="step_lead_time_not_negative",
+            ),
+            # The upper bound keeps every sum of times finite (see rules.py); it
+            # also refuses NaN on PostgreSQL, where NaN is larger than any number.
+            models.CheckConstraint(
+                condition=Q(process_time_minutes__isnull=True)
+                | Q(process_time_minutes__lte=MAX_MINUTES),
+                name="step_process_time_at_most_ten_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_time_minutes__isnull=True) | Q(lead_time_minutes__lte=MAX_MINUTES),
+                name="step_lead_time_at_most_ten_years",
             ),
             models.CheckConstraint(
                 condition=Q(process_time_minutes__isnull=True)
@@ -355,7 +398,8 @@ class MapChange(models.Model):
 
     Changes form a stack per map: undo takes the newest change that is not undone,
     redo the oldest undone one; a new change discards the undone ones (the redo
-    stack), as in any editor.
+    stack), as in any editor. A change that can no longer be undone (the data
+    changed since) is marked `undoable=False` and skipped by undo.
     """
 
     map = models.ForeignKey(Map, on_delete=models.CASCADE, related_name="changes")
@@ -365,6 +409,9 @@ class MapChange(models.Model):
     description = models.CharField(_("description"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     undone = models.BooleanField(_("undone"), default=False)
+    # False once an undo found the map changed too much since: the undo stack then
+    # passes over it, so the older changes can still be undone.
+    undoable = models.BooleanField(_("can be undone"), default=True)
 
     class Meta:
         ordering = ["-id"]

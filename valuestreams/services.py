@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Max
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Max, Subquery
 from django.utils.translation import gettext as _
 
 from departments.models import HEX_COLOR, Department, Workspace
+from departments.pages import CONFLICT
 from journeys.models import Persona, PersonaKind
 
 from .changes import User as AnyUser
-from .changes import ensure_baseline, recording_change, redo_next, undo_latest, user_id_of
+from .changes import (
+    ensure_baseline,
+    lock_map,
+    recording_change,
+    redo_next,
+    undo_latest,
+    user_id_of,
+)
 from .interchange import DepartmentDoc, HandoffDoc, MapDocument, StepDoc
 from .models import Handoff, Lane, Map, MapChange, MapKind, MapState, Stage, Step
+from .rules import STEP_FIELDS, step_value_errors
 
 
 def map_touch(*, map_id: int) -> None:
@@ -204,47 +214,40 @@ class StaleVersionError(Exception):
         self.current = current
 
 
-#: Step fields the editor's side panel may change.
-STEP_FIELDS = (
-    "title",
-    "description",
-    "process_time_minutes",
-    "lead_time_minutes",
-    "complete_accurate_pct",
-    "value_adding",
-    "touchpoint",
-    "channel",
-    "emotion",
-    "pain_points",
-    "opportunities",
-    "owner",
-)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def step_value_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """The step's database constraints checked in Python: field name → message.
+def _editor_write(service: Callable[P, R]) -> Callable[P, R]:
+    """Run an editor service as one transaction; a database refusal becomes a ValidationError.
 
-    Forms and services share it, so a bad value is explained next to its field
-    instead of ending as an IntegrityError.
+    Each service checks its rules under the map's row lock first, so this only
+    catches what no lock covers (a department deleted meanwhile, SQLite, which
+    has no row locks). Foreign keys are checked at commit: that is why the
+    transaction is opened here, where the refusal can still be caught.
     """
-    errors: dict[str, str] = {}
-    pt, lt = values.get("process_time_minutes"), values.get("lead_time_minutes")
-    pct, emotion = values.get("complete_accurate_pct"), values.get("emotion")
-    if "title" in values and not str(values["title"] or "").strip():
-        errors["title"] = str(_("A step needs a title."))
-    if pt is not None and pt < 0:
-        errors["process_time_minutes"] = str(_("Process time cannot be negative."))
-    if lt is not None and lt < 0:
-        errors["lead_time_minutes"] = str(_("Lead time cannot be negative."))
-    elif pt is not None and lt is not None and pt >= 0 and lt < pt:
-        errors["lead_time_minutes"] = str(
-            _("Lead time cannot be shorter than the process time: the work takes at least that.")
-        )
-    if pct is not None and not 0 <= pct <= 100:
-        errors["complete_accurate_pct"] = str(_("%C&A is a percentage from 0 to 100."))
-    if emotion is not None and not -2 <= emotion <= 2:
-        errors["emotion"] = str(_("Emotion goes from −2 to +2."))
-    return errors
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return service(*args, **kwargs)
+        except IntegrityError as error:
+            raise ValidationError({NON_FIELD_ERRORS: [CONFLICT]}) from error
+
+    return run
+
+
+def _lock_map_of(model: type[models.Model], pk: int) -> None:
+    """Take the row lock of the map row `pk` belongs to; StaleVersionError(None) if it is gone.
+
+    One query. Every editor change locks its map before it reads, so changes of
+    one map are applied one after another (see `changes.lock_map`).
+    """
+    owner = model._default_manager.filter(pk=pk).values("map_id")
+    locked = Map.objects.select_for_update().filter(pk=Subquery(owner)).values_list("pk")
+    if not list(locked):
+        raise StaleVersionError(None)
 
 
 def _check_step_values(values: Mapping[str, Any]) -> None:
@@ -280,7 +283,7 @@ def _cell(map_id: int, lane_id: int, stage_id: int) -> list[Step]:
     )
 
 
-@transaction.atomic
+@_editor_write
 def step_create(
     *,
     map_obj: Map,
@@ -290,6 +293,7 @@ def step_create(
     user: AnyUser = None,
 ) -> Step:
     """Add a step at the end of the lane × stage cell; the lane and stage must be the map's."""
+    lock_map(map_obj.pk)
     if not Lane.objects.filter(pk=lane_id, map_id=map_obj.pk).exists():
         raise ValidationError({"lane": _("Choose a lane of this map.")})
     if not Stage.objects.filter(pk=stage_id, map_id=map_obj.pk).exists():
@@ -316,13 +320,14 @@ def step_create(
     return step
 
 
-@transaction.atomic
+@_editor_write
 def step_update(
     *, step_id: int, version: int, values: Mapping[str, Any], user: AnyUser = None
 ) -> Step:
     """Change a step's fields if `version` is still current; else StaleVersionError."""
     clean = {k: v for k, v in values.items() if k in STEP_FIELDS}
     _check_step_values(clean)
+    _lock_map_of(Step, step_id)
     _claim(Step, step_id, version)
     step = Step.objects.get(pk=step_id)
     ensure_baseline(Step, [step])
@@ -335,7 +340,7 @@ def step_update(
     return step
 
 
-@transaction.atomic
+@_editor_write
 def step_move(
     *,
     step_id: int,
@@ -351,6 +356,7 @@ def step_move(
     The lane and stage must belong to the step's own map: a lane of another map
     or another workspace's department is refused.
     """
+    _lock_map_of(Step, step_id)
     step = Step.objects.select_related("lane__department", "stage").get(pk=step_id)
     if not Lane.objects.filter(pk=lane_id, map_id=step.map_id).exists():
         raise ValidationError({"lane": _("Choose a lane of this map.")})
@@ -369,9 +375,10 @@ def step_move(
     return step
 
 
-@transaction.atomic
+@_editor_write
 def step_delete(*, step_id: int, version: int | None = None, user: AnyUser = None) -> None:
     """Delete a step and its handoffs (undoable); with `version`, only if still current."""
+    _lock_map_of(Step, step_id)
     if version is not None:
         _claim(Step, step_id, version)
     step = Step.objects.get(pk=step_id)
@@ -391,7 +398,7 @@ def _check_handoff(map_id: int, from_step_id: int, to_step_id: int) -> None:
         raise ValidationError({"to_step": _("These two steps are already connected.")})
 
 
-@transaction.atomic
+@_editor_write
 def handoff_create(
     *,
     map_obj: Map,
@@ -402,6 +409,7 @@ def handoff_create(
     user: AnyUser = None,
 ) -> Handoff:
     """Connect two steps of the map; refuses a loop to itself, a duplicate or a foreign step."""
+    lock_map(map_obj.pk)
     _check_handoff(map_obj.pk, from_step_id, to_step_id)
     with recording_change(map_id=map_obj.pk, user=user, description="Connected two steps"):
         handoff = Handoff(
@@ -415,11 +423,12 @@ def handoff_create(
     return handoff
 
 
-@transaction.atomic
+@_editor_write
 def handoff_update(
     *, handoff_id: int, version: int, rework: bool, label: str, user: AnyUser = None
 ) -> Handoff:
     """Mark a handoff as rework (or not) and label it, if `version` is still current."""
+    _lock_map_of(Handoff, handoff_id)
     _claim(Handoff, handoff_id, version)
     handoff = Handoff.objects.get(pk=handoff_id)
     ensure_baseline(Handoff, [handoff])
@@ -430,9 +439,12 @@ def handoff_update(
     return handoff
 
 
-@transaction.atomic
-def handoff_delete(*, handoff_id: int, user: AnyUser = None) -> None:
-    """Remove a handoff (undoable)."""
+@_editor_write
+def handoff_delete(*, handoff_id: int, version: int | None = None, user: AnyUser = None) -> None:
+    """Remove a handoff (undoable); with `version`, only if it is still current."""
+    _lock_map_of(Handoff, handoff_id)
+    if version is not None:
+        _claim(Handoff, handoff_id, version)
     handoff = Handoff.objects.get(pk=handoff_id)
     with recording_change(map_id=handoff.map_id, user=user, description="Removed a handoff"):
         handoff.delete()
@@ -448,9 +460,10 @@ def _reorder(rows: list[Any], row: Any, position: int) -> None:
             item.save(update_fields=["position"])
 
 
-@transaction.atomic
+@_editor_write
 def stage_create(*, map_obj: Map, name: str, user: AnyUser = None) -> Stage:
     """Add a stage at the right end of the map; names are unique on a map."""
+    lock_map(map_obj.pk)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("A stage needs a name.")})
@@ -463,9 +476,10 @@ def stage_create(*, map_obj: Map, name: str, user: AnyUser = None) -> Stage:
     return stage
 
 
-@transaction.atomic
+@_editor_write
 def stage_rename(*, stage_id: int, name: str, user: AnyUser = None) -> Stage:
     """Rename a stage; names are unique on a map."""
+    _lock_map_of(Stage, stage_id)
     stage = Stage.objects.get(pk=stage_id)
     name = name.strip()
     if not name:
@@ -481,9 +495,10 @@ def stage_rename(*, stage_id: int, name: str, user: AnyUser = None) -> Stage:
     return stage
 
 
-@transaction.atomic
+@_editor_write
 def stage_move(*, stage_id: int, position: int, user: AnyUser = None) -> Stage:
     """Put a stage at `position` (0 = leftmost) and renumber the others."""
+    _lock_map_of(Stage, stage_id)
     stage = Stage.objects.get(pk=stage_id)
     stages = list(Stage.objects.filter(map_id=stage.map_id).order_by("position", "id"))
     ensure_baseline(Stage, stages)
@@ -494,9 +509,10 @@ def stage_move(*, stage_id: int, position: int, user: AnyUser = None) -> Stage:
     return stage
 
 
-@transaction.atomic
+@_editor_write
 def stage_delete(*, stage_id: int, user: AnyUser = None) -> None:
     """Remove a stage with the steps in it and their handoffs (undoable)."""
+    _lock_map_of(Stage, stage_id)
     stage = Stage.objects.get(pk=stage_id)
     with recording_change(
         map_id=stage.map_id, user=user, description=f"Removed stage “{stage.name}”"
@@ -506,7 +522,7 @@ def stage_delete(*, stage_id: int, user: AnyUser = None) -> None:
         stage.delete()
 
 
-@transaction.atomic
+@_editor_write
 def lane_create(
     *,
     map_obj: Map,
@@ -519,6 +535,7 @@ def lane_create(
 
     The department must belong to the map's workspace and not have a lane yet.
     """
+    lock_map(map_obj.pk)
     if department_id is None:
         name = new_department_name.strip()
         if not name:
@@ -529,11 +546,12 @@ def lane_create(
         if department is None:
             if not re.fullmatch(HEX_COLOR, color):
                 raise ValidationError({"color": _("Use a hex colour such as #4C78A8.")})
-            department = Department.objects.create(
-                workspace_id=map_obj.workspace_id, name=name, color=color
-            )
+            department = _department_create(map_obj.workspace_id, name, color)
     else:
-        found = Department.objects.filter(pk=department_id, workspace_id=map_obj.workspace_id)
+        # Locked so that deleting the department waits for this lane, or this sees it gone.
+        found = Department.objects.select_for_update(no_key=True).filter(
+            pk=department_id, workspace_id=map_obj.workspace_id
+        )
         department = found.first()
         if department is None:
             raise ValidationError({"department": _("Choose a department of this workspace.")})
@@ -550,9 +568,19 @@ def lane_create(
     return lane
 
 
-@transaction.atomic
+def _department_create(workspace_id: int, name: str, color: str) -> Department:
+    """A new department, or the one of that name someone added at the same moment."""
+    try:
+        with transaction.atomic():
+            return Department.objects.create(workspace_id=workspace_id, name=name, color=color)
+    except IntegrityError:
+        return Department.objects.get(workspace_id=workspace_id, name__iexact=name)
+
+
+@_editor_write
 def lane_move(*, lane_id: int, position: int, user: AnyUser = None) -> Lane:
     """Put a lane at `position` (0 = top) and renumber the others."""
+    _lock_map_of(Lane, lane_id)
     lane = Lane.objects.select_related("department").get(pk=lane_id)
     lanes = list(Lane.objects.filter(map_id=lane.map_id).order_by("position", "id"))
     ensure_baseline(Lane, lanes)
@@ -563,9 +591,10 @@ def lane_move(*, lane_id: int, position: int, user: AnyUser = None) -> Lane:
     return lane
 
 
-@transaction.atomic
+@_editor_write
 def lane_delete(*, lane_id: int, user: AnyUser = None) -> None:
     """Remove a lane with the steps in it and their handoffs (undoable)."""
+    _lock_map_of(Lane, lane_id)
     lane = Lane.objects.select_related("department").get(pk=lane_id)
     with recording_change(
         map_id=lane.map_id, user=user, description=f"Removed lane “{lane.department.name}”"
@@ -634,14 +663,16 @@ def map_copy_as_future_state(*, map_obj: Map, name: str = "", user: AnyUser = No
     return copy
 
 
-def map_undo(*, map_obj: Map) -> MapChange | None:
+def map_undo(*, map_obj: Map, seen: int | None = None) -> MapChange | None:
     """Undo the map's newest change (all rows it wrote); None when nothing is left to undo.
 
-    Raises UndoError when the data no longer allows it; nothing is changed then.
+    `seen` is the change the person meant (the one their undo button named).
+    Raises UndoError when that is no longer the next one or the data no longer
+    allows it; nothing is changed then.
     """
-    return undo_latest(map_id=map_obj.pk)
+    return undo_latest(map_id=map_obj.pk, seen=seen)
 
 
-def map_redo(*, map_obj: Map) -> MapChange | None:
+def map_redo(*, map_obj: Map, seen: int | None = None) -> MapChange | None:
     """Redo the map's oldest undone change; None when there is nothing to redo."""
-    return redo_next(map_id=map_obj.pk)
+    return redo_next(map_id=map_obj.pk, seen=seen)

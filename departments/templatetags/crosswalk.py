@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import template
@@ -17,3 +18,9 @@ def can(membership: Any, role: str) -> bool:
     if membership is None:
         return False
     return bool(membership.has_role(Role(role)))
+
+
+@register.filter
+def whole_minutes(duration: timedelta) -> int:
+    """`{{ cooloff|whole_minutes }}`: a duration in whole minutes, rounded up."""
+    return max(1, -(-int(duration.total_seconds()) // 60))

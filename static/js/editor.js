@@ -108,7 +108,9 @@
     if (canEdit && !inField && (event.ctrlKey || event.metaKey) && (event.key === "z" || event.key === "Z" || event.key === "y")) {
       event.preventDefault();
       var redo = event.key === "y" || event.shiftKey;
-      post(root.dataset[redo ? "redoUrl" : "undoUrl"], {});
+      // Name the change the button shows, so a change someone made meanwhile is not undone blindly.
+      var named = document.getElementById(redo ? "redo-change" : "undo-change");
+      post(root.dataset[redo ? "redoUrl" : "undoUrl"], named ? { change: named.value } : {});
       announce(redo ? "Redo" : "Undo");
       return;
     }

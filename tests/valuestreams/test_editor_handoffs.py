@@ -91,6 +91,37 @@ def test_deleting_a_handoff(workspace, editor):
     assert not Handoff.objects.filter(pk=handoff.pk).exists()
 
 
+def test_a_stale_handoff_delete_is_refused_with_the_newer_value(workspace, editor):
+    map_obj, _steps = map_with_steps(workspace)
+    handoff = Handoff.objects.get(map=map_obj)
+    client = client_for(editor)
+    panel = client.get(url("handoff_panel", map_obj, handoff.pk), headers=HTMX)
+    assert 'name="version" value="1"' in panel.content.decode()
+    services.handoff_update(handoff_id=handoff.pk, version=1, rework=True, label="Theirs")
+    response = client.post(url("handoff_delete", map_obj, handoff.pk), {"version": 1}, headers=HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this handoff" in html and "Theirs" in html
+    assert "It was not deleted" in html and 'name="version" value="2"' in html
+    assert Handoff.objects.filter(pk=handoff.pk).exists()
+    again = client.post(url("handoff_delete", map_obj, handoff.pk), {"version": 2}, headers=HTMX)
+    assert again.status_code == 200
+    assert not Handoff.objects.filter(pk=handoff.pk).exists()
+
+
+def test_deleting_a_handoff_that_is_gone_answers_404(workspace, editor):
+    map_obj, _steps = map_with_steps(workspace)
+    handoff = Handoff.objects.get(map=map_obj)
+    response = client_for(editor).post(
+        url("handoff_delete", map_obj, handoff.pk), {"version": 1}, headers=HTMX
+    )
+    assert response.status_code == 200
+    gone = client_for(editor).post(
+        url("handoff_delete", map_obj, handoff.pk), {"version": 1}, headers=HTMX
+    )
+    assert gone.status_code == 404
+
+
 def test_the_handoff_panel_is_a_side_panel_fragment(workspace, editor):
     map_obj, _steps = map_with_steps(workspace)
     handoff = Handoff.objects.get(map=map_obj)

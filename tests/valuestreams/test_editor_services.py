@@ -113,7 +113,9 @@ def test_deleting_a_step_is_undone_with_its_handoffs_and_ids(workspace, editor):
 
 def test_moving_a_step_and_undoing_it_restores_lane_stage_and_order(workspace, editor):
     map_obj, (first, second) = map_with_steps(workspace)
-    other: Any = StepFactory(map=map_obj, lane=second.lane, stage=second.stage, position=1)
+    other: Any = StepFactory(
+        map=map_obj, lane=second.lane, stage=second.stage, position=second.position + 1
+    )
     before = snapshot(map_obj.pk)
     services.step_move(
         step_id=first.pk,

@@ -36,7 +36,7 @@ def test_adding_a_step_swaps_the_diagram_and_opens_the_step(board, editor):
         'id="metrics" class="metrics-panel" aria-labelledby="metrics-h" hx-swap-oob="true"' in html
     )
     assert 'id="side-panel"' in html and "Step added" in html
-    assert step.position == 1
+    assert step.position == first.position + 1  # at the end of its cell
 
 
 def test_an_empty_title_is_shown_in_place_and_nothing_is_saved(board, editor):
@@ -96,6 +96,14 @@ def test_editing_a_step_saves_it_and_updates_the_metrics(board, editor):
         ({"process_time_minutes": 60, "lead_time_minutes": 30}, "lead_time_minutes", "shorter"),
         ({"complete_accurate_pct": 120}, "complete_accurate_pct", "0 to 100"),
         ({"emotion": 5}, "emotion", "−2"),
+        # Issue 7: impossible numbers and text the database cannot store.
+        ({"lead_time_minutes": 1e308}, "lead_time_minutes", "at most 5,256,000 minutes"),
+        ({"process_time_minutes": 1e308}, "process_time_minutes", "at most"),
+        ({"lead_time_minutes": 5_256_001}, "lead_time_minutes", "at most"),
+        ({"lead_time_minutes": "nan"}, "lead_time_minutes", "Enter a number"),
+        ({"lead_time_minutes": "inf"}, "lead_time_minutes", "Enter a number"),
+        ({"pain_points": "late\x00again"}, "pain_points", "NUL"),
+        ({"opportunities": "\x00"}, "opportunities", "NUL"),
     ],
 )
 def test_bad_step_values_are_shown_in_place_and_nothing_is_saved(

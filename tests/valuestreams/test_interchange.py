@@ -101,11 +101,11 @@ def bad(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         (
             "steps.3.complete_accurate_pct",
             140,
-            "steps[3].complete_accurate_pct: must be between 0 and 100",
+            "steps[3].complete_accurate_pct: %C&A is a percentage from 0 to 100.",
         ),
-        ("steps.0.emotion", 3, "steps[0].emotion: must be between -2 and 2"),
-        ("steps.1.process_time_minutes", -4, "steps[1].process_time_minutes: must be at least 0"),
-        ("steps.2.lead_time_minutes", 1, "steps[2].lead_time_minutes: must be at least"),
+        ("steps.0.emotion", 3, "steps[0].emotion: Emotion goes from −2 to +2."),
+        ("steps.1.process_time_minutes", -4, "steps[1].process_time_minutes: Process time can"),
+        ("steps.2.lead_time_minutes", 1, "steps[2].lead_time_minutes: Lead time cannot be shorter"),
         ("steps.0.title", "", "steps[0].title: must not be empty"),
         ("steps.0.value_adding", "yes", "steps[0].value_adding: must be true or false"),
         ("handoffs.0.to", "nowhere", "handoffs[0].to: no step has the key 'nowhere'"),
@@ -184,7 +184,7 @@ def test_import_map_refuses_a_bad_file_and_imports_nothing(workspace, tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("import_map", str(path), workspace=workspace.slug)
 
-    assert "steps[3].complete_accurate_pct: must be between 0 and 100" in str(caught.value)
+    assert "steps[3].complete_accurate_pct: %C&A is a percentage" in str(caught.value)
     assert counts() == before
 
 

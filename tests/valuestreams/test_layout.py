@@ -146,7 +146,9 @@ def test_journey_boxes_show_the_emotion_with_a_glyph_and_the_channel():
         (step(1, 1, 1, emotion=-2, channel="phone", touchpoint="Hotline"),), kind="customer_journey"
     )
     box = layout_map(data).boxes[0]
-    assert box.emotion == -2 and box.emotion_glyph is not None
+    assert box.emotion == -2 and box.face is not None
+    start, control, end = box.face.mouth
+    assert control.y < start.y == end.y  # a frown: the mouth curves down at its ends
     texts = [line.text for line in box.lines]
     assert "−2 · phone" in texts and "Hotline" in texts
 
@@ -271,7 +273,7 @@ def test_each_ladder_rung_sits_under_its_steps_column():
         assert column.x <= rung.x1 < rung.x2 <= column.x + column.width
 
 
-def test_without_an_overlay_the_ladder_follows_the_longest_chain_by_lead_time():
+def test_without_an_overlay_the_ladder_follows_the_analysiss_critical_path():
     data = map_data(
         (
             step(1, 1, 1, lead_time_minutes=10),

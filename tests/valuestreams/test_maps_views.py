@@ -128,8 +128,8 @@ def test_an_import_lists_every_problem_with_its_place_and_imports_nothing(as_edi
     )
 
     assert response.status_code == 200
-    assert "steps[3].complete_accurate_pct: must be between 0 and 100" in response.text
-    assert "steps[0].emotion: must be between -2 and 2" in response.text
+    assert "steps[3].complete_accurate_pct: %C&amp;A is a percentage" in response.text
+    assert "steps[0].emotion: Emotion goes from −2 to +2." in response.text
     assert counts() == before
 
 
@@ -140,7 +140,7 @@ def test_an_import_of_invalid_json_names_line_and_column(as_editor, workspace):
     )
 
     assert response.status_code == 200
-    assert "Not valid JSON: line 3, column 3" in response.text
+    assert "file: not valid JSON: line 3, column 3" in response.text
     assert not Map.objects.exists()
 
 
@@ -149,7 +149,7 @@ def test_an_import_of_a_binary_file_is_refused(as_editor, workspace):
         reverse("map_import", args=[workspace.slug]), {"file": upload(b"\xff\xfe\x00bad")}
     )
 
-    assert "The file is not UTF-8 text." in response.text
+    assert "file: is not UTF-8 text" in response.text
 
 
 def test_an_import_without_a_file_is_refused(as_editor, workspace):

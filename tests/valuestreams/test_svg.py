@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import fields, is_dataclass, replace
 
+from valuestreams.analysis import analyze
 from valuestreams.exports.svg import render_svg
-from valuestreams.layout import Overlay, layout_map
+from valuestreams.layout import Arrowhead, Overlay, Stroke, layout_map
 
 from .mapdata_builders import map_data, onboarding, step
 
@@ -13,8 +15,14 @@ NS = "{http://www.w3.org/2000/svg}"
 REASONS = ("22 h of the 49 h of waiting happens here", "on the critical path")
 
 
+def _overlay(data, **changes) -> Overlay:
+    """The analysis's overlay of ``data`` with step 4 as the hotspot (and ``changes``)."""
+    return replace(Overlay.from_analysis(analyze(data)), hotspots={4: REASONS}, **changes)
+
+
 def _svg(interactive: bool = True, data=None, overlay=None, title: str = "") -> ET.Element:
-    geometry = layout_map(data or onboarding(), overlay or Overlay(hotspots={4: REASONS}))
+    data = data or onboarding()
+    geometry = layout_map(data, overlay or _overlay(data))
     return ET.fromstring(render_svg(geometry, interactive=interactive, title=title))
 
 
@@ -39,7 +47,7 @@ def test_the_root_carries_the_map_id_version_and_an_accessible_name():
 
 
 def test_each_step_has_the_interactive_hooks_exactly():
-    root = _svg(overlay=Overlay(hotspots={4: REASONS}, selected_step_id=7))
+    root = _svg(overlay=_overlay(onboarding(), selected_step_id=7))
     steps = {el.get("data-step-id"): el for el in _all(root, "g", "cw-step")}
     assert len(steps) == 12
     plain = steps["1"]
@@ -215,3 +223,58 @@ def test_a_renamed_step_renames_the_handoffs_that_name_it():
         el.findtext(NS + "title") for el in _all(ET.fromstring(second), "g", "cw-handoff")
     ]
     assert any("Renamed!" in (t or "") for t in handoff_titles)
+
+
+def _colours_in(value: object, found: set[str]) -> set[str]:
+    """Every "#RRGGBB" string anywhere inside a geometry value (dataclasses, tuples)."""
+    if isinstance(value, str):
+        if value.startswith("#") and len(value) == 7:
+            found.add(value.upper())
+    elif is_dataclass(value):
+        for f in fields(value):
+            _colours_in(getattr(value, f.name), found)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            _colours_in(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _colours_in(item, found)
+    return found
+
+
+def test_every_colour_drawn_comes_from_the_geometry():
+    for data in (onboarding(), onboarding("customer_journey")):
+        geometry = layout_map(data, _overlay(data, selected_step_id=7))
+        allowed = _colours_in(geometry, set())
+        root = ET.fromstring(render_svg(geometry, interactive=True))
+        for el in root.iter():
+            if el.get("class") in ("cw-hit", "cw-cell"):
+                continue  # invisible hit areas: opacity 0, not part of the picture
+            for attr in ("fill", "stroke"):
+                value = el.get(attr, "none")
+                assert value == "none" or value.upper() in allowed, (el.tag, attr, value)
+
+
+def test_the_renderer_draws_a_connectors_style_from_the_geometry():
+    geometry = layout_map(onboarding())
+    stroke = Stroke("#123456", 9.0, (1.0, 2.0), cap="round")
+    head = Arrowhead("open", 20.0, 16.0, "#654321", line_width=3.0)
+    first = replace(geometry.connectors[0], stroke=stroke, arrowhead=head)
+    text = render_svg(replace(geometry, connectors=(first, *geometry.connectors[1:])))
+    root = ET.fromstring(text)
+    line = next(p for p in root.iter(NS + "path") if p.get("class") == "cw-line")
+    assert line.get("stroke") == "#123456" and line.get("stroke-width") == "9"
+    assert line.get("stroke-dasharray") == "1 2" and line.get("stroke-linecap") == "round"
+    marker_id = line.get("marker-end")[5:-1]
+    marker = next(m for m in root.iter(NS + "marker") if m.get("id") == marker_id)
+    assert marker.get("markerWidth") == "26"  # 20 long plus room for the 3 px strokes
+    assert next(marker.iter(NS + "path")).get("stroke") == "#654321"
+
+
+def test_the_export_is_styled_by_attributes_alone():
+    """A standalone file: no stylesheet, so no page CSS is needed to draw it."""
+    text = render_svg(layout_map(onboarding()), interactive=False)
+    root = ET.fromstring(text)
+    assert list(root.iter(NS + "style")) == []
+    painted = [el for el in root.iter() if el.tag in (NS + "rect", NS + "path", NS + "circle")]
+    assert painted and all(el.get("fill") or el.get("stroke") for el in painted)

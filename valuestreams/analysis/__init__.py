@@ -5,6 +5,7 @@ Public API:
 - `analyze(data: MapData) -> MapAnalysis` — pure; no database.
 - `analysis_for_map(map_id: int) -> MapAnalysis` — cached by the map's version.
 - `analysis_for_data(data: MapData) -> MapAnalysis` — cached, for already loaded data.
+- `metrics_for_map(map_id, version=...) -> MapMetrics` — only the key numbers, for lists.
 - `compare(before, after) -> Comparison` — current state against future state.
 - `analysis_to_dict(result) -> dict`, `comparison_to_dict(comparison) -> dict` — the JSON.
 - `format_duration(minutes, working_day_minutes) -> str` — "45 min", "3.5 h", "2 working days".
@@ -14,7 +15,7 @@ Definitions: docs/metrics.md.
 
 from __future__ import annotations
 
-from .cache import analysis_for_data, analysis_for_map
+from .cache import analysis_for_data, analysis_for_map, metrics_for_map
 from .compare import compare, title_key
 from .engine import analyze
 from .messages import Message, format_duration
@@ -54,5 +55,6 @@ __all__ = [
     "compare",
     "comparison_to_dict",
     "format_duration",
+    "metrics_for_map",
     "title_key",
 ]

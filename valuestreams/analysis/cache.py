@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from ..mapdata import MapData, load_map_data, map_version
 from .engine import analyze
-from .results import MapAnalysis
+from .results import MapAnalysis, MapMetrics
 
 # Bump when MapAnalysis changes shape, so old pickles are never read back.
 SCHEMA = 1
@@ -54,3 +54,18 @@ def analysis_for_map(map_id: int, *, version: int | None = None) -> MapAnalysis:
         return result
     # The key uses the version actually loaded, in case the map changed meanwhile.
     return analysis_for_data(load_map_data(map_id))
+
+
+def metrics_for_map(map_id: int, *, version: int) -> MapMetrics:
+    """Only the key metrics of a stored map, cached on their own under its version.
+
+    For pages that list many maps: a 10,000-step map's whole analysis takes most
+    of a second to read back from the cache, its metrics a few microseconds.
+    """
+    key = f"{cache_key(map_id, version)}:metrics"
+    metrics = cache.get(key)
+    if isinstance(metrics, MapMetrics):
+        return metrics
+    metrics = analysis_for_map(map_id, version=version).metrics
+    cache.set(key, metrics, TIMEOUT_SECONDS)
+    return metrics

@@ -1,8 +1,12 @@
 """Geometry -> SVG: the screen drawing and the SVG export of a map.
 
-`render_svg` draws only what `layout_map` computed; it decides no positions of its
-own. The document is standalone (no web fonts, no external references: it opens
-offline and converts to PNG/PDF as is) and embeds inline in HTML.
+`render_svg` only translates what `layout_map` computed (see docs/geometry.md):
+every colour, width, dash, arrowhead, marker, size and position comes from the
+geometry; this module decides none of its own. The document is standalone: styled
+by presentation attributes only (no stylesheet, no web fonts, no external
+references), so it opens offline in a browser or Inkscape and converts to PNG/PDF
+as is; it also embeds inline in HTML. Only the editor's focus and hover feedback
+is an embedded <style>, and only with ``interactive=True``.
 
 With ``interactive=True`` it adds the hooks the editor relies on. That contract is
 fixed; change it only together with the editor:
@@ -30,33 +34,29 @@ dashed with an open arrowhead; hotspots have a thick outline and a "!" badge.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from valuestreams.layout import (
-    CARD_BORDER,
-    CARD_FILL,
-    CROSS_COLOR,
-    CURVE_COLOR,
-    HANDOFF_COLOR,
-    HOTSPOT_BADGE,
-    HOTSPOT_COLOR,
-    INK,
-    INK_MUTED,
-    NEGATIVE_FILL,
-    POSITIVE_FILL,
-    REWORK_COLOR,
-    SELECTED_COLOR,
-    STAGE_FILL,
+    AddButton,
+    Arrowhead,
+    Badge,
+    BoundaryMarker,
     BoxGeometry,
+    Circle,
     ConnectorGeometry,
     EmotionCurve,
+    Face,
     Geometry,
     LadderGeometry,
     LegendItem,
+    Line,
     Point,
+    Rect,
+    Stroke,
     TextLine,
 )
 
@@ -64,10 +64,6 @@ __all__ = ["render_svg"]
 
 # Characters XML 1.0 forbids even escaped; user text may contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-_LINE_WIDTH = {"handoff": 1.75, "cross": 3.0, "rework": 2.25}
-_CORNER_RADIUS = 6.0
-
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
@@ -86,10 +82,21 @@ def _esc(text: object) -> str:
 
 def _n(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros."""
-    if value % 1 == 0:  # most coordinates sit on whole pixels: the fast path
-        return str(int(value))
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = _NUMBERS.get(value)
+    if text is None:
+        if value % 1 == 0:
+            text = str(int(value))
+        else:
+            text = f"{value:.2f}".rstrip("0").rstrip(".")
+            text = "0" if text in ("-0", "") else text
+        if len(_NUMBERS) >= _MEMO_SIZE:
+            _NUMBERS.clear()  # bounded memory, as for _MEMO
+        _NUMBERS[value] = text
+    return text
+
+
+# Coordinates repeat (rows, columns, gutters): format each distinct number once.
+_NUMBERS: dict[float, str] = {}
 
 
 def _attrs(**attrs: object) -> str:
@@ -124,6 +131,62 @@ def _el(tag: str, **attrs: object) -> str:
     return f"<{tag}{_attrs(**attrs)}/>"
 
 
+# A layout uses a handful of distinct strokes thousands of times: translate each once.
+_STROKES: dict[Stroke | None, str] = {None: ""}
+
+
+def _stroke(stroke: Stroke | None) -> str:
+    """The presentation attributes of ``stroke`` (empty for None: no outline)."""
+    text = _STROKES.get(stroke)
+    if text is None:
+        assert stroke is not None
+        text = _attrs(
+            stroke=stroke.color,
+            stroke_width=stroke.width,
+            stroke_dasharray=" ".join(_n(d) for d in stroke.dash) or None,
+            stroke_opacity=None if stroke.opacity == 1 else stroke.opacity,
+            stroke_linecap=None if stroke.cap == "butt" else stroke.cap,
+            stroke_linejoin=None if stroke.join == "miter" else stroke.join,
+        )
+        _STROKES[stroke] = text
+    return text
+
+
+def _fill(fill: str | None, opacity: float = 1.0) -> str:
+    if fill is None:
+        return ' fill="none"'
+    return f' fill="{fill}"' if opacity == 1 else f' fill="{fill}" fill-opacity="{_n(opacity)}"'
+
+
+def _rect(r: Rect, **extra: object) -> str:
+    return (
+        f'<rect{_attrs(**extra)} x="{_n(r.x)}" y="{_n(r.y)}" width="{_n(r.width)}"'
+        f' height="{_n(r.height)}"'
+        + (f' rx="{_n(r.radius)}"' if r.radius else "")
+        + _fill(r.fill, r.fill_opacity)
+        + _stroke(r.stroke)
+        + "/>"
+    )
+
+
+def _circle(c: Circle) -> str:
+    return (
+        f'<circle cx="{_n(c.center.x)}" cy="{_n(c.center.y)}" r="{_n(c.radius)}"'
+        + _fill(c.fill)
+        + _stroke(c.stroke)
+        + "/>"
+    )
+
+
+def _line(line: Line, **extra: object) -> str:
+    a, b = line.start, line.end
+    return (
+        f'<line{_attrs(**extra)} x1="{_n(a.x)}" y1="{_n(a.y)}" x2="{_n(b.x)}" y2="{_n(b.y)}"'
+        + _stroke(line.stroke)
+        + "/>"
+    )
+
+
 def _text(line: TextLine) -> str:
     anchor = None if line.anchor == "start" else line.anchor
     weight = None if line.weight == 400 else line.weight
@@ -138,8 +201,12 @@ def _text(line: TextLine) -> str:
     return f"<text{attrs}>{_esc(line.text)}</text>"
 
 
-def _rounded_path(points: Sequence[Point], radius: float = _CORNER_RADIUS) -> str:
-    """Path data through orthogonal points with softly rounded corners."""
+def _badge(badge: Badge) -> str:
+    return _circle(badge.circle) + _text(badge.text)
+
+
+def _rounded_path(points: Sequence[Point], radius: float) -> str:
+    """Path data through orthogonal points with corners rounded by ``radius``."""
     if not points:
         return ""
     out = [f"M{_n(points[0].x)} {_n(points[0].y)}"]
@@ -165,15 +232,49 @@ def _rounded_path(points: Sequence[Point], radius: float = _CORNER_RADIUS) -> st
     return " ".join(out)
 
 
-def _polyline(points: Sequence[Point]) -> str:
+def _polyline(points: Iterable[Point]) -> str:
     return " ".join(f"{_n(p.x)},{_n(p.y)}" for p in points)
 
 
-def _diamond(center: Point, size: float) -> str:
-    x, y = center.x, center.y
-    return (
+def _mark(center: Point, marker: BoundaryMarker) -> str:
+    """A boundary marker (a diamond) centred on ``center``."""
+    x, y, size = center.x, center.y, marker.radius
+    d = (
         f"M{_n(x)} {_n(y - size)} L{_n(x + size)} {_n(y)} "
         f"L{_n(x)} {_n(y + size)} L{_n(x - size)} {_n(y)} Z"
+    )
+    return f'<path d="{d}"' + _fill(marker.fill) + _stroke(marker.stroke) + "/>"
+
+
+def _marker_key(head: Arrowhead) -> str:
+    """A marker id suffix that names the arrowhead's drawing, so equal heads share one."""
+    values = (head.length, head.width, head.line_width, head.overshoot)
+    return f"{head.kind}-{'-'.join(_n(v) for v in values)}-{head.color.lstrip('#')}"
+
+
+def _marker(marker_id: str, head: Arrowhead) -> str:
+    """An SVG marker drawing ``head`` in px (userSpaceOnUse), tip at the line's end
+    plus the head's overshoot."""
+    pad = head.line_width  # room for an open head's strokes inside the marker box
+    box = max(head.length, head.width) + 2 * pad
+    c = box / 2
+    top, bottom, tip = c - head.width / 2, c + head.width / 2, pad + head.length
+    if head.kind == "triangle":
+        shape = f'<path d="M{_n(pad)} {_n(top)} L{_n(tip)} {_n(c)} L{_n(pad)} {_n(bottom)} Z"' + (
+            f' fill="{head.color}"/>'
+        )
+    else:
+        shape = (
+            f'<path d="M{_n(pad)} {_n(top)} L{_n(tip)} {_n(c)} L{_n(pad)} {_n(bottom)}"'
+            + _fill(None)
+            + _stroke(Stroke(head.color, head.line_width, cap="round", join="round"))
+            + "/>"
+        )
+    return (
+        f'<marker id="{marker_id}" viewBox="0 0 {_n(box)} {_n(box)}"'
+        f' refX="{_n(tip - head.overshoot)}" refY="{_n(c)}"'
+        f' markerWidth="{_n(box)}" markerHeight="{_n(box)}"'
+        f' markerUnits="userSpaceOnUse" orient="auto">{shape}</marker>'
     )
 
 
@@ -200,8 +301,8 @@ class _Svg:
         }
         self.text_key = tuple(self.text.values())  # the language, for memo keys
 
-    def marker(self, kind: str) -> str:
-        return f"url(#{self.prefix}-{kind})"
+    def marker_ref(self, head: Arrowhead) -> str:
+        return f"url(#{self.prefix}-arrow-{_marker_key(head)})"
 
     def render(self) -> str:
         g = self.g
@@ -232,7 +333,7 @@ class _Svg:
         }
         w.append(f'<desc id="{desc_id}">{_esc(summary)}</desc>')
         self.defs()
-        w.append(f'<rect width="{_n(g.width)}" height="{_n(g.height)}" fill="#FFFFFF"/>')
+        w.append(f'<rect width="{_n(g.width)}" height="{_n(g.height)}"{_fill(g.background)}/>')
         self.lanes()
         self.stages()
         self.cells()
@@ -247,7 +348,7 @@ class _Svg:
         # Labels above the cards: a label must stay readable where it overlaps one.
         w.append('<g class="cw-handoff-labels">')
         for connector in g.connectors:
-            if connector.label:
+            if connector.label_box is not None:
                 self.connector_label(connector)
         w.append("</g>")
         if self.interactive:
@@ -264,72 +365,24 @@ class _Svg:
     # -- shared pieces ---------------------------------------------------
 
     def defs(self) -> None:
-        p = self.prefix
-        self.out.append(
-            "<defs>"
-            f'<marker id="{p}-arrow" viewBox="0 0 10 10" refX="9.5" refY="5" markerWidth="10"'
-            ' markerHeight="10" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path d="M0 1 L10 5 L0 9 Z" fill="{HANDOFF_COLOR}"/></marker>'
-            f'<marker id="{p}-arrow-cross" viewBox="0 0 10 10" refX="9.5" refY="5" markerWidth="14"'
-            ' markerHeight="14" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path d="M0 0.5 L10 5 L0 9.5 Z" fill="{CROSS_COLOR}"/></marker>'
-            f'<marker id="{p}-arrow-rework" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="13"'
-            ' markerHeight="13" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path d="M1 1 L9 5 L1 9" fill="none" stroke="{REWORK_COLOR}" stroke-width="1.8"'
-            ' stroke-linecap="round" stroke-linejoin="round"/></marker>'
-            "</defs>"
-        )
-        if self.interactive:
-            # Focus must be visible for keyboard users; hover helps on a projector.
-            self.out.append(
-                "<style>"
-                ".cw-step,.cw-add,.cw-handoff{cursor:pointer}"
-                ".cw-step:focus,.cw-add:focus{outline:none}"
-                f".cw-step:focus-visible .cw-focus{{stroke:{SELECTED_COLOR};stroke-width:3}}"
-                ".cw-add{opacity:.45}"
-                ".cw-add:hover,.cw-add:focus-visible{opacity:1}"
-                f".cw-add:focus-visible circle{{stroke:{SELECTED_COLOR};stroke-width:2.5}}"
-                ".cw-handoff:hover .cw-line{stroke-width:4}"
-                "</style>"
-            )
+        g = self.g
+        heads = {c.arrowhead for c in g.connectors}
+        heads.update(item.arrowhead for item in g.legend if item.arrowhead is not None)
+        markers = sorted((f"{self.prefix}-arrow-{_marker_key(head)}", head) for head in heads)
+        self.out.append("<defs>" + "".join(_marker(i, head) for i, head in markers) + "</defs>")
+        # The interactive diagram's focus and hover rules live in static/css/editor.css:
+        # they are screen behaviour, not part of the picture, and the
+        # Content-Security-Policy allows no inline <style> element.
 
     def lanes(self) -> None:
         w = self.out
         w.append('<g class="cw-lanes">')
-        for lane in self.g.lanes:
-            w.append(
-                _el(
-                    "rect", x=lane.x, y=lane.y, width=lane.width, height=lane.height, fill=lane.tint
-                )
-            )
-        # Thin borders between lanes; drawn after all bands so none hides another.
-        for lane in self.g.lanes[1:]:
-            w.append(
-                f'<line x1="{_n(lane.x)}" y1="{_n(lane.y)}" x2="{_n(lane.x + lane.width)}"'
-                f' y2="{_n(lane.y)}" stroke="#FFFFFF" stroke-width="3"/>'
-            )
+        w.extend(_rect(lane.band) for lane in self.g.lanes)
+        w.extend(_line(border) for border in self.g.lane_borders)
         for lane in self.g.lanes:
             w.append(f'<g class="cw-lane-header" data-lane-id="{lane.lane_id}">')
-            w.append(
-                _el(
-                    "rect",
-                    x=lane.x,
-                    y=lane.y + 1.5,
-                    width=lane.header_width,
-                    height=lane.height - 3,
-                    fill=lane.header_fill,
-                )
-            )
-            w.append(
-                _el(
-                    "rect",
-                    x=lane.x,
-                    y=lane.y + 1.5,
-                    width=lane.stripe_width,
-                    height=lane.height - 3,
-                    fill=lane.color,
-                )
-            )
+            w.append(_rect(lane.header))
+            w.append(_rect(lane.stripe))
             w.extend(_text(line) for line in lane.text)
             w.append("</g>")
         w.append("</g>")
@@ -337,37 +390,10 @@ class _Svg:
     def stages(self) -> None:
         w = self.out
         w.append('<g class="cw-stages">')
-        lanes = self.g.lanes
-        if lanes and self.g.columns:
-            top = lanes[0].y
-            bottom = lanes[-1].y + lanes[-1].height
-            # Faint column dividers help the eye down a column on a projector.
-            for column in self.g.columns[1:]:
-                w.append(
-                    _el(
-                        "line",
-                        x1=column.x,
-                        y1=top,
-                        x2=column.x,
-                        y2=bottom,
-                        stroke="#667085",
-                        stroke_opacity=0.28,
-                        stroke_dasharray="2 5",
-                    )
-                )
+        w.extend(_line(divider) for divider in self.g.dividers)
         for column in self.g.columns:
             w.append(f'<g class="cw-stage-header" data-stage-id="{column.stage_id}">')
-            w.append(
-                _el(
-                    "rect",
-                    x=column.header_x,
-                    y=column.header_y,
-                    width=column.header_width,
-                    height=column.header_height,
-                    rx=8,
-                    fill=STAGE_FILL,
-                )
-            )
+            w.append(_rect(column.header))
             w.extend(_text(line) for line in column.text)
             w.append("</g>")
         w.append("</g>")
@@ -376,7 +402,8 @@ class _Svg:
         w = self.out
         w.append('<g class="cw-cells">')
         for cell in self.g.cells:
-            # Invisible but "painted" (opacity 0, not fill none), so it takes pointer events.
+            # A drop target, not part of the picture: invisible but "painted" (opacity
+            # 0, not fill none), so it takes pointer events.
             w.append(
                 '<rect class="cw-cell"'
                 + _attrs(
@@ -386,10 +413,8 @@ class _Svg:
                     y=cell.y,
                     width=cell.width,
                     height=cell.height,
-                    fill="#FFFFFF",
-                    fill_opacity=0,
                 )
-                + "/>"
+                + ' fill="#FFFFFF" fill-opacity="0"/>'
             )
         w.append("</g>")
 
@@ -397,6 +422,7 @@ class _Svg:
         w = self.out
         w.append('<g class="cw-adds">')
         for cell in self.g.cells:
+            center = cell.add_button.circle.center
             label = self.text["add"] % {
                 "department": cell.department,
                 "stage": cell.stage,
@@ -409,19 +435,24 @@ class _Svg:
                     tabindex=0,
                     role="button",
                     aria_label=label,
-                    transform=f"translate({_n(cell.add_x)} {_n(cell.add_y)})",
+                    # Drawn around its own origin, so focus and hover styles scale
+                    # the button in place.
+                    transform=f"translate({_n(center.x)} {_n(center.y)})",
                 )
                 + ">"
             )
             w.append(f"<title>{_esc(label)}</title>")
-            w.append(
-                f'<circle r="10" fill="#FFFFFF" stroke="{INK_MUTED}" stroke-width="1.5"'
-                ' stroke-dasharray="3 2"/>'
-                f'<path d="M-4.5 0 H4.5 M0 -4.5 V4.5" stroke="{INK_MUTED}" stroke-width="2"'
-                ' stroke-linecap="round"/>'
-            )
+            w.append(self._add_button(cell.add_button))
             w.append("</g>")
         w.append("</g>")
+
+    @staticmethod
+    def _add_button(button: AddButton) -> str:
+        """The button around the origin (its group is translated to the centre)."""
+        arm = _n(button.arm)
+        circle = replace(button.circle, center=Point(0, 0))
+        plus = f"M-{arm} 0 H{arm} M0 -{arm} V{arm}"
+        return _circle(circle) + f'<path d="{plus}"' + _stroke(button.stroke) + "/>"
 
     # -- handoffs ----------------------------------------------------------
 
@@ -437,25 +468,7 @@ class _Svg:
             classes.append("cw-cross")
         if c.rework:
             classes.append("cw-rework")
-        if c.rework:
-            color, marker = REWORK_COLOR, self.marker("arrow-rework")
-            width = _LINE_WIDTH["cross"] if c.cross_department else _LINE_WIDTH["rework"]
-            dash: str | None = "7 5"
-        elif c.cross_department:
-            color, marker, width, dash = (
-                CROSS_COLOR,
-                self.marker("arrow-cross"),
-                _LINE_WIDTH["cross"],
-                None,
-            )
-        else:
-            color, marker, width, dash = (
-                HANDOFF_COLOR,
-                self.marker("arrow"),
-                _LINE_WIDTH["handoff"],
-                None,
-            )
-        d = _rounded_path(c.points)
+        d = _rounded_path(c.points, c.corner_radius)
         w.append(
             "<g"
             + _attrs(
@@ -484,48 +497,25 @@ class _Svg:
         if self.interactive:
             w.append(
                 f'<path class="cw-hit" d="{d}" fill="none" stroke="#000000" stroke-opacity="0"'
-                ' stroke-width="14" pointer-events="stroke"/>'
+                f' stroke-width="{_n(self.g.interaction.hit_width)}" pointer-events="stroke"/>'
             )
         w.append(
-            '<path class="cw-line"'
-            + _attrs(
-                d=d,
-                fill="none",
-                stroke=color,
-                stroke_width=width,
-                stroke_dasharray=dash,
-                stroke_linejoin="round",
-                marker_end=marker,
-            )
-            + "/>"
+            f'<path class="cw-line" d="{d}" fill="none"'
+            + _stroke(c.stroke)
+            + f' marker-end="{self.marker_ref(c.arrowhead)}"/>'
         )
-        for mark in c.boundary_marks:
-            w.append(
-                _el("path", d=_diamond(mark, 6.5), fill=color, stroke="#FFFFFF", stroke_width=1.5)
-            )
+        if c.boundary_marker is not None:
+            w.extend(_mark(mark, c.boundary_marker) for mark in c.boundary_marks)
         w.append("</g>")
 
     def connector_label(self, c: ConnectorGeometry) -> None:
-        color = REWORK_COLOR if c.rework else (CROSS_COLOR if c.cross_department else HANDOFF_COLOR)
-        lp = c.label_position
-        self.out.append(f'<g class="cw-handoff-label" data-handoff-id="{c.handoff_id}">')
+        assert c.label_box is not None
         self.out.append(
-            _el(
-                "rect",
-                x=lp.x - c.label_width / 2,
-                y=lp.y - 10,
-                width=c.label_width,
-                height=20,
-                rx=4,
-                fill="#FFFFFF",
-                stroke=color,
-                stroke_width=0.75,
-            )
+            f'<g class="cw-handoff-label" data-handoff-id="{c.handoff_id}">'
+            + _rect(c.label_box.box)
+            + _text(c.label_box.text)
+            + "</g>"
         )
-        self.out.append(
-            _text(TextLine(c.label, lp.x, lp.y + 4.5, 13, 400, INK, "middle", "handoff-label"))
-        )
-        self.out.append("</g>")
 
     # -- steps -----------------------------------------------------------
 
@@ -581,147 +571,39 @@ class _Svg:
             w.append(
                 f'<desc id="{describedby}">{_esc(self.text["Hotspot"] + ": " + reasons)}</desc>'
             )
-        x, y, bw, bh = b.x, b.y, b.width, b.height
-        if b.selected:
-            w.append(
-                _el(
-                    "rect",
-                    x=x - 7,
-                    y=y - 7,
-                    width=bw + 14,
-                    height=bh + 14,
-                    rx=12,
-                    fill="none",
-                    stroke=SELECTED_COLOR,
-                    stroke_width=3,
-                )
-            )
-        # A soft shadow lifts the card off the lane tint without a heavy border.
-        w.append(
-            _el("rect", x=x, y=y + 2, width=bw, height=bh, rx=8, fill="#101828", fill_opacity=0.08)
-        )
-        w.append(
-            _el(
-                "rect",
-                class_="cw-card",
-                x=x,
-                y=y,
-                width=bw,
-                height=bh,
-                rx=8,
-                fill=CARD_FILL,
-                stroke=CARD_BORDER,
-                stroke_width=1,
-            )
-        )
-        s = b.stripe_width
-        w.append(
-            f'<path d="M{_n(x + 8)} {_n(y)} H{_n(x + s)} V{_n(y + bh)} H{_n(x + 8)}'
-            f' A8 8 0 0 1 {_n(x)} {_n(y + bh - 8)} V{_n(y + 8)} A8 8 0 0 1 {_n(x + 8)} {_n(y)} Z"'
-            f' fill="{b.stripe_color}"/>'
-        )
-        if b.is_hotspot:
-            w.append(
-                _el(
-                    "rect",
-                    x=x - 3,
-                    y=y - 3,
-                    width=bw + 6,
-                    height=bh + 6,
-                    rx=10,
-                    fill="none",
-                    stroke=HOTSPOT_COLOR,
-                    stroke_width=3.5,
-                )
-            )
+        if b.selection_ring is not None:
+            w.append(_rect(b.selection_ring))
+        w.append(_rect(b.shadow))
+        w.append(_rect(b.card, class_="cw-card"))
+        w.append(_stripe(b))
+        if b.outline is not None:
+            w.append(_rect(b.outline))
         if self.interactive:
-            w.append(
-                _el(
-                    "rect",
-                    class_="cw-focus",
-                    x=x - 5,
-                    y=y - 5,
-                    width=bw + 10,
-                    height=bh + 10,
-                    rx=11,
-                    fill="none",
-                    stroke="none",
-                )
-            )
+            w.append(_rect(b.focus_ring, class_="cw-focus"))
         w.extend(_text(line) for line in b.lines)
-        if b.emotion_glyph is not None and b.emotion is not None:
-            self.face(b.emotion_glyph, b.emotion_radius, b.emotion)
-        if b.is_hotspot:
-            cx, cy = x + bw - 2, y + 2
-            w.append(
-                f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="11" fill="{HOTSPOT_BADGE}"'
-                ' stroke="#FFFFFF" stroke-width="2"/>'
-            )
-            w.append(
-                _text(TextLine("!", cx, cy + 5.5, 15, 700, "#FFFFFF", "middle", "hotspot-badge"))
-            )
+        if b.face is not None:
+            w.append(_face(b.face))
+        if b.badge is not None:
+            w.append(_badge(b.badge))
         w.append("</g>")
-
-    def face(self, center: Point, r: float, emotion: int) -> None:
-        """A small drawn face: the mouth's curve carries the emotion, not the colour."""
-        fill = "#D3F9D8" if emotion > 0 else ("#FFE3E3" if emotion < 0 else "#F1F3F5")
-        cx, cy = center.x, center.y
-        mouth_y = cy + 2.6 - (0.8 if emotion < 0 else 0)
-        control = mouth_y + emotion * 1.6
-        self.out.append(
-            f'<g class="cw-face"><circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}"'
-            f' stroke="{INK_MUTED}" stroke-width="1.3"/>'
-            f'<circle cx="{_n(cx - 2.4)}" cy="{_n(cy - 1.8)}" r="0.95" fill="{INK}"/>'
-            f'<circle cx="{_n(cx + 2.4)}" cy="{_n(cy - 1.8)}" r="0.95" fill="{INK}"/>'
-            + _el(
-                "path",
-                d=f"M{_n(cx - 3.4)} {_n(mouth_y)} "
-                f"Q{_n(cx)} {_n(control)} {_n(cx + 3.4)} {_n(mouth_y)}",
-                fill="none",
-                stroke=INK,
-                stroke_width=1.3,
-                stroke_linecap="round",
-            )
-            + "</g>"
-        )
 
     # -- bands and legend --------------------------------------------------
 
     def ladder(self, ladder: LadderGeometry) -> None:
         w = self.out
         w.append('<g class="cw-ladder">')
-        w.append(
-            _el(
-                "rect",
-                x=ladder.x,
-                y=ladder.y,
-                width=ladder.width,
-                height=ladder.height,
-                rx=10,
-                fill="#F8F9FB",
-                stroke="#E4E7EC",
-            )
-        )
+        w.append(_rect(ladder.frame))
         w.extend(_text(line) for line in ladder.text)
         w.append(
-            f'<polyline points="{_polyline(ladder.path)}" fill="none" stroke="{INK_MUTED}"'
-            ' stroke-width="1.5" stroke-linejoin="round"/>'
+            f'<polyline points="{_polyline(ladder.path)}"'
+            + _fill(None)
+            + _stroke(ladder.wave)
+            + "/>"
         )
-        # Process-time rungs are the value; make them the heavy part of the line.
         for rung in ladder.rungs:
-            if rung.kind == "process":
-                w.append(
-                    _el(
-                        "line",
-                        x1=rung.x1,
-                        y1=rung.y,
-                        x2=rung.x2,
-                        y2=rung.y,
-                        stroke=CURVE_COLOR,
-                        stroke_width=5,
-                        stroke_linecap="round",
-                    )
-                )
+            if rung.stroke is not None:
+                start, end = Point(rung.x1, rung.y), Point(rung.x2, rung.y)
+                w.append(_line(Line(start, end, rung.stroke)))
         for rung in ladder.rungs:
             if rung.label is None:
                 continue
@@ -730,82 +612,30 @@ class _Svg:
                 f'<g class="cw-rung" data-step-ids="{ids}" data-kind="{rung.kind}">'
                 f"{_text(rung.label)}</g>"
             )
-        w.append(
-            _el(
-                "rect",
-                class_="cw-totals",
-                x=ladder.totals_x,
-                y=ladder.totals_y,
-                width=ladder.totals_width,
-                height=ladder.totals_height,
-                rx=10,
-                fill=STAGE_FILL,
-                stroke="#D0D5DD",
-            )
-        )
+        w.append(_rect(ladder.totals_box, class_="cw-totals"))
         w.extend(_text(line) for line in ladder.totals_text)
         w.append("</g>")
 
     def curve(self, curve: EmotionCurve) -> None:
         w = self.out
         w.append('<g class="cw-emotion-curve">')
-        w.append(
-            _el(
-                "rect",
-                x=curve.x,
-                y=curve.y,
-                width=curve.width,
-                height=curve.height,
-                rx=10,
-                fill="#F8F9FB",
-                stroke="#E4E7EC",
-            )
-        )
-        w.append(
-            _el(
-                "rect",
-                x=curve.plot_x,
-                y=curve.top_y,
-                width=curve.plot_width,
-                height=curve.zero_y - curve.top_y,
-                fill=POSITIVE_FILL,
-            )
-        )
-        w.append(
-            _el(
-                "rect",
-                x=curve.plot_x,
-                y=curve.zero_y,
-                width=curve.plot_width,
-                height=curve.bottom_y - curve.zero_y,
-                fill=NEGATIVE_FILL,
-            )
-        )
-        w.append(
-            _el(
-                "line",
-                x1=curve.plot_x,
-                y1=curve.zero_y,
-                x2=curve.plot_x + curve.plot_width,
-                y2=curve.zero_y,
-                stroke=INK_MUTED,
-                stroke_width=1,
-                stroke_dasharray="4 4",
-            )
-        )
+        w.append(_rect(curve.frame))
+        w.append(_rect(curve.positive))
+        w.append(_rect(curve.negative))
+        w.append(_line(curve.zero_line))
         w.extend(_text(line) for line in curve.text)
         if len(curve.points) > 1:
-            pts = [Point(p.x, p.y) for p in curve.points]
             w.append(
-                f'<polyline points="{_polyline(pts)}" fill="none" stroke="{CURVE_COLOR}"'
-                ' stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>'
+                f'<polyline points="{_polyline(Point(p.x, p.y) for p in curve.points)}"'
+                + _fill(None)
+                + _stroke(curve.line)
+                + "/>"
             )
         for p in curve.points:
             w.append(
                 f'<g class="cw-curve-point" data-step-id="{p.step_id}">'
                 f"<title>{_esc(self.titles.get(p.step_id, ''))}: {_esc(p.label.text)}</title>"
-                f'<circle cx="{_n(p.x)}" cy="{_n(p.y)}" r="6" fill="#FFFFFF" stroke="{CURVE_COLOR}"'
-                f' stroke-width="3"/>{_text(p.label)}</g>'
+                f"{_circle(p.dot)}{_text(p.label)}</g>"
             )
         w.append("</g>")
 
@@ -813,48 +643,50 @@ class _Svg:
         w = self.out
         w.append('<g class="cw-legend">')
         for item in items:
-            x, y, sw = item.x, item.y, item.symbol_width
-            if item.kind in ("handoff", "cross", "rework"):
-                color = {"handoff": HANDOFF_COLOR, "cross": CROSS_COLOR, "rework": REWORK_COLOR}[
-                    item.kind
-                ]
-                marker = {"handoff": "arrow", "cross": "arrow-cross", "rework": "arrow-rework"}[
-                    item.kind
-                ]
-                dash = ' stroke-dasharray="7 5"' if item.kind == "rework" else ""
-                w.append(
-                    f'<path d="M{_n(x)} {_n(y)} H{_n(x + sw)}" stroke="{color}"'
-                    f' stroke-width="{_n(_LINE_WIDTH[item.kind])}"{dash}'
-                    f' marker-end="{self.marker(marker)}"/>'
-                )
-                if item.kind == "cross":
-                    w.append(
-                        f'<path d="{_diamond(Point(x + sw / 2 - 4, y), 6.5)}" fill="{color}"'
-                        ' stroke="#FFFFFF" stroke-width="1.5"/>'
-                    )
-            elif item.kind == "hotspot":
-                w.append(
-                    _el(
-                        "rect",
-                        x=x + 2,
-                        y=y - 9,
-                        width=sw - 8,
-                        height=18,
-                        rx=4,
-                        fill=CARD_FILL,
-                        stroke=HOTSPOT_COLOR,
-                        stroke_width=3,
-                    )
+            if item.line is not None:
+                a, b = item.line.start, item.line.end
+                marker = (
+                    f' marker-end="{self.marker_ref(item.arrowhead)}"' if item.arrowhead else ""
                 )
                 w.append(
-                    f'<circle cx="{_n(x + sw - 6)}" cy="{_n(y - 9)}" r="7" fill="{HOTSPOT_BADGE}"'
-                    ' stroke="#FFFFFF" stroke-width="1.5"/>'
+                    f'<path d="M{_n(a.x)} {_n(a.y)} L{_n(b.x)} {_n(b.y)}"'
+                    + _stroke(item.line.stroke)
+                    + marker
+                    + "/>"
                 )
-                w.append(
-                    _text(TextLine("!", x + sw - 6, y - 5.5, 10, 700, "#FFFFFF", "middle", "badge"))
-                )
+            if item.boundary_marker is not None:
+                w.extend(_mark(mark, item.boundary_marker) for mark in item.marks)
+            if item.outline is not None:
+                w.append(_rect(item.outline))
+            if item.badge is not None:
+                w.append(_badge(item.badge))
             w.append(_text(item.text))
         w.append("</g>")
+
+
+def _stripe(b: BoxGeometry) -> str:
+    """The department stripe: the card's left edge, inside its rounded corners."""
+    x, y, h, r, s = b.card.x, b.card.y, b.card.height, b.card.radius, b.stripe_width
+    return (
+        f'<path d="M{_n(x + r)} {_n(y)} H{_n(x + s)} V{_n(y + h)} H{_n(x + r)}'
+        f" A{_n(r)} {_n(r)} 0 0 1 {_n(x)} {_n(y + h - r)} V{_n(y + r)}"
+        f' A{_n(r)} {_n(r)} 0 0 1 {_n(x + r)} {_n(y)} Z" fill="{b.stripe_color}"/>'
+    )
+
+
+def _face(face: Face) -> str:
+    """A small drawn face: the mouth's curve carries the emotion, not the colour."""
+    start, control, end = face.mouth
+    mouth = f"M{_n(start.x)} {_n(start.y)} Q{_n(control.x)} {_n(control.y)} {_n(end.x)} {_n(end.y)}"
+    return (
+        '<g class="cw-face">'
+        + _circle(face.head)
+        + "".join(_circle(eye) for eye in face.eyes)
+        + f'<path d="{mouth}"'
+        + _fill(None)
+        + _stroke(face.mouth_stroke)
+        + "/></g>"
+    )
 
 
 def render_svg(geometry: Geometry, *, interactive: bool = False, title: str = "") -> str:

@@ -9,7 +9,7 @@ look (and follow changes live); every write needs the editor role.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,8 @@ from ..forms import (
     StageForm,
     StepForm,
     StepMoveForm,
+    UndoForm,
+    request_values,
 )
 from ..mapdata import MapData, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, Stage, Step
@@ -107,7 +109,7 @@ def _undo_state(map_obj: Map) -> dict[str, Any]:
         .order_by("-id")
         .select_related("user")[:HISTORY_LENGTH]
     )
-    done = [c for c in changes if not c.undone]
+    done = [c for c in changes if not c.undone and c.undoable]
     undone = [c for c in changes if c.undone]
     return {
         "next_undo": done[0] if done else None,
@@ -301,8 +303,7 @@ def _step(map_obj: Map, step_id: int) -> Step:
 
 
 def _version(request: HtmxHttpRequest) -> int | None:
-    raw = request.POST.get("version") or ""
-    return int(raw) if raw.isdigit() else None
+    return request_values(request.POST, "version")["version"]
 
 
 # -- Pages and fragments that only read ----------------------------------------------
@@ -312,8 +313,7 @@ def _version(request: HtmxHttpRequest) -> int | None:
 def map_editor(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """The editor page: the diagram, the metrics and (for editors) the side panel."""
     map_obj = get_map_for_user(request, slug, map_id)
-    raw = request.GET.get("step", "")
-    selected = int(raw) if raw.isdigit() else None
+    selected = request_values(request.GET, "step")["step"]
     if selected is not None and _can_edit(request):
         step = Step.objects.filter(pk=selected, map=map_obj).select_related("lane", "stage").first()
         if step is not None:
@@ -338,12 +338,11 @@ def map_present(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
 def map_poll(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """204 when the client's version is current (one query after access); else the live fragment."""
     map_obj = get_map_for_user(request, slug, map_id)
-    raw = request.GET.get("version", "")
-    if raw.isdigit() and int(raw) == map_obj.version:
+    values = request_values(request.GET, "version", "step")
+    if values["version"] == map_obj.version:
         return HttpResponse(status=204)
     present = request.GET.get("mode") == "present"
-    raw_selected = request.GET.get("step", "")
-    selected = int(raw_selected) if raw_selected.isdigit() else None
+    selected = values["step"]
     return _live(request, map_obj, present=present, selected=selected, panel="keep")
 
 
@@ -379,23 +378,21 @@ def structure_panel(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRes
 def step_add_panel(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """The quick form to add a step to one lane × stage cell."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    form = QuickStepForm(
-        map_obj=map_obj,
-        initial={"lane": request.GET.get("lane"), "stage": request.GET.get("stage")},
-    )
+    form = QuickStepForm(map_obj=map_obj, initial=request_values(request.GET, "lane", "stage"))
     return _panel(request, map_obj, "add", {"add_form": form, **_cell_names(map_obj, form)}, 200)
 
 
 def _cell_names(map_obj: Map, form: QuickStepForm) -> dict[str, Any]:
-    source = form.data if form.is_bound else form.initial
-    lane_id, stage_id = str(source.get("lane") or ""), str(source.get("stage") or "")
+    ids = request_values(form.data if form.is_bound else form.initial, "lane", "stage")
     lane = (
-        Lane.objects.filter(map=map_obj, pk=int(lane_id)).select_related("department").first()
-        if lane_id.isdigit()
+        Lane.objects.filter(map=map_obj, pk=ids["lane"]).select_related("department").first()
+        if ids["lane"] is not None
         else None
     )
     stage = (
-        Stage.objects.filter(map=map_obj, pk=int(stage_id)).first() if stage_id.isdigit() else None
+        Stage.objects.filter(map=map_obj, pk=ids["stage"]).first()
+        if ids["stage"] is not None
+        else None
     )
     return {"add_lane": lane, "add_stage": stage}
 
@@ -409,13 +406,20 @@ def step_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
         return _panel(
             request, map_obj, "add", {"add_form": form, **_cell_names(map_obj, form)}, 422
         )
-    step = services.step_create(
-        map_obj=map_obj,
-        lane_id=form.cleaned_data["lane"].pk,
-        stage_id=form.cleaned_data["stage"].pk,
-        values={"title": form.cleaned_data["title"]},
-        user=request.user,
-    )
+    try:
+        step = services.step_create(
+            map_obj=map_obj,
+            lane_id=form.cleaned_data["lane"].pk,
+            stage_id=form.cleaned_data["stage"].pk,
+            values={"title": form.cleaned_data["title"]},
+            user=request.user,
+        )
+    except ValidationError as error:
+        # The lane or stage was removed meanwhile.
+        form.add_error(None, error.messages)
+        return _panel(
+            request, map_obj, "add", {"add_form": form, **_cell_names(map_obj, form)}, 422
+        )
     step = _step(map_obj, step.pk)
     data = _stored(map_obj)
     return _done(
@@ -504,10 +508,17 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
             position=form.cleaned_data["position"],
             user=request.user,
         )
-    except services.StaleVersionError:
+    except services.StaleVersionError as stale:
+        if stale.current is None:
+            return _panel(request, map_obj, "gone", {}, 409)
         step = _step(map_obj, step.pk)
         context = {**_step_panel_context(map_obj, step), "move_conflict": True}
         return _panel(request, map_obj, "step", context, 409)
+    except ValidationError as error:
+        # The target lane or stage was removed meanwhile.
+        form.add_error(None, error.messages)
+        context = {**_step_panel_context(map_obj, step), "move_form": form}
+        return _panel(request, map_obj, "step", context, 422)
     step = _step(map_obj, step.pk)
     data = _stored(map_obj)
     return _done(
@@ -544,10 +555,10 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
     """Connect two steps of this map."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     form = HandoffForm(request.POST, map_obj=map_obj, auto_id="handoff_%s")
-    from_raw = request.POST.get("from_step", "")
+    from_id = request_values(request.POST, "from_step")["from_step"]
     source = (
-        Step.objects.filter(map=map_obj, pk=from_raw).select_related("lane", "stage").first()
-        if from_raw.isdigit()
+        Step.objects.filter(map=map_obj, pk=from_id).select_related("lane", "stage").first()
+        if from_id is not None
         else None
     )
     if form.is_valid():
@@ -622,17 +633,7 @@ def handoff_edit(request: HtmxHttpRequest, slug: str, map_id: int, handoff_id: i
             user=request.user,
         )
     except services.StaleVersionError as stale:
-        current = stale.current
-        if not isinstance(current, Handoff):
-            return _panel(request, map_obj, "gone", {}, 409)
-        data = request.POST.copy()
-        data["version"] = str(current.version)
-        context = {
-            "handoff": _handoff(map_obj, handoff.pk),
-            "handoff_edit_form": HandoffUpdateForm(data),
-            "handoff_conflict": current,
-        }
-        return _panel(request, map_obj, "handoff", context, 409)
+        return _handoff_conflict(request, map_obj, handoff.pk, stale)
     handoff = _handoff(map_obj, handoff.pk)
     form = HandoffUpdateForm(
         initial={"version": handoff.version, "rework": handoff.rework, "label": handoff.label}
@@ -645,14 +646,46 @@ def handoff_edit(request: HtmxHttpRequest, slug: str, map_id: int, handoff_id: i
     )
 
 
+def _handoff_conflict(
+    request: HtmxHttpRequest,
+    map_obj: Map,
+    handoff_id: int,
+    stale: services.StaleVersionError,
+    *,
+    deleting: bool = False,
+) -> HttpResponse:
+    """409: the handoff changed (or went) meanwhile; show its newer values.
+
+    An edit keeps what the person typed, to apply on top; a delete shows the
+    handoff as it is now, to delete again if still wanted.
+    """
+    current = stale.current
+    if not isinstance(current, Handoff):
+        return _panel(request, map_obj, "gone", {}, 409)
+    data = request.POST.copy()
+    if deleting:
+        data.update({"label": current.label, "rework": "on" if current.rework else ""})
+    data["version"] = str(current.version)
+    context = {
+        "handoff": _handoff(map_obj, handoff_id),
+        "handoff_edit_form": HandoffUpdateForm(data),
+        "handoff_conflict": current,
+        "handoff_delete_conflict": deleting,
+    }
+    return _panel(request, map_obj, "handoff", context, 409)
+
+
 @require_POST
 def handoff_delete(
     request: HtmxHttpRequest, slug: str, map_id: int, handoff_id: int
 ) -> HttpResponse:
-    """Remove a handoff (undoable)."""
+    """Remove a handoff (undoable), unless someone changed it meanwhile."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     handoff = _handoff(map_obj, handoff_id)
-    services.handoff_delete(handoff_id=handoff.pk, user=request.user)
+    try:
+        services.handoff_delete(handoff_id=handoff.pk, version=_version(request), user=request.user)
+    except services.StaleVersionError as stale:
+        return _handoff_conflict(request, map_obj, handoff.pk, stale, deleting=True)
     return _done(
         request, map_obj, panel="deleted", panel_context={"deleted_title": _("the handoff")}
     )
@@ -665,6 +698,21 @@ def _structure_error(request: HtmxHttpRequest, map_obj: Map, **forms: Any) -> Ht
     data = map_data_from(map_obj)
     context = {**_structure_context(map_obj, data), "data": data, **forms}
     return _panel(request, map_obj, "structure", context, 422)
+
+
+def _structure_write(
+    request: HtmxHttpRequest, map_obj: Map, write: Callable[[], object]
+) -> HttpResponse:
+    """Run a stage or lane write: the structure panel, or 409 when the row went meanwhile."""
+    try:
+        write()
+    except services.StaleVersionError:
+        return _panel(request, map_obj, "gone", {}, 409)
+    except ValidationError as error:
+        data = map_data_from(map_obj)
+        context = {**_structure_context(map_obj, data), "data": data}
+        return _panel(request, map_obj, "structure", {**context, "refused": error.messages}, 409)
+    return _structure_done(request, map_obj)
 
 
 def _structure_done(request: HtmxHttpRequest, map_obj: Map) -> HttpResponse:
@@ -703,16 +751,20 @@ def stage_edit(request: HtmxHttpRequest, slug: str, map_id: int, stage_id: int) 
         move = PositionForm(request.POST)
         if not move.is_valid():
             return _structure_error(request, map_obj)
-        services.stage_move(
-            stage_id=stage.pk, position=move.cleaned_data["position"], user=request.user
+        position = move.cleaned_data["position"]
+        return _structure_write(
+            request,
+            map_obj,
+            lambda: services.stage_move(stage_id=stage.pk, position=position, user=request.user),
         )
-        return _structure_done(request, map_obj)
     form = StageForm(request.POST)
     if form.is_valid():
         try:
             services.stage_rename(
                 stage_id=stage.pk, name=form.cleaned_data["name"], user=request.user
             )
+        except services.StaleVersionError:
+            return _panel(request, map_obj, "gone", {}, 409)
         except ValidationError as error:
             form.add_error("name", error.message_dict.get("name", error.messages))
     if form.errors:
@@ -725,8 +777,9 @@ def stage_delete(request: HtmxHttpRequest, slug: str, map_id: int, stage_id: int
     """Remove a stage with its steps (undoable)."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     stage = get_object_or_404(Stage, pk=stage_id, map=map_obj)
-    services.stage_delete(stage_id=stage.pk, user=request.user)
-    return _structure_done(request, map_obj)
+    return _structure_write(
+        request, map_obj, lambda: services.stage_delete(stage_id=stage.pk, user=request.user)
+    )
 
 
 @require_POST
@@ -760,8 +813,12 @@ def lane_edit(request: HtmxHttpRequest, slug: str, map_id: int, lane_id: int) ->
     move = PositionForm(request.POST)
     if not move.is_valid():
         return _structure_error(request, map_obj)
-    services.lane_move(lane_id=lane.pk, position=move.cleaned_data["position"], user=request.user)
-    return _structure_done(request, map_obj)
+    position = move.cleaned_data["position"]
+    return _structure_write(
+        request,
+        map_obj,
+        lambda: services.lane_move(lane_id=lane.pk, position=position, user=request.user),
+    )
 
 
 @require_POST
@@ -769,32 +826,41 @@ def lane_delete(request: HtmxHttpRequest, slug: str, map_id: int, lane_id: int) 
     """Remove a lane with its steps (undoable)."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     lane = get_object_or_404(Lane, pk=lane_id, map=map_obj)
-    services.lane_delete(lane_id=lane.pk, user=request.user)
-    return _structure_done(request, map_obj)
+    return _structure_write(
+        request, map_obj, lambda: services.lane_delete(lane_id=lane.pk, user=request.user)
+    )
 
 
 # -- The map as a whole --------------------------------------------------------------
 
 
+def _undo_refused(
+    request: HtmxHttpRequest, map_obj: Map, error: UndoError, *, redo: bool
+) -> HttpResponse:
+    """409 with the map as it is now and why nothing was undone (or redone)."""
+    context = {"undo_reason": error.reason, "undo_change": error.change, "redo": redo}
+    return _live(request, map_obj, panel="undo_failed", panel_context=context, status=409)
+
+
 @require_POST
 def map_undo(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
-    """Undo the map's newest change, whoever made it."""
+    """Undo the map's newest change, whoever made it: the one the button named, if it says."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     try:
-        change = services.map_undo(map_obj=map_obj)
-    except UndoError:
-        return _done(request, map_obj, panel="undo_failed", panel_context={})
+        change = services.map_undo(map_obj=map_obj, seen=UndoForm(request.POST).seen())
+    except UndoError as error:
+        return _undo_refused(request, map_obj, error, redo=False)
     return _done(request, map_obj, panel="undone", panel_context={"undone_change": change})
 
 
 @require_POST
 def map_redo(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
-    """Redo the map's oldest undone change."""
+    """Redo the map's oldest undone change: the one the button named, if it says."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     try:
-        change = services.map_redo(map_obj=map_obj)
-    except UndoError:
-        return _done(request, map_obj, panel="undo_failed", panel_context={})
+        change = services.map_redo(map_obj=map_obj, seen=UndoForm(request.POST).seen())
+    except UndoError as error:
+        return _undo_refused(request, map_obj, error, redo=True)
     return _done(request, map_obj, panel="redone", panel_context={"redone_change": change})
 
 

@@ -13,6 +13,7 @@ from departments.access import get_workspace_for_user
 from departments.models import Role, Workspace
 from departments.pages import model_form_page, post_data
 
+from ..forms import request_values
 from ..forms_maps import ImprovementForm
 from ..models import Improvement, ImprovementStatus
 
@@ -51,8 +52,9 @@ def _improvement_form_page(
     request: HttpRequest, workspace: Workspace, improvement: Improvement | None
 ) -> HttpResponse:
     initial = {}
-    if improvement is None and request.GET.get("map", "").isdigit():
-        initial["map"] = int(request.GET["map"])
+    map_id = request_values(request.GET, "map")["map"]
+    if improvement is None and map_id is not None:
+        initial["map"] = map_id
     form = ImprovementForm(
         post_data(request), instance=improvement, initial=initial, workspace=workspace
     )

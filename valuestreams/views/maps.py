@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +20,7 @@ from departments.models import Role
 from departments.pages import confirm_page, form_page, post_data, save_or_report
 
 from ..access import get_map_for_user
-from ..analysis import analysis_for_data, analysis_for_map
+from ..analysis import MapMetrics, analysis_for_data, metrics_for_map
 from ..diagram import diagram_svg
 from ..forms_maps import MapCreateForm, MapImportForm
 from ..interchange import document_to_dict
@@ -29,25 +29,34 @@ from ..models import Map, MapKind
 from ..services import map_document, map_import
 from ..services_maps import map_create, map_delete
 
+logger = logging.getLogger(__name__)
+
 
 def _maps_with_counts(workspace_id: int) -> list[Map]:
     """The workspace's maps with counts (one query) and their cached key metrics.
 
     Metrics come from the analysis cache keyed by the map's version, so a map
-    that has not changed since it was last shown costs no query at all.
+    that has not changed since it was last shown costs no query at all. A map
+    whose analysis fails shows "—" for its metrics: one broken map must not take
+    down a page about all of them.
     """
     maps = list(
         Map.objects.filter(workspace_id=workspace_id)
         .select_related("persona", "based_on")
-        .annotate(
-            step_count=Count("steps", distinct=True),
-            handoff_count=Count("handoffs", distinct=True),
-            rework_count=Count("handoffs", filter=Q(handoffs__rework=True), distinct=True),
-        )
+        .with_counts()
     )
     for map_obj in maps:
-        map_obj.metrics = analysis_for_map(map_obj.pk, version=map_obj.version).metrics  # type: ignore[attr-defined]
+        map_obj.metrics = _metrics_or_none(map_obj)  # type: ignore[attr-defined]
     return maps
+
+
+def _metrics_or_none(map_obj: Map) -> MapMetrics | None:
+    try:
+        return metrics_for_map(map_obj.pk, version=map_obj.version)
+    except Exception:
+        # Logged with its traceback for the operator; the page shows "—".
+        logger.exception("analysis of map %s (version %s) failed", map_obj.pk, map_obj.version)
+        return None
 
 
 @require_GET

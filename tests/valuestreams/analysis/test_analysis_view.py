@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD
-
 pytestmark = pytest.mark.django_db
 
 
@@ -15,7 +13,7 @@ def url(map_obj):
 
 
 def test_it_gives_a_member_the_analysis_json(client, viewer, onboarding):
-    client.login(username=viewer.username, password=PASSWORD)
+    client.force_login(viewer)
     response = client.get(url(onboarding))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -39,12 +37,12 @@ def test_it_gives_a_member_the_analysis_json(client, viewer, onboarding):
 
 
 def test_it_hides_the_map_from_a_non_member(client, outsider, onboarding):
-    client.login(username=outsider.username, password=PASSWORD)
+    client.force_login(outsider)
     assert client.get(url(onboarding)).status_code == 404
 
 
 def test_it_hides_a_map_behind_another_workspace_slug(client, outsider, onboarding):
-    client.login(username=outsider.username, password=PASSWORD)
+    client.force_login(outsider)
     foreign = reverse("map_analysis_json", args=["elsewhere", onboarding.pk])
     assert client.get(foreign).status_code == 404
 
@@ -56,12 +54,12 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client, onboarding):
 
 
 def test_it_refuses_post(client, viewer, onboarding):
-    client.login(username=viewer.username, password=PASSWORD)
+    client.force_login(viewer)
     assert client.post(url(onboarding)).status_code == 405
 
 
 def test_the_map_page_shows_metrics_hotspots_and_the_matrix(client, viewer, onboarding):
-    client.login(username=viewer.username, password=PASSWORD)
+    client.force_login(viewer)
     response = client.get(reverse("map_detail", args=[onboarding.workspace.slug, onboarding.pk]))
     assert response.status_code == 200
     html = response.content.decode()

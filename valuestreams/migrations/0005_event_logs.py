@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('departments', '0003_lead_first'),
-        ('valuestreams', '0002_cross_table_rules'),
+        ('valuestreams', '0004_step_times_at_most_ten_years'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

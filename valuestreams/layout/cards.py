@@ -1,0 +1,180 @@
+"""Step cards: a step's wrapped text (its content) and the card drawn around it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from valuestreams.units import format_minutes
+
+from .geometry import BoxGeometry, LaneGeometry
+from .options import LayoutOptions, Overlay
+from .shapes import Face, Point, Rect, TextLine
+from .style import (
+    CARD_FILL,
+    CARD_RADIUS,
+    CARD_STROKE,
+    FACE_RADIUS,
+    HOTSPOT_STROKE,
+    INK,
+    INK_MUTED,
+    SELECTION_STROKE,
+    SHADOW_COLOR,
+    emotion_face,
+    hotspot_badge,
+    ring,
+)
+from .text import measure_text, wrap_text
+
+if TYPE_CHECKING:
+    from valuestreams.mapdata import StepData
+
+STRIPE_WIDTH = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A card's wrapped text before it has a position: title lines, detail lines, and
+    whether the first detail line starts with the emotion face."""
+
+    title: tuple[str, ...]
+    details: tuple[str, ...]
+    emotion_row: bool
+
+
+def signed(value: int) -> str:
+    """An emotion as text: "+2", "0", "−1" (with a real minus sign)."""
+    return f"+{value}" if value > 0 else ("−" + str(-value) if value < 0 else "0")
+
+
+def _metric_segments(step: StepData, day: int) -> list[str]:
+    segments = []
+    if step.process_time_minutes is not None:
+        segments.append(f"PT {format_minutes(step.process_time_minutes, day)}")
+    if step.lead_time_minutes is not None:
+        segments.append(f"LT {format_minutes(step.lead_time_minutes, day)}")
+    if step.complete_accurate_pct is not None:
+        segments.append(f"C&A {step.complete_accurate_pct:.0f}%")
+    return segments
+
+
+def _pack_segments(segments: Sequence[str], width: float, size: float) -> list[str]:
+    """Join segments with " · " into as few lines as fit ``width``."""
+    lines: list[str] = []
+    for segment in segments:
+        if lines and measure_text(f"{lines[-1]} · {segment}", size) <= width:
+            lines[-1] = f"{lines[-1]} · {segment}"
+        else:
+            lines.append(segment)
+    return lines
+
+
+def box_content(
+    step: StepData, is_journey: bool, text_width: float, opts: LayoutOptions, day: int
+) -> Content:
+    """The card's text wrapped to ``text_width``: key numbers for a value stream;
+    emotion, channel and touchpoint for a journey."""
+    title = wrap_text(
+        step.title or "—",
+        text_width,
+        opts.title_size,
+        bold=True,
+        max_lines=opts.max_title_lines,
+    )
+    if not is_journey:
+        details = _pack_segments(_metric_segments(step, day), text_width, opts.text_size)
+        return Content(title, tuple(details), False)
+    emotion_row = step.emotion is not None
+    details_list: list[str] = []
+    channel = step.channel.strip()
+    if emotion_row:
+        # The face and the signed number sit in front of the channel on one row.
+        first = signed(step.emotion or 0) + (f" · {channel}" if channel else "")
+        face_room = text_width - 22
+        details_list.extend(wrap_text(first, face_room, opts.text_size, max_lines=1))
+    elif channel:
+        details_list.extend(wrap_text(channel, text_width, opts.text_size, max_lines=1))
+    if step.touchpoint.strip():
+        details_list.extend(wrap_text(step.touchpoint, text_width, opts.text_size, max_lines=2))
+    return Content(title, tuple(details_list), emotion_row)
+
+
+def content_height(content: Content, opts: LayoutOptions) -> float:
+    """The height a card needs for ``content``, at least ``min_box_height``."""
+    height = 12 + len(content.title) * opts.title_line_height
+    if content.details:
+        height += 6 + len(content.details) * opts.text_line_height
+    return max(opts.min_box_height, height + 12)
+
+
+def _card_text(
+    content: Content, x: float, y: float, emotion: int | None, opts: LayoutOptions
+) -> tuple[tuple[TextLine, ...], Face | None]:
+    """The card's text lines placed from its top left, and the emotion face if any."""
+    tx = x + STRIPE_WIDTH + 12
+    lines: list[TextLine] = []
+    baseline = y + 12 + opts.title_line_height - 4
+    for line in content.title:
+        lines.append(TextLine(line, tx, baseline, opts.title_size, 600, INK, role="title"))
+        baseline += opts.title_line_height
+    face: Face | None = None
+    if content.details:
+        baseline += 6 - opts.title_line_height + opts.text_line_height
+        for i, line in enumerate(content.details):
+            lx = tx
+            role = "detail"
+            if i == 0 and content.emotion_row:
+                face = emotion_face(Point(tx + FACE_RADIUS, baseline - 4.5), emotion or 0)
+                lx = tx + 2 * FACE_RADIUS + 6
+                role = "emotion"
+            lines.append(TextLine(line, lx, baseline, opts.text_size, 400, INK_MUTED, role=role))
+            baseline += opts.text_line_height
+    return tuple(lines), face
+
+
+def box_geometry(
+    step: StepData,
+    place: Rect,
+    content: Content,
+    lane: LaneGeometry,
+    stage_name: str,
+    overlay: Overlay,
+    on_critical_path: bool,
+    opts: LayoutOptions,
+) -> BoxGeometry:
+    """The card of ``step`` at ``place``, with its text, stripe and analysis marks."""
+    x, y, width, height = place.x, place.y, place.width, place.height
+    lines, face = _card_text(content, x, y, step.emotion, opts)
+    reasons = tuple(overlay.hotspots.get(step.id, ()))
+    selected = overlay.selected_step_id == step.id
+    return BoxGeometry(
+        step_id=step.id,
+        lane_id=step.lane_id,
+        stage_id=step.stage_id,
+        department_id=step.department_id,
+        version=step.version,
+        title=step.title,
+        department=lane.name,
+        stage=stage_name,
+        x=x,
+        y=y,
+        width=width,
+        height=height,
+        stripe_color=lane.color,
+        stripe_width=STRIPE_WIDTH,
+        lines=lines,
+        emotion=step.emotion,
+        hotspot_reasons=reasons,
+        selected=selected,
+        on_critical_path=on_critical_path,
+        value_adding=step.value_adding,
+        card=Rect(x, y, width, height, CARD_RADIUS, CARD_FILL, stroke=CARD_STROKE),
+        # A soft shadow lifts the card off the lane tint without a heavy border.
+        shadow=Rect(x, y + 2, width, height, CARD_RADIUS, SHADOW_COLOR, 0.08),
+        outline=ring(place, 3, 10, HOTSPOT_STROKE) if reasons else None,
+        selection_ring=ring(place, 7, 12, SELECTION_STROKE) if selected else None,
+        focus_ring=ring(place, 5, 11, None),
+        badge=hotspot_badge(Point(x + width - 2, y + 2)) if reasons else None,
+        face=face,
+    )

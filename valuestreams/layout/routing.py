@@ -1,0 +1,459 @@
+"""Connector routing: how a handoff arrow is drawn from one card to another.
+
+Every connector is an orthogonal polyline from an edge of its source card to an
+edge of its target card, planned locally from those two cards and the cells
+between them (never against all other connectors), in one of five shapes:
+
+- ``elbow``: out of the right side, down or up in the gutter before the target's
+  column (or after the source's, when the source's row is blocked), into the
+  target's left side;
+- ``corridor``: like an elbow, but along the corridor under a lane's cards when
+  both rows are blocked by cards in the columns between;
+- ``vertical``: straight down or up within one column when nothing is between;
+- ``side``: out of the right side and back into the right side of a card in the
+  same column when something is in the way;
+- ``back``: rework and handoffs to an earlier stage go around, through the
+  corridor under the source's lane, and come in from the left (or from below).
+
+Afterwards sorted sweeps share the room: connectors on one card side fan out
+over ports ordered by where their other end is; overlapping vertical runs in a
+gutter and horizontal runs in a corridor get parallel tracks (interval
+colouring). The whole routing is O(n log n) in handoffs. Then each connector is
+styled by its kind (see `style.connector_kind`), marked where it crosses a lane
+border, and its label gets a box on the route.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from .geometry import BoxGeometry, ConnectorGeometry
+from .options import LayoutOptions
+from .shapes import LabelBox, Point, Rect, TextLine
+from .style import (
+    ARROWHEADS,
+    BOUNDARY_MARKERS,
+    CONNECTOR_CORNER_RADIUS,
+    CONNECTOR_STROKES,
+    INK,
+    LABEL_STROKES,
+    WHITE,
+    connector_kind,
+)
+from .text import measure_text
+
+if TYPE_CHECKING:
+    from valuestreams.mapdata import HandoffData
+
+    from .grid import Frame
+
+__all__ = ["route_connectors", "simplify"]
+
+Side = Literal["L", "R", "T", "B"]
+
+
+@dataclass(slots=True)
+class _Route:
+    """Working state of one connector while the sweeps resolve ports and tracks.
+
+    Mutable on purpose and private to this module: the plan sets the shape, the
+    port sweep sets ``out_port``/``in_port``, the track sweeps ``gutter_x`` and
+    ``corridor_y``; `_points` reads the result.
+    """
+
+    handoff: HandoffData
+    a: BoxGeometry
+    b: BoxGeometry
+    mode: str
+    out_side: Side
+    in_side: Side
+    back: bool
+    gutters: list[int] = field(default_factory=list)
+    corridor_lane: int = -1
+    out_port: float = 0.0
+    in_port: float = 0.0
+    gutter_x: list[float] = field(default_factory=list)
+    corridor_y: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Board:
+    """What routing reads: the grid, the placed cards and the sizes."""
+
+    frame: Frame
+    boxes: Mapping[int, BoxGeometry]
+    opts: LayoutOptions
+
+    def gutter_x(self, gutter: int) -> float:
+        """Centre of gutter ``gutter`` (0 = left of the first column, n = right of the last)."""
+        col_x = self.frame.col_x
+        return col_x[gutter] if gutter < len(col_x) else self.frame.columns_right
+
+    def lane_of(self, box: BoxGeometry) -> int:
+        return self.frame.lane_index[box.lane_id]
+
+    def column_of(self, box: BoxGeometry) -> int:
+        return self.frame.stage_index[box.stage_id]
+
+    def is_last(self, box: BoxGeometry) -> bool:
+        """``box`` is the bottom card of its cell."""
+        cell = self.frame.cells[(self.lane_of(box), self.column_of(box))]
+        return self.frame.rank[box.step_id] == len(cell) - 1
+
+    def row_clear(self, lane: int, y: float, first_col: int, last_col: int) -> bool:
+        """No card of ``lane`` in columns first..last overlaps the horizontal line at ``y``."""
+        for col in range(first_col, last_col + 1):
+            for step in self.frame.cells.get((lane, col), ()):
+                box = self.boxes[step.id]
+                if box.y - 4 <= y <= box.bottom + 4:
+                    return False
+        return True
+
+    def column_clear(self, col: int, upper: BoxGeometry, lower: BoxGeometry) -> bool:
+        """A straight vertical line from ``upper``'s bottom to ``lower``'s top crosses no card."""
+        lu, ll = self.lane_of(upper), self.lane_of(lower)
+        if not self.is_last(upper) or self.frame.rank[lower.step_id] != 0:
+            return False
+        return all(not self.frame.cells.get((li, col)) for li in range(lu + 1, ll))
+
+
+def route_connectors(
+    handoffs: Sequence[HandoffData],
+    frame: Frame,
+    boxes: Mapping[int, BoxGeometry],
+    opts: LayoutOptions,
+) -> tuple[ConnectorGeometry, ...]:
+    """One styled connector per handoff whose two steps are both on the drawing."""
+    board = _Board(frame, boxes, opts)
+    routes = [
+        _plan(h, boxes[h.from_step_id], boxes[h.to_step_id], board)
+        for h in handoffs
+        if h.from_step_id in boxes and h.to_step_id in boxes
+    ]
+    _assign_ports(routes, boxes)
+    _assign_gutter_tracks(routes, board)
+    _assign_corridor_tracks(routes, board)
+    boundaries = frame.lane_y[1:]
+    corridors = [frame.corridor_y(i, opts) for i in range(len(frame.lane_y))]
+    return tuple(_connector(r, boundaries, corridors, opts) for r in routes)
+
+
+def _plan(handoff: HandoffData, a: BoxGeometry, b: BoxGeometry, board: _Board) -> _Route:
+    """Choose the shape, sides, gutters and corridor for one handoff, from its two cards."""
+    ca, cb = board.column_of(a), board.column_of(b)
+    la, lb = board.lane_of(a), board.lane_of(b)
+    ra, rb = board.frame.rank[a.step_id], board.frame.rank[b.step_id]
+    if handoff.rework or cb < ca or (cb == ca and la == lb and rb <= ra):
+        route = _Route(handoff, a, b, "back", "B", "L", True, corridor_lane=la)
+        if not board.is_last(a):
+            route.out_side = "R"
+            route.gutters.append(ca + 1)
+        if la == lb and board.is_last(b) and b.step_id != a.step_id:
+            route.in_side = "B"
+        else:
+            route.gutters.append(cb)
+        return route
+    if cb > ca:
+        ya, yb = a.y + a.height / 2, b.y + b.height / 2
+        if cb == ca + 1 or board.row_clear(la, ya, ca + 1, cb - 1):
+            return _Route(handoff, a, b, "elbow", "R", "L", False, gutters=[cb])
+        if board.row_clear(lb, yb, ca + 1, cb - 1):
+            return _Route(handoff, a, b, "elbow", "R", "L", False, gutters=[ca + 1])
+        corridor = la if lb >= la else lb
+        return _Route(
+            handoff, a, b, "corridor", "R", "L", False, [ca + 1, cb], corridor_lane=corridor
+        )
+    # Same column, later in reading order: straight down or up when nothing is in
+    # the way, else around through the gutter on the right.
+    if (la == lb and rb == ra + 1) or (lb > la and board.column_clear(ca, a, b)):
+        return _Route(handoff, a, b, "vertical", "B", "T", False)
+    if lb < la and board.column_clear(ca, b, a):
+        return _Route(handoff, a, b, "vertical", "T", "B", False)
+    return _Route(handoff, a, b, "side", "R", "R", False, gutters=[ca + 1])
+
+
+def _assign_ports(routes: list[_Route], boxes: Mapping[int, BoxGeometry]) -> None:
+    """Spread connectors that share a card side along it, ordered by where their
+    other end is, so that they fan out without crossing near the card."""
+    sides: dict[tuple[int, Side], list[tuple[float, int, int, bool]]] = defaultdict(list)
+    for i, r in enumerate(routes):
+        other_out = r.b.y + r.b.height / 2 if r.out_side in "LR" else r.b.x + r.b.width / 2
+        other_in = r.a.y + r.a.height / 2 if r.in_side in "LR" else r.a.x + r.a.width / 2
+        sides[(r.a.step_id, r.out_side)].append((other_out, r.handoff.id, i, True))
+        sides[(r.b.step_id, r.in_side)].append((other_in, r.handoff.id, i, False))
+    for (step_id, side), members in sides.items():
+        box = boxes[step_id]
+        members.sort()
+        n = len(members)
+        if side in "LR":
+            spacing = min(12.0, (box.height - 16) / max(n, 1))
+            middle = box.y + box.height / 2
+        else:
+            spacing = min(16.0, (box.width - 40) / max(n, 1))
+            middle = box.x + box.width / 2
+        # A partner straight across (same row or same column) takes the middle
+        # port, so that the line between them stays straight; the rest fan out.
+        anchor = (n - 1) / 2
+        closest = min(range(n), key=lambda j: abs(members[j][0] - middle))
+        if abs(members[closest][0] - middle) < 1.0:
+            room = (box.height if side in "LR" else box.width) / 2 - 8
+            if max(closest, n - 1 - closest) * spacing <= room:
+                anchor = closest
+        for j, (_key, _hid, i, is_out) in enumerate(members):
+            pos = middle + (j - anchor) * spacing
+            if is_out:
+                routes[i].out_port = pos
+            else:
+                routes[i].in_port = pos
+
+
+def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> None:
+    """Vertical runs that overlap in the same gutter get parallel offsets."""
+    frame, o = board.frame, board.opts
+    runs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    for i, r in enumerate(routes):
+        r.corridor_y = frame.corridor_y(r.corridor_lane, o) if r.corridor_lane >= 0 else 0.0
+        for k, (y1, y2) in enumerate(_gutter_spans(r)):
+            if abs(y1 - y2) > 0.5:  # a straight line through the gutter needs no track
+                runs[r.gutters[k]].append((min(y1, y2), max(y1, y2), i * 2 + k))
+    offsets: dict[int, float] = {}
+    limit = o.cell_pad_x - 6
+    for gutter_runs in runs.values():
+        for key, track in _assign_tracks(gutter_runs, 3.0).items():
+            offsets[key] = _alternating_offset(track, 7.0, limit)
+    for i, r in enumerate(routes):
+        r.gutter_x = [
+            board.gutter_x(g) + offsets.get(i * 2 + k, 0.0) for k, g in enumerate(r.gutters)
+        ]
+
+
+def _assign_corridor_tracks(routes: list[_Route], board: _Board) -> None:
+    """Runs along the same lane's corridor get their own rows."""
+    corridor_runs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    for i, r in enumerate(routes):
+        if r.mode in ("back", "corridor"):
+            x1, x2 = _corridor_span(r, board)
+            corridor_runs[r.corridor_lane].append((min(x1, x2), max(x1, x2), i))
+    limit = board.opts.corridor_height / 2 - 5
+    for lane_runs in corridor_runs.values():
+        for key, track in _assign_tracks(lane_runs, 4.0).items():
+            routes[key].corridor_y += _alternating_offset(track, 6.0, limit)
+
+
+def _gutter_spans(r: _Route) -> list[tuple[float, float]]:
+    """The y ranges of the route's vertical runs in its gutters, in order."""
+    if r.mode in ("elbow", "side"):
+        return [(r.out_port, r.in_port)]
+    if r.mode == "corridor":
+        return [(r.out_port, r.corridor_y), (r.corridor_y, r.in_port)]
+    if r.mode == "back":
+        spans = []
+        if r.out_side == "R":
+            spans.append((r.out_port, r.corridor_y))
+        if r.in_side == "L":
+            spans.append((r.corridor_y, r.in_port))
+        return spans
+    return []
+
+
+def _corridor_span(r: _Route, board: _Board) -> tuple[float, float]:
+    """The x range of the route's run along its corridor (gutter centres, before tracks)."""
+    if r.mode == "corridor":
+        return board.gutter_x(r.gutters[0]), board.gutter_x(r.gutters[1])
+    k = 0
+    if r.out_side == "R":
+        x1 = board.gutter_x(r.gutters[0])
+        k = 1
+    else:
+        x1 = r.out_port
+    x2 = board.gutter_x(r.gutters[k]) if r.in_side == "L" else r.in_port
+    return x1, x2
+
+
+def _points(r: _Route) -> list[Point]:
+    """The corner points of a resolved route, from the source's edge to the target's."""
+    a, b = r.a, r.b
+    if r.mode in ("elbow", "side"):
+        gx = r.gutter_x[0]
+        end_x = b.x if r.mode == "elbow" else b.right
+        return [
+            Point(a.right, r.out_port),
+            Point(gx, r.out_port),
+            Point(gx, r.in_port),
+            Point(end_x, r.in_port),
+        ]
+    if r.mode == "corridor":
+        (g1, g2), yc = r.gutter_x, r.corridor_y
+        return [
+            Point(a.right, r.out_port),
+            Point(g1, r.out_port),
+            Point(g1, yc),
+            Point(g2, yc),
+            Point(g2, r.in_port),
+            Point(b.x, r.in_port),
+        ]
+    if r.mode == "vertical":
+        y1 = a.bottom if r.out_side == "B" else a.y
+        y2 = b.y if r.in_side == "T" else b.bottom
+        mid = (y1 + y2) / 2
+        return [
+            Point(r.out_port, y1),
+            Point(r.out_port, mid),
+            Point(r.in_port, mid),
+            Point(r.in_port, y2),
+        ]
+    return _back_points(r)
+
+
+def _back_points(r: _Route) -> list[Point]:
+    """A back edge: around the cards, through the source lane's corridor."""
+    a, b, yc = r.a, r.b, r.corridor_y
+    k = 0
+    if r.out_side == "R":
+        gx = r.gutter_x[0]
+        pts = [Point(a.right, r.out_port), Point(gx, r.out_port), Point(gx, yc)]
+        k = 1
+    else:
+        pts = [Point(r.out_port, a.bottom), Point(r.out_port, yc)]
+    if r.in_side == "L":
+        gx = r.gutter_x[k]
+        pts += [Point(gx, yc), Point(gx, r.in_port), Point(b.x, r.in_port)]
+    else:
+        pts += [Point(r.in_port, yc), Point(r.in_port, b.bottom)]
+    return pts
+
+
+def _boundary_marks(points: Sequence[Point], boundaries: Sequence[float]) -> tuple[Point, ...]:
+    """Where the route's vertical runs cross a lane border (``boundaries`` sorted)."""
+    marks: list[Point] = []
+    for p, q in itertools.pairwise(points):
+        if abs(p.x - q.x) < 0.01 and abs(p.y - q.y) > 0.01:
+            lo, hi = sorted((p.y, q.y))
+            for yb in boundaries[bisect_right(boundaries, lo) : bisect_left(boundaries, hi)]:
+                marks.append(Point(p.x, yb))
+    return tuple(marks)
+
+
+def _connector(
+    r: _Route, boundaries: Sequence[float], corridors: Sequence[float], opts: LayoutOptions
+) -> ConnectorGeometry:
+    """The finished connector: points, style by kind, boundary marks and label box."""
+    points = simplify(_points(r))
+    cross = r.a.department_id != r.b.department_id
+    kind = connector_kind(cross, r.handoff.rework)
+    label = r.handoff.label.strip()
+    return ConnectorGeometry(
+        handoff_id=r.handoff.id,
+        from_step_id=r.handoff.from_step_id,
+        to_step_id=r.handoff.to_step_id,
+        version=r.handoff.version,
+        cross_department=cross,
+        rework=r.handoff.rework,
+        back_edge=r.back,
+        points=points,
+        label=label,
+        boundary_marks=_boundary_marks(points, boundaries) if cross else (),
+        stroke=CONNECTOR_STROKES[kind],
+        arrowhead=ARROWHEADS[kind],
+        corner_radius=CONNECTOR_CORNER_RADIUS,
+        boundary_marker=BOUNDARY_MARKERS[kind] if cross else None,
+        label_box=_label_box(label, points, kind, corridors, opts) if label else None,
+    )
+
+
+def _label_box(
+    label: str, points: Sequence[Point], kind: str, corridors: Sequence[float], o: LayoutOptions
+) -> LabelBox:
+    """The label's box, as wide as its measured text plus padding, on the route."""
+    width = measure_text(label, o.text_size) + 12
+    at = _label_position(points, width, corridors)
+    box = Rect(at.x - width / 2, at.y - 10, width, 20, 4.0, WHITE, stroke=LABEL_STROKES[kind])
+    text = TextLine(label, at.x, at.y + 4.5, o.text_size, 400, INK, "middle", "handoff-label")
+    return LabelBox(box, text)
+
+
+def _label_position(points: Sequence[Point], width: float, corridors: Sequence[float]) -> Point:
+    """Where a handoff's label sits: the middle of the longest horizontal segment
+    that can hold it; else on a vertical run where it passes a lane's corridor (no
+    cards there); else the middle of the longest segment."""
+    best: tuple[float, Point] | None = None
+    for p, q in itertools.pairwise(points):
+        length = abs(p.x - q.x)
+        fits = abs(p.y - q.y) < 0.01 and length >= width + 16
+        if fits and (best is None or length > best[0]):
+            best = (length, Point((p.x + q.x) / 2, p.y))
+    if best is None:
+        for p, q in itertools.pairwise(points):
+            if abs(p.x - q.x) > 0.01:
+                continue
+            lo, hi = sorted((p.y, q.y))
+            middle = (lo + hi) / 2
+            for yc in corridors[bisect_left(corridors, lo + 12) : bisect_right(corridors, hi - 12)]:
+                if best is None or abs(yc - middle) < best[0]:
+                    best = (abs(yc - middle), Point(p.x, yc))
+    if best is None:
+        longest = -1.0
+        for p, q in itertools.pairwise(points):
+            length = abs(p.x - q.x) + abs(p.y - q.y)
+            if length > longest:
+                longest = length
+                best = (length, Point((p.x + q.x) / 2, (p.y + q.y) / 2))
+    point = best[1] if best is not None else Point(0.0, 0.0)
+    return Point(round(point.x, 2), round(point.y, 2))
+
+
+def _alternating_offset(track: int, spacing: float, limit: float) -> float:
+    """Track 0 in the middle, then +1, −1, +2, −2 … steps, wrapping within ±limit."""
+    if track == 0 or spacing <= 0:
+        return 0.0
+    slots = max(1, int(limit // spacing))
+    step = (track + 1) // 2
+    step = (step - 1) % slots + 1
+    return step * spacing if track % 2 else -step * spacing
+
+
+def _assign_tracks(intervals: list[tuple[float, float, int]], margin: float) -> dict[int, int]:
+    """Greedy interval colouring: overlapping runs get different tracks, lowest first.
+
+    ``intervals`` are (start, end, key); returns key → track. O(n log n).
+    """
+    result: dict[int, int] = {}
+    busy: list[tuple[float, int]] = []  # (end, track)
+    free: list[int] = []
+    next_track = 0
+    for start, end, key in sorted(intervals):
+        while busy and busy[0][0] + margin <= start:
+            _end, track = heapq.heappop(busy)
+            heapq.heappush(free, track)
+        if free:
+            track = heapq.heappop(free)
+        else:
+            track = next_track
+            next_track += 1
+        result[key] = track
+        heapq.heappush(busy, (end, track))
+    return result
+
+
+def simplify(points: Sequence[Point]) -> tuple[Point, ...]:
+    """Drop repeated points and the middle of three collinear points (rounded to 0.01 px)."""
+    out: list[Point] = []
+    for p in points:
+        p = Point(round(p.x, 2), round(p.y, 2))
+        if out and abs(out[-1].x - p.x) < 0.01 and abs(out[-1].y - p.y) < 0.01:
+            continue
+        if len(out) >= 2:
+            a, b = out[-2], out[-1]
+            if (abs(a.x - b.x) < 0.01 and abs(b.x - p.x) < 0.01) or (
+                abs(a.y - b.y) < 0.01 and abs(b.y - p.y) < 0.01
+            ):
+                out[-1] = p
+                continue
+        out.append(p)
+    return tuple(out)
