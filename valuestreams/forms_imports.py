@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .imports.eventlog_analysis import DiscoveryFilter
 from .imports.eventlog_parse import DEFAULT_MISSING, ColumnMapping
+from .imports.interchange import MapDocument
 from .imports.problems import ImportProblems
 from .imports.spreadsheet import read_sheet, rows_to_document
-from .interchange import MapDocument
 from .models import Map, MapKind
 
 ACCEPTED = (".csv", ".csv.gz", ".tsv", ".txt", ".xes", ".xes.gz", ".gz")

@@ -64,8 +64,8 @@ def test_the_onboarding_spreadsheet_becomes_a_map(page: Page, live_server: Any, 
     from pathlib import Path
 
     from tests.factories import WorkspaceFactory
+    from valuestreams.imports.interchange import parse_document
     from valuestreams.imports.spreadsheet import document_to_rows, rows_to_xlsx
-    from valuestreams.interchange import parse_document
 
     demo = Path(__file__).resolve().parents[2] / "valuestreams/demo/onboarding_current.json"
     sheet = tmp_path / "onboarding.xlsx"

@@ -27,12 +27,21 @@ from django.utils.translation import gettext as _
 
 from departments.models import Workspace
 
-from ..interchange import DEFAULT_COLORS, DepartmentDoc, HandoffDoc, MapDocument, StepDoc
 from ..models import Map, MapKind
-from ..services import map_import
+from ..rules import MAX_MINUTES
 from ..units import format_minutes
 from .eventlog_analysis import Discovered, DiscoveryFilter, Evidence, discover, log_evidence
 from .eventlog_parse import ColumnMapping, Limits, ParsedLog, parse_eventlog, peek_columns
+from .interchange import (
+    DEFAULT_COLORS,
+    DepartmentDoc,
+    HandoffDoc,
+    MapDocument,
+    StepDoc,
+    document_to_dict,
+    parse_document,
+)
+from .maps import map_import
 from .models import Discovery, Event, EventLog, EventLogStatus
 from .problems import ImportProblems, Problem
 
@@ -131,7 +140,7 @@ def events_load(*, log: EventLog) -> ParsedLog:
 
 
 def discovered_document(found: Discovered, *, name: str, description: str) -> MapDocument:
-    """The interchange document of a discovered map, so it is imported like any other map.
+    """The interchange document of a discovered map, validated like any imported file.
 
     Lane names are cut to a department's length and matched without case, as
     departments are, so two spellings of one team become one lane.
@@ -146,7 +155,12 @@ def discovered_document(found: Discovered, *, name: str, description: str) -> Ma
             title=step.activity,
             department=canonical[step.lane[:120].casefold()],
             stage=stage_names[step.stage],
-            lead_time_minutes=step.median_wait_minutes,
+            # A median wait beyond what a step may hold (ten years) is left unknown.
+            lead_time_minutes=(
+                step.median_wait_minutes
+                if step.median_wait_minutes is not None and step.median_wait_minutes <= MAX_MINUTES
+                else None
+            ),
             description=_("%(count)d events in %(cases)d cases; median wait before it: %(wait)s")
             % {
                 "count": step.count,
@@ -171,7 +185,7 @@ def discovered_document(found: Discovered, *, name: str, description: str) -> Ma
         DepartmentDoc(lane, DEFAULT_COLORS[i % len(DEFAULT_COLORS)])
         for i, lane in enumerate(dict.fromkeys(canonical.values()))
     ]
-    return MapDocument(
+    document = MapDocument(
         name=name[:200],
         kind=MapKind.VALUE_STREAM,
         state="current",
@@ -182,6 +196,8 @@ def discovered_document(found: Discovered, *, name: str, description: str) -> Ma
         steps=steps,
         handoffs=handoffs,
     )
+    # Through the same validation as every file, so the step rules hold here too.
+    return parse_document(document_to_dict(document))
 
 
 @transaction.atomic

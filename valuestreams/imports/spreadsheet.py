@@ -26,8 +26,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-from ..interchange import FORMAT, VERSION, InterchangeError, MapDocument, parse_document
 from .eventlog_parse import read_records
+from .interchange import FORMAT, VERSION, InterchangeError, MapDocument, parse_document
 from .problems import ImportProblems, Problem
 
 COLUMNS = [

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from departments.access import get_workspace_for_user
-from departments.models import Role
-from departments.pages import form_page, post_data, save_or_report
 
 from ..access import get_map_for_user
 from ..forms_imports import MapSheetImportForm
+from ..imports.maps import map_document
 from ..imports.spreadsheet import TEMPLATE_ROWS, document_to_rows, rows_to_csv, rows_to_xlsx
-from ..services import map_document, map_import
+from .maps import map_import_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,30 +37,16 @@ def _sheet_response(rows: list[dict[str, Any]], fmt: str, filename: str) -> Http
 @require_http_methods(["GET", "POST"])
 def map_sheet_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Import a map from a spreadsheet: every problem by row and column, or the whole map."""
-    workspace = get_workspace_for_user(request, slug, Role.EDITOR)
-    form = MapSheetImportForm(
-        post_data(request), request.FILES if request.method == "POST" else None
-    )
-    if request.method == "POST" and form.is_valid():
-        new_map = save_or_report(
-            form, lambda: map_import(workspace=workspace, document=form.document)
-        )
-        if new_map is not None:
-            messages.success(request, _("Map “%s” imported.") % new_map.name)
-            return HttpResponseRedirect(reverse("map_detail", args=[slug, new_map.pk]))
-    return form_page(
+    return map_import_page(
         request,
-        form,
-        workspace=workspace,
+        slug,
+        MapSheetImportForm,
         title=_("Import a map from a spreadsheet"),
-        eyebrow=_("Maps"),
         intro=_(
             "One row per step. Departments are matched by name and created when missing. "
             "Nothing is imported unless every row is valid."
         ),
         template="valuestreams/map_sheet_import.html",
-        submit_label=_("Import"),
-        cancel_url=reverse("map_list", args=[slug]),
     )
 
 

@@ -12,10 +12,10 @@ from django.db import connection
 from django.urls import reverse
 
 from valuestreams.imports.eventlogs import eventlog_claim
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_import
 from valuestreams.imports.models import Discovery, Event, EventLog, EventLogStatus
-from valuestreams.interchange import parse_document
 from valuestreams.models import Map
-from valuestreams.services import map_import
 
 from .test_eventlog_import import TICKETS
 

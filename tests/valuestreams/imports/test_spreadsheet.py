@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_document
 from valuestreams.imports.problems import ImportProblems
 from valuestreams.imports.spreadsheet import (
     TEMPLATE_ROWS,
@@ -23,9 +25,7 @@ from valuestreams.imports.spreadsheet import (
     rows_to_document,
     rows_to_xlsx,
 )
-from valuestreams.interchange import parse_document
 from valuestreams.models import Handoff, Map, Step
-from valuestreams.services import map_document
 
 DEMO = Path(__file__).resolve().parents[3] / "valuestreams" / "demo" / "onboarding_current.json"
 
@@ -67,7 +67,7 @@ def test_json_to_xlsx_to_csv_and_back_keeps_the_map():
 
 
 def test_a_stored_map_round_trips_through_a_spreadsheet(workspace):
-    from valuestreams.services import map_import
+    from valuestreams.imports.maps import map_import
 
     first = map_import(workspace=workspace, document=demo())
     again = map_import(workspace=workspace, document=through_xlsx(map_document(map_obj=first)))
@@ -103,10 +103,11 @@ def test_every_problem_is_named_by_row_and_column():
     with pytest.raises(ImportProblems) as caught:
         rows_to_document(read_sheet(io.BytesIO(fixed.encode()), "m.csv"), name="M")
     assert caught.value.messages == [
-        "row 2, column lead_time_minutes: must be at least the process time",
-        "row 3, column complete_accurate_pct: must be between 0 and 100",
-        "row 4, column emotion: must be between -2 and 2",
+        "row 2, column lead_time_minutes: Lead time cannot be shorter than the process time: "
+        "the work takes at least that.",
+        "row 3, column complete_accurate_pct: %C&A is a percentage from 0 to 100.",
         "row 4, column title: must not be empty",
+        "row 4, column emotion: Emotion goes from −2 to +2.",
         "row 3, column next: no step has the key '9'",
     ]
 
@@ -174,13 +175,13 @@ def test_the_page_imports_a_spreadsheet_and_lists_problems_by_row(client, editor
     response = client.post(
         url, {"name": "Bad", "kind": "value_stream", "file": SimpleUploadedFile("b.csv", bad)}
     )
-    assert "row 2, column emotion: must be between -2 and 2" in response.text
+    assert "row 2, column emotion: Emotion goes from −2 to +2." in response.text
     assert not Map.objects.filter(name="Bad").exists()
 
 
 @pytest.mark.django_db
 def test_a_viewer_downloads_steps_and_the_template_but_cannot_import(client, viewer, workspace):
-    from valuestreams.services import map_import
+    from valuestreams.imports.maps import map_import
 
     map_obj = map_import(workspace=workspace, document=demo())
     client.force_login(viewer)
@@ -208,5 +209,7 @@ def test_import_map_takes_csv_and_xlsx(workspace, tmp_path, capsys):
     assert Handoff.objects.filter(map=map_obj).count() == len(demo().handoffs)
     bad = tmp_path / "bad.csv"
     bad.write_text("key,title,department,lead_time_minutes\n1,A,HR,-3\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="row 2, column lead_time_minutes: must be at least 0"):
+    with pytest.raises(
+        CommandError, match="row 2, column lead_time_minutes: Lead time cannot be negative"
+    ):
         call_command("import_map", str(bad), "--workspace", workspace.slug, "--name", "Bad")

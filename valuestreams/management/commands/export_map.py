@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from valuestreams.interchange import document_to_dict
+from valuestreams.imports.interchange import document_to_dict
+from valuestreams.imports.maps import map_document
 from valuestreams.models import Map
-from valuestreams.services import map_document
 
 
 class Command(BaseCommand):

@@ -14,10 +14,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from departments.models import Workspace
+from valuestreams.imports.interchange import KINDS, InterchangeError, MapDocument, load_document
+from valuestreams.imports.maps import map_import
 from valuestreams.imports.problems import ImportProblems
 from valuestreams.imports.spreadsheet import read_sheet, rows_to_document
-from valuestreams.interchange import KINDS, InterchangeError, MapDocument, load_document
-from valuestreams.services import map_import
 
 
 class Command(BaseCommand):
