@@ -48,6 +48,9 @@ def test_the_incidents_log_becomes_evidence_and_a_readable_map(
     expect(page.locator("#id_lifecycle")).to_have_value("")
     page.select_option("#id_lane", "org_line")
     shot(page, "2-columns")
+    # On SQLite the import runs inside the request: 65,533 events on a busy machine
+    # can take longer than Playwright's default 30 s wait for the navigation.
+    page.set_default_timeout(180_000)
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("heading", name="Evidence over the whole log")).to_be_visible(
         timeout=120_000
