@@ -512,3 +512,8 @@ class MapChange(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+# Event logs and discoveries live with the other imports; importing them here
+# registers them with the app.
+from .imports.models import Discovery, Event, EventLog, EventLogStatus  # noqa: E402, F401
