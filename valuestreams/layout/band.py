@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from valuestreams.units import format_minutes
+from departments.formats import format_duration, format_percent
 
 from .cards import signed
 from .geometry import CurvePoint, EmotionCurve, LadderGeometry, LadderRung
@@ -113,7 +113,7 @@ def _rung_label(
 ) -> TextLine | None:
     """A rung's number, or None when it would collide with its neighbours' numbers."""
     size = band.opts.text_size
-    text = format_minutes(minutes, band.day)
+    text = format_duration(minutes, band.day)
     # Rungs of one level alternate with rungs of the other, so a label may spill
     # over half of each neighbour; wider ones would collide: left out.
     if measure_text(text, size, bold=True) + 8 > 1.8 * (x2 - x1):
@@ -167,11 +167,11 @@ def _totals_text(band: _Band, totals: LadderTotals, x: float) -> tuple[TextLine,
     o = band.opts
     ratio = totals.activity_ratio
     rows = [
-        (_("Lead time"), format_minutes(totals.lead_time_minutes, band.day)),
-        (_("Process time"), format_minutes(totals.process_time_minutes, band.day)),
+        (_("Lead time"), format_duration(totals.lead_time_minutes, band.day)),
+        (_("Process time"), format_duration(totals.process_time_minutes, band.day)),
         (
             _("Activity ratio"),
-            "—" if ratio is None else f"{ratio * 100:.1f} %".replace(".0 %", " %"),
+            format_percent(ratio),
         ),
     ]
     text: list[TextLine] = []

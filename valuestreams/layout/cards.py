@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from valuestreams.units import format_minutes
+from departments.formats import format_duration, format_percent_value
 
 from .geometry import BoxGeometry, LaneGeometry
 from .options import LayoutOptions, Overlay
@@ -51,11 +51,11 @@ def signed(value: int) -> str:
 def _metric_segments(step: StepData, day: int) -> list[str]:
     segments = []
     if step.process_time_minutes is not None:
-        segments.append(f"PT {format_minutes(step.process_time_minutes, day)}")
+        segments.append(f"PT {format_duration(step.process_time_minutes, day)}")
     if step.lead_time_minutes is not None:
-        segments.append(f"LT {format_minutes(step.lead_time_minutes, day)}")
+        segments.append(f"LT {format_duration(step.lead_time_minutes, day)}")
     if step.complete_accurate_pct is not None:
-        segments.append(f"C&A {step.complete_accurate_pct:.0f}%")
+        segments.append(f"C&A {format_percent_value(step.complete_accurate_pct, 0)}")
     return segments
 
 

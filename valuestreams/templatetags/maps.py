@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from valuestreams.units import format_minutes
+from departments.formats import format_duration
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ register = template.Library()
 @register.filter
 def minutes(value: float | None, working_day_minutes: int = 480) -> str:
     """`{{ step.lead_time_minutes|minutes:480 }}` → "2.1 d"; "—" when unknown."""
-    return format_minutes(value, working_day_minutes)
+    return format_duration(value, working_day_minutes)
 
 
 @register.filter
