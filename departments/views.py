@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from .access import get_membership, get_workspace_for_user
 from .forms import (
@@ -27,6 +28,7 @@ from .forms import (
     SharedGoalForm,
     is_last_owner,
 )
+from .language import remember_language, supported
 from .models import (
     KPI,
     DecisionRight,
@@ -38,6 +40,20 @@ from .models import (
     Workspace,
 )
 from .pages import confirm_page, form_page, model_form_page, post_data, save_or_report
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: Django's own view, and the choice kept for the person.
+
+    Open before login too, so the login page can be read in one's own language.
+    """
+    response = django_set_language(request)
+    language = supported(request.POST.get("language"))
+    if language is not None:
+        remember_language(request, language)
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

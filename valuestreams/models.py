@@ -406,7 +406,12 @@ class MapChange(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    description = models.CharField(_("description"), max_length=300)
+    # What happened, as a code and its parameters, so each reader sees it in their
+    # own language (`change_texts`); `legacy_description` holds the English sentence
+    # of changes recorded before codes existed.
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    legacy_description = models.CharField(_("description"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     undone = models.BooleanField(_("undone"), default=False)
     # False once an undo found the map changed too much since: the undo stack then
@@ -420,3 +425,10 @@ class MapChange(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def description(self) -> str:
+        """The history line in the active language."""
+        from .change_texts import describe_change
+
+        return describe_change(self.code, self.params, self.legacy_description)
