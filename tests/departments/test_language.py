@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _lang(response) -> str:
     text = response.content.decode()
-    return text.split("<html lang=\"", 1)[1].split('"', 1)[0]
+    return text.split('<html lang="', 1)[1].split('"', 1)[0]
 
 
 def test_the_browser_language_decides_when_nobody_chose(client, viewer, workspace):
