@@ -280,7 +280,10 @@ class GoalParticipant(models.Model):
 
     goal = models.ForeignKey(SharedGoal, on_delete=models.CASCADE, related_name="participants")
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="goal_participations"
+        Department,
+        on_delete=models.CASCADE,
+        related_name="goal_participations",
+        verbose_name=_("department"),
     )
     role = models.CharField(
         _("role"),
