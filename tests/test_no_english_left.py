@@ -102,7 +102,7 @@ class English:
 
 @pytest.fixture
 def owner_client(client, workspace):
-    user = UserFactory(username="eigenaar")
+    user = UserFactory.create(username="eigenaar")
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     client.force_login(user)
     return client

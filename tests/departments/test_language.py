@@ -13,7 +13,7 @@ from ..factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _lang(response) -> str:
+def _lang(response):
     text = response.content.decode()
     return text.split('<html lang="', 1)[1].split('"', 1)[0]
 
