@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from departments.formats import format_duration, format_percent
+from departments.formats import format_duration, format_percent, format_signed
 
-from .cards import signed
 from .geometry import CurvePoint, EmotionCurve, LadderGeometry, LadderRung
 from .options import LadderTotals, LayoutOptions
 from .routing import simplify
@@ -269,10 +268,10 @@ def emotion_curve(
         x1, x2 = slots[step.id]
         px, py = (x1 + x2) / 2, zero - emotion * unit
         ly = py - 12 if emotion >= 0 else py + 24
-        label = TextLine(signed(emotion), px, ly, o.text_size, 700, INK, "middle", "emotion")
+        label = TextLine(format_signed(emotion), px, ly, o.text_size, 700, INK, "middle", "emotion")
         dot = Circle(Point(px, py), 6.0, WHITE, CURVE_DOT_STROKE)
         points.append(CurvePoint(step.id, emotion, px, py, label, dot))
-    axis = [band.axis(signed(value), zero - value * unit + 4) for value in (2, 0, -2)]
+    axis = [band.axis(format_signed(value), zero - value * unit + 4) for value in (2, 0, -2)]
     plot_x = frame.columns_left - o.cell_pad_x
     plot_width = right - plot_x
     return EmotionCurve(

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from departments.formats import format_duration, format_percent_value
+from django.utils.translation import gettext as _
+
+from departments.formats import format_duration, format_percent_value, format_signed
 
 from .geometry import BoxGeometry, LaneGeometry
 from .options import LayoutOptions, Overlay
@@ -43,19 +45,14 @@ class Content:
     emotion_row: bool
 
 
-def signed(value: int) -> str:
-    """An emotion as text: "+2", "0", "−1" (with a real minus sign)."""
-    return f"+{value}" if value > 0 else ("−" + str(-value) if value < 0 else "0")
-
-
 def _metric_segments(step: StepData, day: int) -> list[str]:
     segments = []
     if step.process_time_minutes is not None:
-        segments.append(f"PT {format_duration(step.process_time_minutes, day)}")
+        segments.append(f"{_('PT')} {format_duration(step.process_time_minutes, day)}")
     if step.lead_time_minutes is not None:
-        segments.append(f"LT {format_duration(step.lead_time_minutes, day)}")
+        segments.append(f"{_('LT')} {format_duration(step.lead_time_minutes, day)}")
     if step.complete_accurate_pct is not None:
-        segments.append(f"C&A {format_percent_value(step.complete_accurate_pct, 0)}")
+        segments.append(f"{_('C&A')} {format_percent_value(step.complete_accurate_pct, 0)}")
     return segments
 
 
@@ -90,7 +87,7 @@ def box_content(
     channel = step.channel.strip()
     if emotion_row:
         # The face and the signed number sit in front of the channel on one row.
-        first = signed(step.emotion or 0) + (f" · {channel}" if channel else "")
+        first = format_signed(step.emotion or 0) + (f" · {channel}" if channel else "")
         face_room = text_width - 22
         details_list.extend(wrap_text(first, face_room, opts.text_size, max_lines=1))
     elif channel:
