@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser messages translations lint check
+.PHONY: run test install install-dev browser export-libs slide-viewer messages translations lint check
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ install-dev: $(VENV)/.dev
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
 
+# Cairo and DejaVu fonts for the PNG and PDF exports (cairosvg draws with them).
+export-libs:
+	@dpkg -s libcairo2 fonts-dejavu-core >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2 fonts-dejavu-core >/dev/null)
+
+# Only for looking at exported decks (no test needs it): LibreOffice Impress turns a
+# .pptx into PDF, poppler's pdftoppm the PDF into PNGs.
+slide-viewer:
+	@command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-impress poppler-utils fonts-liberation >/dev/null)
+
 # The Dutch and German catalogues are compiled from locale/*/LC_MESSAGES/django.po
 # at install time (the .mo files are not kept in git); GNU gettext's msgfmt does it.
 messages: install
@@ -38,13 +47,13 @@ translations: install
 	$(BIN)/python manage.py makemessages -l nl -l de --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=docs
 
 ## Install, migrate, load the demo and serve on http://127.0.0.1:8000 (SQLite by default).
-run: install messages
+run: install export-libs messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install everything and run the whole test suite (browser tests included).
-test: install-dev browser messages
+test: install-dev browser export-libs messages
 	$(BIN)/python -m pytest
 
 lint: install-dev

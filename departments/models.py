@@ -168,11 +168,17 @@ class Department(models.Model):
 
 
 class DecisionRightStatus(models.TextChoices):
-    """Who holds a decision: one department, several together, or nobody clearly."""
+    """Who holds a decision: one department, several together, nobody clearly, or in dispute."""
 
     OWNED = "owned", _("Owned")
     SHARED = "shared", _("Shared")
     UNCLEAR = "unclear", _("Unclear")
+    CONTESTED = "contested", _("Contested")
+
+    @classmethod
+    def troubled(cls) -> tuple[str, ...]:
+        """The statuses where cross-department work stalls: nobody can decide quickly."""
+        return (cls.UNCLEAR.value, cls.CONTESTED.value)
 
 
 class DecisionRight(models.Model):

@@ -6,16 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .access import get_membership, get_workspace_for_user
+from .access import get_workspace_for_user
 from .forms import (
     LAST_OWNER,
     DecisionRightForm,
@@ -33,7 +34,6 @@ from .models import (
     KPI,
     DecisionRight,
     Department,
-    KPIReading,
     Membership,
     Role,
     SharedGoal,
@@ -86,19 +86,6 @@ def department_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def department_detail(request: HttpRequest, slug: str, department_id: int) -> HttpResponse:
-    workspace = get_workspace_for_user(request, slug)
-    department = get_object_or_404(Department, workspace=workspace, pk=department_id)
-    rights = DecisionRight.objects.filter(departments=department).prefetch_related("departments")
-    goals = SharedGoal.objects.filter(participants__department=department).distinct()
-    return TemplateResponse(
-        request,
-        "departments/department_detail.html",
-        {"workspace": workspace, "department": department, "rights": rights, "goals": goals},
-    )
-
-
-@require_GET
 def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = get_workspace_for_user(request, slug)
     goals = workspace.goals.select_related("orchestrator").prefetch_related(
@@ -106,27 +93,6 @@ def goal_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return TemplateResponse(
         request, "departments/goal_list.html", {"workspace": workspace, "goals": goals}
-    )
-
-
-@require_GET
-def goal_detail(request: HttpRequest, slug: str, goal_id: int) -> HttpResponse:
-    workspace = get_workspace_for_user(request, slug)
-    goal = get_object_or_404(
-        SharedGoal.objects.select_related("orchestrator").prefetch_related(
-            "participants__department",
-            Prefetch(
-                "kpis",
-                queryset=KPI.objects.prefetch_related(
-                    Prefetch("readings", queryset=KPIReading.objects.order_by("date"))
-                ),
-            ),
-        ),
-        workspace=workspace,
-        pk=goal_id,
-    )
-    return TemplateResponse(
-        request, "departments/goal_detail.html", {"workspace": workspace, "goal": goal}
     )
 
 
@@ -219,17 +185,6 @@ def _lane_maps_message(request: HttpRequest, department: Department) -> bool:
             % {"name": department.name, "maps": ", ".join(map_names)},
         )
     return bool(map_names)
-
-
-@require_GET
-def decision_right_list(request: HttpRequest, slug: str) -> HttpResponse:
-    workspace = get_workspace_for_user(request, slug)
-    rights = workspace.decision_rights.prefetch_related("departments")
-    return TemplateResponse(
-        request,
-        "departments/decision_right_list.html",
-        {"workspace": workspace, "rights": rights},
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -413,23 +368,34 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _lock_owners(request: HttpRequest, workspace: Workspace) -> None:
-    """Lock the workspace row: changes to its members then happen one after another.
+NO_LONGER_OWNER = _lazy(
+    "You are no longer an owner of this workspace: someone changed your role meanwhile. "
+    "Nothing was changed."
+)
 
-    Inside the lock the last-owner check sees every committed change, so two
-    owners demoting each other cannot both pass it, and an owner demoted while
-    their request waited is refused (403). The database rule (see
-    `dbtriggers.keeps_an_owner_sql`) refuses what gets past the views.
+
+def _lock_owners(request: HttpRequest, workspace: Workspace) -> bool:
+    """Lock the workspace row; True when the sender is still one of its owners.
+
+    Changes to the members then happen one after another: inside the lock the
+    last-owner check sees every committed change, so two owners demoting each
+    other cannot both pass it, and an owner demoted while their request waited
+    is told so instead. The database rule (`dbtriggers.keeps_an_owner_sql`)
+    refuses what gets past the views.
     """
     list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk"))
-    get_membership(request.user, workspace.slug, Role.OWNER)
+    user_id = request.user.pk
+    owners = Membership.objects.filter(workspace=workspace, role=Role.OWNER)
+    return user_id is not None and owners.filter(user_id=user_id).exists()
 
 
 def _save_role(request: HttpRequest, workspace: Workspace, form: MemberRoleForm) -> bool:
     """Validate and save a role change under the workspace's lock; True when saved."""
     try:
         with transaction.atomic():
-            _lock_owners(request, workspace)
+            if not _lock_owners(request, workspace):
+                form.add_error(None, NO_LONGER_OWNER)
+                return False
             return form.is_valid() and save_or_report(form, form.save) is not None
     except IntegrityError:
         # The database's last-owner rule, checked at commit.
@@ -479,7 +445,9 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     if request.method == "POST":
         try:
             with transaction.atomic():
-                _lock_owners(request, workspace)
+                if not _lock_owners(request, workspace):
+                    messages.error(request, NO_LONGER_OWNER)
+                    return HttpResponseRedirect(list_url)
                 membership.refresh_from_db(fields=["role"])
                 if is_last_owner(membership):
                     messages.error(request, last_owner % username)

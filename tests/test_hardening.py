@@ -150,3 +150,11 @@ def test_a_staff_login_through_the_admin_is_throttled_too(client):
     response = client.post(reverse("admin:login"), {"username": "root", "password": PASSWORD})
 
     assert response.status_code == 429
+
+
+def test_template_comments_never_reach_the_page(client, workspace, owner):
+    client.force_login(owner)
+    page = client.get(reverse("workspace_home", args=[workspace.slug])).content.decode()
+    head = page.split("<body", 1)[0]
+    # Whatever stands between tags in <head> is shown as text at the top of the page.
+    assert not re.search(r">\s*[^<\s][^<]*<", head.split("<title>", 1)[1].split("</title>", 1)[1])

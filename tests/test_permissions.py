@@ -64,7 +64,10 @@ CASES = [
     case("map_list"),
     case("map_detail", "map_id"),
     case("map_download", "map_id"),
+    *[case("map_export", "map_id", fmt) for fmt in ("pptx", "svg", "png", "pdf", "json")],
     case("improvement_list"),
+    case("workspace_deck"),
+    case("dashboard"),
     case("map_analysis_json", "map_id"),
     case("map_editor", "map_id"),
     case("map_present", "map_id"),
@@ -85,6 +88,10 @@ CASES = [
     *both("persona_edit", "persona_id", role="facilitator"),
     *both("improvement_create", role="facilitator"),
     *both("improvement_edit", "improvement_id", role="facilitator"),
+    *both("decision_right_links", "decision_right_id", role="facilitator"),
+    *both("kpi_map_metric_edit", "goal_id", "kpi_id", role="facilitator"),
+    case("improvement_status", "improvement_id", method="POST", role="facilitator", deny_only=True),
+    case("improvement_from_step", "map_id", "step_id", method="POST", role="facilitator"),
     # Maps: editors.
     *both("map_create", role="editor"),
     *both("map_import", role="editor"),
@@ -129,13 +136,17 @@ def world(workspace: Any) -> dict[str, Any]:
         "step_id": step.pk,
         "improvement_id": Improvement.objects.create(workspace=workspace, title="Stock").pk,
         "membership_id": target.pk,
+        **{fmt: fmt for fmt in ("pptx", "svg", "png", "pdf", "json")},
     }
 
 
 def url_of(item: Case, world: dict[str, Any]) -> str:
     kwargs = {"slug": world["slug"]}
     for key in item.kwargs:
-        kwargs[key.removeprefix("spare_")] = world[key]
+        if key in ("pptx", "svg", "png", "pdf", "json"):
+            kwargs["fmt"] = key  # the export format is a kwarg of its own
+        else:
+            kwargs[key.removeprefix("spare_")] = world[key]
     return reverse(item.name, kwargs=kwargs)
 
 

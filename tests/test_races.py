@@ -248,10 +248,11 @@ def test_two_owners_demoting_or_removing_each_other_always_leave_an_owner(team, 
         ]
         statuses = at_once(action(people[0], ships[1]), action(people[1], ships[0]))
         outcomes[tuple(sorted(statuses))] += 1
-        # Demoting: 302 when done; the other gets the form again with "a workspace
-        # needs at least one owner" (200), or 403 when its sender was demoted first.
-        # Removing: 302 with a message either way, or 403/404 for a sender gone first.
-        assert set(statuses) <= {200, 302, 403, 404}, statuses
+        # Demoting: 302 when done; the other gets the form again (200) saying that
+        # a workspace needs an owner or that its sender is no longer one. Removing:
+        # 302 with a message either way. 403 (or 404 after a removal) when the
+        # sender's role was gone before their request even started.
+        assert statuses.count(302) >= 1 and set(statuses) <= {200, 302, 403, 404}, statuses
         assert Membership.objects.filter(workspace=workspace, role=Role.OWNER).count() == 1
     report(f"owner vs owner ({action.__name__})", outcomes)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .analysis import MapAnalysis
 from .exports.svg import render_svg
-from .layout import Overlay, layout_map
+from .layout import Geometry, Overlay, layout_map
 from .mapdata import MapData
 
 
@@ -17,9 +17,14 @@ def overlay_for(analysis: MapAnalysis, selected: int | None = None) -> Overlay:
     return Overlay.from_analysis(analysis, selected_step_id=selected)
 
 
+def diagram_geometry(data: MapData, analysis: MapAnalysis, selected: int | None = None) -> Geometry:
+    """The map's geometry with the analysis drawn on it: what every renderer draws."""
+    return layout_map(data, overlay_for(analysis, selected))
+
+
 def diagram_svg(
     data: MapData, analysis: MapAnalysis, *, selected: int | None = None, interactive: bool = False
 ) -> str:
     """The map drawn as SVG; `interactive` adds the editor's hooks (focus, add buttons)."""
-    geometry = layout_map(data, overlay_for(analysis, selected))
+    geometry = diagram_geometry(data, analysis, selected)
     return render_svg(geometry, interactive=interactive, title=data.name)

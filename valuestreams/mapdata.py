@@ -7,6 +7,8 @@ steps, handoffs), so every consumer scales with the map, not with the database.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .models import Handoff, Lane, Map, Stage, Step
@@ -97,77 +99,104 @@ def load_map_data(map_id: int) -> MapData:
 
 def map_data_from(map_obj: Map) -> MapData:
     """Plain data of an already loaded map (four more queries)."""
-    lanes = tuple(
-        LaneData(
-            id=lane.pk,
-            department_id=lane.department_id,
-            name=lane.department.name,
-            short_name=lane.department.short_name,
-            color=lane.department.color,
+    return maps_data_from([map_obj])[map_obj.pk]
+
+
+_STEP_FIELDS = (
+    "id",
+    "map_id",
+    "lane_id",
+    "stage_id",
+    "position",
+    "title",
+    "process_time_minutes",
+    "lead_time_minutes",
+    "complete_accurate_pct",
+    "value_adding",
+    "touchpoint",
+    "channel",
+    "emotion",
+    "pain_points",
+    "opportunities",
+    "owner",
+    "version",
+)
+
+
+def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
+    """Plain data of several already loaded maps, by map id, in four queries in all.
+
+    The maps need `workspace` (and `persona`, if any) loaded with them
+    (`select_related`), as `load_map_data` does; the dashboard loads every map
+    of a workspace this way at a fixed cost.
+    """
+    ids = [m.pk for m in maps]
+    lanes: dict[int, list[LaneData]] = defaultdict(list)
+    for lane in Lane.objects.filter(map_id__in=ids).select_related("department"):
+        lanes[lane.map_id].append(
+            LaneData(
+                id=lane.pk,
+                department_id=lane.department_id,
+                name=lane.department.name,
+                short_name=lane.department.short_name,
+                color=lane.department.color,
+            )
         )
-        for lane in Lane.objects.filter(map_id=map_obj.pk).select_related("department")
-    )
-    stages = tuple(StageData(id=s.pk, name=s.name) for s in Stage.objects.filter(map_id=map_obj.pk))
-    lane_dept = {lane.id: lane.department_id for lane in lanes}
+    stages: dict[int, list[StageData]] = defaultdict(list)
+    for stage in Stage.objects.filter(map_id__in=ids):
+        stages[stage.map_id].append(StageData(id=stage.pk, name=stage.name))
+    lane_dept = {lane.id: lane.department_id for group in lanes.values() for lane in group}
+    steps: dict[int, list[StepData]] = defaultdict(list)
+    for r in Step.objects.filter(map_id__in=ids).order_by().values_list(*_STEP_FIELDS):
+        steps[r[1]].append(
+            StepData(
+                id=r[0],
+                lane_id=r[2],
+                department_id=lane_dept[r[2]],
+                stage_id=r[3],
+                position=r[4],
+                title=r[5],
+                process_time_minutes=r[6],
+                lead_time_minutes=r[7],
+                complete_accurate_pct=r[8],
+                value_adding=r[9],
+                touchpoint=r[10],
+                channel=r[11],
+                emotion=r[12],
+                pain_points=tuple(r[13] or ()),
+                opportunities=tuple(r[14] or ()),
+                owner=r[15],
+                version=r[16],
+            )
+        )
+    handoffs: dict[int, list[HandoffData]] = defaultdict(list)
+    for h in (
+        Handoff.objects.filter(map_id__in=ids)
+        .order_by("id")
+        .values_list("id", "map_id", "from_step_id", "to_step_id", "label", "rework", "version")
+    ):
+        handoffs[h[1]].append(
+            HandoffData(
+                id=h[0], from_step_id=h[2], to_step_id=h[3], label=h[4], rework=h[5], version=h[6]
+            )
+        )
+    return {
+        m.pk: _map_data(m, tuple(lanes[m.pk]), tuple(stages[m.pk]), steps[m.pk], handoffs[m.pk])
+        for m in maps
+    }
+
+
+def _map_data(
+    map_obj: Map,
+    lanes: tuple[LaneData, ...],
+    stages: tuple[StageData, ...],
+    steps: list[StepData],
+    handoffs: list[HandoffData],
+) -> MapData:
+    """One map's data from its rows: steps sorted into reading order."""
     lane_order = {lane.id: i for i, lane in enumerate(lanes)}
     stage_order = {stage.id: i for i, stage in enumerate(stages)}
-    rows = (
-        Step.objects.filter(map_id=map_obj.pk)
-        .order_by()
-        .values_list(
-            "id",
-            "lane_id",
-            "stage_id",
-            "position",
-            "title",
-            "process_time_minutes",
-            "lead_time_minutes",
-            "complete_accurate_pct",
-            "value_adding",
-            "touchpoint",
-            "channel",
-            "emotion",
-            "pain_points",
-            "opportunities",
-            "owner",
-            "version",
-        )
-    )
-    steps = tuple(
-        sorted(
-            (
-                StepData(
-                    id=r[0],
-                    lane_id=r[1],
-                    department_id=lane_dept[r[1]],
-                    stage_id=r[2],
-                    position=r[3],
-                    title=r[4],
-                    process_time_minutes=r[5],
-                    lead_time_minutes=r[6],
-                    complete_accurate_pct=r[7],
-                    value_adding=r[8],
-                    touchpoint=r[9],
-                    channel=r[10],
-                    emotion=r[11],
-                    pain_points=tuple(r[12] or ()),
-                    opportunities=tuple(r[13] or ()),
-                    owner=r[14],
-                    version=r[15],
-                )
-                for r in rows
-            ),
-            key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id),
-        )
-    )
-    handoffs = tuple(
-        HandoffData(
-            id=h[0], from_step_id=h[1], to_step_id=h[2], label=h[3], rework=h[4], version=h[5]
-        )
-        for h in Handoff.objects.filter(map_id=map_obj.pk)
-        .order_by("id")
-        .values_list("id", "from_step_id", "to_step_id", "label", "rework", "version")
-    )
+    steps.sort(key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id))
     return MapData(
         id=map_obj.pk,
         workspace_id=map_obj.workspace_id,
@@ -180,6 +209,6 @@ def map_data_from(map_obj: Map) -> MapData:
         working_day_minutes=map_obj.workspace.working_day_minutes,
         lanes=lanes,
         stages=stages,
-        steps=steps,
-        handoffs=handoffs,
+        steps=tuple(steps),
+        handoffs=tuple(handoffs),
     )

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from departments.models import Department, Workspace
+from departments.models import KPI, DecisionRight, Department, Workspace
 from journeys.models import Persona
 
 from .rules import MAX_MINUTES
@@ -234,6 +234,15 @@ class Step(models.Model):
     pain_points = models.JSONField(_("pain points"), default=list, blank=True)
     opportunities = models.JSONField(_("opportunities"), default=list, blank=True)
     owner = models.CharField(_("owner"), max_length=120, blank=True)
+    decision_right = models.ForeignKey(
+        DecisionRight,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name=_("decision right"),
+        help_text=_("The decision this step waits for or depends on."),
+    )
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(bases=[ChangeTrackedHistory])
@@ -307,6 +316,15 @@ class Handoff(models.Model):
     to_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="incoming")
     label = models.CharField(_("label"), max_length=200, blank=True)
     rework = models.BooleanField(_("rework"), default=False)
+    decision_right = models.ForeignKey(
+        DecisionRight,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handoffs",
+        verbose_name=_("decision right"),
+        help_text=_("The decision this handoff depends on."),
+    )
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(bases=[ChangeTrackedHistory])
@@ -382,6 +400,14 @@ class Improvement(models.Model):
                 condition=Q(step__isnull=True) | Q(map__isnull=False),
                 name="improvement_step_needs_map",
             ),
+            # One card per text of a step: a second click (or a second person
+            # clicking at the same moment) finds the first card.
+            models.UniqueConstraint(
+                fields=["step", "title"],
+                condition=Q(step__isnull=False),
+                name="improvement_unique_title_per_step",
+                violation_error_message=_("This step already has an improvement with this title."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +417,72 @@ class Improvement(models.Model):
     def is_quick_win(self) -> bool:
         """High impact for little effort: the ones to pick first."""
         return self.impact >= 4 and self.effort <= 2
+
+
+class MapMetric(models.TextChoices):
+    """The map metrics a KPI can follow (names as in the analysis JSON)."""
+
+    LEAD_TIME = "lead_time_minutes", _("Lead time")
+    PROCESS_TIME = "process_time_minutes", _("Process time")
+    WAIT_TIME = "wait_time_minutes", _("Waiting time")
+    ACTIVITY_RATIO = "activity_ratio", _("Activity ratio")
+    ROLLED_COMPLETE_ACCURATE = "rolled_complete_accurate", _("Rolled %C&A")
+    CROSS_DEPARTMENT_HANDOFFS = "cross_department_handoffs", _("Cross-department handoffs")
+
+
+class MetricUnit(models.TextChoices):
+    """The unit a KPI counts in, so a map's minutes and fractions can stand beside it."""
+
+    MINUTES = "minutes", _("Minutes")
+    HOURS = "hours", _("Hours")
+    WORKING_DAYS = "working_days", _("Working days")
+    PERCENT = "percent", _("Percent")
+    NUMBER = "number", _("Number")
+
+
+class KPIMapMetric(models.Model):
+    """Binds a shared goal's KPI to one metric of a (current-state) map.
+
+    The map's current value, and its future state's, then appear beside the
+    KPI's readings, and the map's hotspots count as threats to the goal. Lives
+    here, not on the KPI, because `departments` does not know maps.
+    """
+
+    kpi = models.OneToOneField(KPI, on_delete=models.CASCADE, related_name="map_metric")
+    map = models.ForeignKey(
+        Map, on_delete=models.CASCADE, related_name="kpi_metrics", verbose_name=_("map")
+    )
+    metric = models.CharField(
+        _("metric"), max_length=40, choices=MapMetric.choices, default=MapMetric.LEAD_TIME
+    )
+    unit = models.CharField(
+        _("shown in"), max_length=20, choices=MetricUnit.choices, default=MetricUnit.WORKING_DAYS
+    )
+
+    class Meta:
+        verbose_name = _("KPI bound to a map metric")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(metric__in=[m.value for m in MapMetric]), name="kpimapmetric_metric"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=[u.value for u in MetricUnit]), name="kpimapmetric_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} = {self.get_metric_display()} of {self.map}"
+
+    def in_unit(self, value: float | None, working_day_minutes: int) -> float | None:
+        """A value of the map metric (minutes, a fraction or a count) in the KPI's unit."""
+        if value is None:
+            return None
+        if self.metric.endswith("_minutes"):
+            per = {MetricUnit.HOURS: 60.0, MetricUnit.WORKING_DAYS: float(working_day_minutes)}
+            return round(value / per.get(MetricUnit(self.unit), 1.0), 1)
+        if self.unit == MetricUnit.PERCENT:
+            return round(value * 100, 1)
+        return round(value, 3)
 
 
 class MapChange(models.Model):

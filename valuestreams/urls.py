@@ -1,16 +1,44 @@
 from django.urls import path
 
-from .views import analysis, editor, improvements, maps
+from .views import analysis, dashboard, editor, exports, improvements, manager, maps
 
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
+    path("w/<slug:slug>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "w/<slug:slug>/departments/<int:department_id>/",
+        manager.department_detail,
+        name="department_detail",
+    ),
+    path("w/<slug:slug>/decision-rights/", manager.decision_right_list, name="decision_right_list"),
+    path(
+        "w/<slug:slug>/decision-rights/<int:decision_right_id>/links/",
+        manager.decision_right_links,
+        name="decision_right_links",
+    ),
+    path("w/<slug:slug>/goals/<int:goal_id>/", manager.goal_detail, name="goal_detail"),
+    path(
+        "w/<slug:slug>/goals/<int:goal_id>/kpis/<int:kpi_id>/map-metric/",
+        manager.kpi_map_metric_edit,
+        name="kpi_map_metric_edit",
+    ),
     path("w/<slug:slug>/maps/", maps.map_list, name="map_list"),
+    path(
+        "w/<slug:slug>/download/workspace.pptx",
+        exports.workspace_deck_file,
+        name="workspace_deck",
+    ),
     path("w/<slug:slug>/maps/new/", maps.map_new, name="map_create"),
     path("w/<slug:slug>/maps/import/", maps.map_upload, name="map_import"),
     path(
         "w/<slug:slug>/maps/<int:map_id>/download.json",
         maps.map_download,
         name="map_download",
+    ),
+    path(
+        "w/<slug:slug>/maps/<int:map_id>/download.<str:fmt>",
+        exports.map_export_file,
+        name="map_export",
     ),
     path("w/<slug:slug>/maps/<int:map_id>/delete/", maps.map_remove, name="map_delete"),
     path(
@@ -27,6 +55,16 @@ urlpatterns = [
         "w/<slug:slug>/improvements/<int:improvement_id>/edit/",
         improvements.improvement_edit,
         name="improvement_edit",
+    ),
+    path(
+        "w/<slug:slug>/improvements/<int:improvement_id>/status/",
+        improvements.improvement_status,
+        name="improvement_status",
+    ),
+    path(
+        "w/<slug:slug>/maps/<int:map_id>/steps/<int:step_id>/improvement/",
+        improvements.improvement_from_step_view,
+        name="improvement_from_step",
     ),
     path("w/<slug:slug>/maps/<int:map_id>/", maps.map_detail, name="map_detail"),
     path(

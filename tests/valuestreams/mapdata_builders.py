@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 from valuestreams.mapdata import HandoffData, LaneData, MapData, StageData, StepData
@@ -156,3 +157,23 @@ def big_map(n: int = 1000, lanes: int = 10, stages: int = 20, seed: int = 3) -> 
                 handoff(len(handoffs) + 1, i, rnd.randint(max(1, i - 30), i), rework=True)
             )
     return map_data(steps, tuple(handoffs), lanes=lane_data, stages=stage_data)
+
+
+#: Names that break careless renderers: markup, right-to-left text, emoji, a
+#: 200-character word and characters XML forbids.
+HOSTILE_NAMES = (
+    "<script>alert('x')</script> & \"quotes\" ]]>",
+    "طلب تصريح الحدث",
+    "Onboarding 🚀🎉 done ✅",
+    "W" * 200,
+    "bad\x00control\x0bchars",
+)
+
+
+def hostile_map(name: str) -> MapData:
+    """Two steps, a handoff and the map itself all named `name`."""
+    steps = (
+        step(1, 1, 1, title=name, process_time_minutes=5, lead_time_minutes=50),
+        step(2, 2, 2, title=name[::-1], process_time_minutes=5, lead_time_minutes=60),
+    )
+    return replace(map_data(steps, (handoff(1, 1, 2, label=name),)), name=name)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 
 from departments.models import Department
 from journeys.models import Persona
@@ -167,7 +169,11 @@ def test_a_viewer_downloads_a_map_as_json_that_imports_back(client, workspace, v
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    assert f'-{map_obj.pk}.json"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/json"
+    assert (
+        f'{slugify(map_obj.name)}-{timezone.localdate().isoformat()}.json"'
+        in (response["Content-Disposition"])
+    )
     assert parse_document(json.loads(response.content)).name == map_obj.name
 
 
@@ -195,7 +201,7 @@ def test_map_buttons_show_only_for_roles_that_may_use_them(client, workspace, vi
     detail = client.get(reverse("map_detail", args=[workspace.slug, map_obj.pk])).text
     listing = client.get(reverse("map_list", args=[workspace.slug])).text
 
-    assert reverse("map_download", args=[workspace.slug, map_obj.pk]) in detail
+    assert reverse("map_export", args=[workspace.slug, map_obj.pk, "pptx"]) in detail
     assert reverse("map_delete", args=[workspace.slug, map_obj.pk]) not in detail
     assert reverse("map_create", args=[workspace.slug]) not in listing
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .messages import Message
+from .messages import CompactPickle, Message
 
 
 @dataclass(frozen=True, slots=True)
-class StepAnalysis:
+class StepAnalysis(CompactPickle):
     """What the analysis found about one step.
 
     `hotspot_score` (0–100) and `reasons` are computed for every step, so the
@@ -49,7 +49,7 @@ class StepAnalysis:
 
 
 @dataclass(frozen=True, slots=True)
-class HandoffAnalysis:
+class HandoffAnalysis(CompactPickle):
     """One handoff: whether it crosses a department boundary and where it sits."""
 
     id: int
@@ -63,7 +63,7 @@ class HandoffAnalysis:
 
 
 @dataclass(frozen=True, slots=True)
-class MapMetrics:
+class MapMetrics(CompactPickle):
     """The lean metrics of the map (see docs/metrics.md for each formula).
 
     Path metrics follow the critical path; `work_content_minutes` and
@@ -87,7 +87,7 @@ class MapMetrics:
 
 
 @dataclass(frozen=True, slots=True)
-class DepartmentPair:
+class DepartmentPair(CompactPickle):
     """Cross-department handoffs from one department to another: a cell of the matrix.
 
     `wait_minutes` sums the waits of the distinct receiving steps that have one
@@ -112,7 +112,7 @@ class DepartmentPair:
 
 
 @dataclass(frozen=True, slots=True)
-class PingPong:
+class PingPong(CompactPickle):
     """Work that goes from `departments[0]` to `departments[1]` and comes back.
 
     `count` is the number of handoffs from the first department into the second
@@ -125,7 +125,7 @@ class PingPong:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(CompactPickle):
     """A modelling error found in the map: reported, never crashed on."""
 
     code: str
@@ -139,7 +139,7 @@ MARKED_HOTSPOTS = 3
 
 
 @dataclass(frozen=True, slots=True)
-class MapAnalysis:
+class MapAnalysis(CompactPickle):
     """The whole handoff analysis of one map version.
 
     `steps` and `handoffs` are keyed by id (`result.steps[12].hotspot_score`);
@@ -213,7 +213,7 @@ class MapAnalysis:
 
 
 @dataclass(frozen=True, slots=True)
-class MetricChange:
+class MetricChange(CompactPickle):
     """One metric before and after; `change` is after − before when both are known."""
 
     name: str
@@ -223,7 +223,7 @@ class MetricChange:
 
 
 @dataclass(frozen=True, slots=True)
-class StepChange:
+class StepChange(CompactPickle):
     """A step removed, added or moved to another department between two maps."""
 
     title: str
@@ -234,7 +234,7 @@ class StepChange:
 
 
 @dataclass(frozen=True, slots=True)
-class HandoffChange:
+class HandoffChange(CompactPickle):
     """A handoff removed, added or moved (its department pair changed)."""
 
     from_title: str
@@ -248,7 +248,7 @@ class HandoffChange:
 
 
 @dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(CompactPickle):
     """A future-state map against the current-state map it is based on."""
 
     before: MapAnalysis

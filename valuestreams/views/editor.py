@@ -49,6 +49,7 @@ from ..forms import (
 )
 from ..mapdata import MapData, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, Stage, Step
+from .exports import download_links
 
 TEMPLATE = "valuestreams/editor.html"
 PRESENT_TEMPLATE = "valuestreams/editor_present.html"
@@ -156,6 +157,7 @@ def _live(
     ).exclude(pk=map_obj.pk)
     context["siblings"] = list(siblings.only("id", "name", "state"))
     context["future_state_form"] = FutureStateForm()
+    context["downloads"] = download_links(map_obj)
     return TemplateResponse(
         request, PRESENT_TEMPLATE if present else TEMPLATE, context, status=status
     )

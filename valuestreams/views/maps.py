@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 
@@ -11,7 +10,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,14 +18,22 @@ from departments.models import Role
 from departments.pages import confirm_page, form_page, post_data, save_or_report
 
 from ..access import get_map_for_user
-from ..analysis import MapMetrics, analysis_for_data, metrics_for_map
+from ..analysis import (
+    Comparison,
+    MapAnalysis,
+    MapMetrics,
+    analysis_for_data,
+    analysis_for_map,
+    compare,
+    metrics_for_map,
+)
 from ..diagram import diagram_svg
 from ..forms_maps import MapCreateForm, MapImportForm
-from ..interchange import document_to_dict
 from ..mapdata import map_data_from
 from ..models import Map, MapKind
-from ..services import map_document, map_import
+from ..services import map_import
 from ..services_maps import map_create, map_delete
+from .exports import download_links, map_export_file
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +120,7 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
         }
         for h in data.handoffs
     ]
+    future_states = list(map_obj.future_states.all())
     return TemplateResponse(
         request,
         "valuestreams/map_detail.html",
@@ -123,12 +130,24 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
             "data": data,
             "rows": rows,
             "handoffs": handoffs,
-            "future_states": map_obj.future_states.all(),
+            "future_states": future_states,
+            "downloads": download_links(map_obj),
             "analysis": analysis,
+            "comparison": _comparison(map_obj, analysis, future_states),
             # Our own renderer escapes every user text, so the markup is safe.
             "svg": mark_safe(diagram_svg(data, analysis)),
         },
     )
+
+
+def _comparison(map_obj: Map, analysis: MapAnalysis, futures: list[Map]) -> Comparison | None:
+    """A future state against its current state, or a current state against its newest future."""
+    if map_obj.based_on_id is not None:
+        return compare(analysis_for_map(map_obj.based_on_id), analysis)
+    if futures:
+        newest = max(futures, key=lambda f: f.pk)
+        return compare(analysis, analysis_for_map(newest.pk, version=newest.version))
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,12 +212,7 @@ def map_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def map_download(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
     """The map as a crosswalk-map JSON file."""
-    map_obj = get_map_for_user(request, slug, map_id)
-    text = json.dumps(document_to_dict(map_document(map_obj=map_obj)), indent=2, ensure_ascii=False)
-    response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")
-    filename = f"{slugify(map_obj.name) or 'map'}-{map_obj.pk}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return map_export_file(request, slug, map_id, "json")
 
 
 @require_http_methods(["GET", "POST"])

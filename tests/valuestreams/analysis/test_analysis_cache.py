@@ -59,3 +59,13 @@ def test_it_needs_no_query_when_the_caller_knows_the_version(onboarding, django_
 def test_it_raises_for_a_missing_map():
     with pytest.raises(Map.DoesNotExist):
         analysis_for_map(987654)
+
+
+def test_an_analysis_survives_pickling_unchanged(onboarding) -> None:
+    import pickle
+
+    from valuestreams.analysis import analysis_for_map
+
+    result = analysis_for_map(onboarding.pk)
+
+    assert pickle.loads(pickle.dumps(result)) == result

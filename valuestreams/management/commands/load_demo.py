@@ -37,7 +37,15 @@ from departments.models import (
 )
 from journeys.models import Persona
 from valuestreams.interchange import parse_document
-from valuestreams.models import Improvement, Map, Step
+from valuestreams.models import (
+    Handoff,
+    Improvement,
+    KPIMapMetric,
+    Map,
+    MapMetric,
+    MetricUnit,
+    Step,
+)
 from valuestreams.services import map_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -128,8 +136,8 @@ def _goals(today: dt.date) -> list[dict[str, Any]]:
                              ("Service Desk", "contributor", 15, 15)],
             "kpis": [("New hires with working laptop and access on day one", "%", 45, 95,
                       "higher", [45, 52, 61, 70]),
-                     ("Lead time from signed offer to ready (working days)", "days", 14, 5,
-                      "lower", [14, 12, 10, 8])],
+                     ("Lead time from signed offer to ready (working days)", "days", 32, 12,
+                      "lower", [32, 31, 29, 27])],
         },
         {
             "title": "Event permits decided within four weeks",
@@ -141,8 +149,8 @@ def _goals(today: dt.date) -> list[dict[str, Any]]:
             "participants": [("Permits", "lead", 50, 40), ("Service Desk", "contributor", 20, 20),
                              ("Communications", "contributor", 15, 20),
                              ("Finance", "contributor", 15, 20)],
-            "kpis": [("Median lead time application to decision (days)", "days", 42, 28,
-                      "lower", [42, 40]),
+            "kpis": [("Lead time from first search to the event (working days)", "days", 65, 30,
+                      "lower", [65, 63]),
                      ("Status calls per application", "calls", 2.4, 0.5, "lower", [2.4, 2.1])],
         },
     ]  # fmt: skip
@@ -153,7 +161,7 @@ def _improvements(today: dt.date) -> list[tuple[Any, ...]]:
     return [
         ("Role profile in the preboarding form", "onboarding_current.json", "Request accounts, laptop and desk", 5, 2, "doing", "HR", None),
         ("Ready-for-day-one check two days before the start", "onboarding_current.json", "Welcome at the desk, hand over laptop", 5, 1, "done", "Service Desk", today - dt.timedelta(days=12)),
-        ("Keep ten imaged laptops in stock", "onboarding_current.json", "Order and image laptop", 4, 2, "planned", "IT", None),
+        ("Keep ten imaged laptops in stock", "onboarding_current.json", "Order and image laptop", 4, 2, "done", "IT", today - dt.timedelta(days=40)),
         ("Headcount and date fields on the move request form", "office_move.json", "Log move request", 4, 1, "idea", "Service Desk", None),
         ("Budget approval by mandate below 5,000 euro", "office_move.json", "Approve budget", 4, 3, "idea", "Finance", None),
         ("Case status visible to the Service Desk", "event_permit.json", "Call to ask about the status", 5, 4, "planned", "Permits", None),
@@ -277,6 +285,7 @@ class Command(BaseCommand):
         maps = self._load_maps(workspace, t)
         self._load_goals(workspace, departments, t)
         self._load_improvements(workspace, maps, departments, t)
+        self._link_maps(workspace, maps, t)
         return workspace, created, maps
 
     def _load_maps(self, workspace: Workspace, t: Callable[[str], str]) -> dict[str, Map]:
@@ -362,6 +371,47 @@ class Command(BaseCommand):
             )
             for title, filename, step_title, impact, effort, status, owner, done in rows
         )
+
+    def _link_maps(
+        self, workspace: Workspace, maps: dict[str, Map], t: Callable[[str], str]
+    ) -> None:
+        """Tie the maps to the goals and decision rights, so the dashboard can tell the story.
+
+        The onboarding rework loop exists because nobody decides the role profile;
+        status calls exist because nobody decides what residents are told.
+        """
+        onboarding = maps["onboarding_current.json"]
+        permit = maps["event_permit.json"]
+        rights = {r.area: r for r in workspace.decision_rights.all()}
+        role_profile = rights[t("Role profile and access rights of a new hire")]
+        case_status = rights[t("What residents are told about case status")]
+        Handoff.objects.filter(map=onboarding, rework=True).update(decision_right=role_profile)
+        Step.objects.filter(map=onboarding, title=t("Create accounts and role rights")).update(
+            decision_right=role_profile
+        )
+        Step.objects.filter(map=permit, title=t("Call to ask about the status")).update(
+            decision_right=case_status
+        )
+        Handoff.objects.filter(
+            map=permit,
+            from_step__lane__department__name=t("Service Desk"),
+            to_step__lane__department__name=t("Permits"),
+        ).update(decision_right=case_status)
+        bindings = [
+            ("Lead time from signed offer to ready (working days)", onboarding),
+            ("Lead time from first search to the event (working days)", permit),
+        ]
+        for kpi_name, map_obj in bindings:
+            kpi = KPI.objects.filter(goal__workspace=workspace, name=t(kpi_name)).first()
+            if kpi is not None:
+                KPIMapMetric.objects.get_or_create(
+                    kpi=kpi,
+                    defaults={
+                        "map": map_obj,
+                        "metric": MapMetric.LEAD_TIME,
+                        "unit": MetricUnit.WORKING_DAYS,
+                    },
+                )
 
     def _demo_user(self, workspace: Workspace) -> None:
         user_model = get_user_model()

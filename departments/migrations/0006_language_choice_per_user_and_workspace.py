@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('departments', '0004_workspace_keeps_an_owner'),
+        ('departments', '0005_decision_right_contested_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
