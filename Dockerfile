@@ -1,4 +1,4 @@
-# Production image: gunicorn serving Django, static files by whitenoise.
+# Production image: gunicorn with uvicorn workers serving Django (ASGI), static files by whitenoise.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,6 +12,7 @@ COPY config ./config
 COPY departments ./departments
 COPY journeys ./journeys
 COPY valuestreams ./valuestreams
+COPY workshop ./workshop
 RUN pip install --upgrade pip && pip install .
 COPY manage.py ./
 COPY templates ./templates
@@ -27,4 +28,6 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic
 RUN useradd --system --home /app crosswalk && chown -R crosswalk /app
 USER crosswalk
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout 60 --access-logfile -"]
+# ASGI (uvicorn workers under gunicorn): live push holds one long-lived request per
+# open editor, which async workers keep at about 100 KiB each.
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.asgi:application -k uvicorn_worker.UvicornWorker --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout 60 --graceful-timeout 5 --access-logfile -"]

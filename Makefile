@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser export-libs slide-viewer messages translations lint check
+.PHONY: run run-asgi test install install-dev browser export-libs slide-viewer messages translations lint check
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ run: install export-libs messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Serve under ASGI (uvicorn) with live push; needs DATABASE_URL=postgres://... (SQLite polls).
+run-asgi: install export-libs messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 ## Install everything and run the whole test suite (browser tests included).
 test: install-dev browser export-libs messages

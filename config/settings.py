@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "departments",
     "journeys",
     "valuestreams",
+    "workshop",
 ]
 
 MIDDLEWARE = [
@@ -135,8 +136,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "crosswalk",
         "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "2000")},
-    }
+    },
+    # Rate limits (sign-up, voting) must count across all web processes: kept in
+    # the database, in a table a migration creates.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "crosswalk_ratelimit",
+    },
 }
+RATELIMIT_USE_CACHE = "ratelimit"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,6 +176,19 @@ AXES_CLIENT_IP_CALLABLE = "departments.middleware.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Live push (Server-Sent Events fed by PostgreSQL LISTEN/NOTIFY) when served under
+# ASGI on PostgreSQL; off, or on SQLite or under WSGI, pages poll every 2 seconds.
+LIVE_PUSH = envbool("LIVE_PUSH", "true")
+
+# Password-reset mail: printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL") or "Crosswalk <crosswalk@localhost>"
 
 LANGUAGE_CODE = os.getenv("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("de", _("German"))]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.db.models import Model, QuerySet
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from .models import (
     DecisionRight,
     Department,
     GoalParticipant,
+    InviteRole,
     KPIReading,
     Membership,
     Role,
@@ -245,3 +247,36 @@ class MemberRoleForm(forms.ModelForm[Membership]):
         if role != Role.OWNER and is_last_owner(Membership.objects.get(pk=self.instance.pk)):
             raise forms.ValidationError(LAST_OWNER)
         return role
+
+
+class InviteLinkForm(forms.Form):
+    """What an invite link grants and for how long."""
+
+    label = forms.CharField(label=_("Label"), max_length=120, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=InviteRole.choices, initial=InviteRole.VIEWER)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=7)
+    max_uses = forms.IntegerField(
+        label=_("Maximum number of people"), min_value=1, max_value=500, initial=25
+    )
+
+
+class SignUpForm(UserCreationForm):  # type: ignore[type-arg]
+    """A new account from an invite link: Django's password validators apply."""
+
+    first_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("For resetting your password if you forget it.")
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ("username", "first_name", "email")
+        field_classes = {"username": UsernameField}
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail exists already: log in instead.")
+            )
+        return email

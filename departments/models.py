@@ -5,11 +5,15 @@ This app imports neither `journeys` nor `valuestreams`: everything else builds o
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HEX_COLOR = r"^#[0-9A-Fa-f]{6}$"
@@ -387,3 +391,106 @@ class KPIReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi}: {self.value} on {self.date}"
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 of a link token: links store only this, so a database leak opens nothing.
+
+    Tokens are 256 random bits, so a fast hash is enough (no guessing to slow down).
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh unguessable token and its digest."""
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+class InviteRole(models.TextChoices):
+    """Roles an invite link may grant: at most editor, so a leaked link cannot take over."""
+
+    VIEWER = Role.VIEWER.value, Role.VIEWER.label
+    EDITOR = Role.EDITOR.value, Role.EDITOR.label
+
+
+class InviteLinkQuerySet(models.QuerySet["InviteLink"]):
+    """Reads of invite links."""
+
+    def usable(self) -> InviteLinkQuerySet:
+        """Links that may still be used now: not revoked, not expired, uses left."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), uses__lt=F("max_uses")
+        )
+
+
+class InviteLink(models.Model):
+    """A link that makes whoever opens it a member of a workspace with a fixed role.
+
+    Only the token's digest is stored; the link itself is shown once, when made.
+    `uses` goes up with each person who joins, in one compare-and-set UPDATE, so
+    two people joining at once never exceed `max_uses`.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invite_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(
+        _("label"),
+        max_length=120,
+        blank=True,
+        help_text=_("Who the link is for, e.g. “Workshop 12 May”."),
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=InviteRole.choices, default=InviteRole.VIEWER
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    max_uses = models.PositiveIntegerField(_("maximum uses"), default=25)
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InviteLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invite link")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in InviteRole]), name="invitelink_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_uses__gte=1) & Q(uses__lte=F("max_uses")),
+                name="invitelink_uses_within_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_role_display()} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_usable(self) -> bool:
+        """True when someone may still join by this link."""
+        return (
+            self.revoked_at is None
+            and self.expires_at > timezone.now()
+            and self.uses < self.max_uses
+        )
+
+
+class InviteJoin(models.Model):
+    """Who joined a workspace by which invite link, and when."""
+
+    link = models.ForeignKey(InviteLink, on_delete=models.CASCADE, related_name="joins")
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="invite_join"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("joined by invite")
+
+    def __str__(self) -> str:
+        return f"{self.membership} via {self.link}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invite_views, views
 
 # The department page, the decision-rights list and the goal page show what the
 # maps say, so `valuestreams.urls` serves them (this app does not know maps).
@@ -47,6 +47,13 @@ urlpatterns = [
         "w/<slug:slug>/goals/<int:goal_id>/kpis/<int:kpi_id>/readings/new/",
         views.kpi_reading_create,
         name="kpi_reading_create",
+    ),
+    path("invite/<str:token>/", invite_views.invite_accept_view, name="invite_accept"),
+    path("w/<slug:slug>/invites/", invite_views.invite_list, name="invite_list"),
+    path(
+        "w/<slug:slug>/invites/<int:invite_id>/revoke/",
+        invite_views.invite_revoke_view,
+        name="invite_revoke",
     ),
     path("w/<slug:slug>/members/", views.member_list, name="member_list"),
     path(

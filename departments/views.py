@@ -359,7 +359,9 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"user": form.user.get_username(), "role": membership.get_role_display()},
             )
             return HttpResponseRedirect(reverse("member_list", args=[slug]))
-    members = workspace.memberships.select_related("user").order_by("user__username")
+    members = workspace.memberships.select_related("user", "invite_join__link").order_by(
+        "user__username"
+    )
     rows = [(m, MemberRoleForm(instance=m, prefix=f"m{m.pk}")) for m in members]
     return TemplateResponse(
         request,

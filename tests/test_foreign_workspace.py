@@ -14,17 +14,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from departments.invites import invite_create
 from departments.models import (
     KPI,
     DecisionRight,
     Department,
     GoalParticipant,
+    InviteLink,
     KPIReading,
     Membership,
     Role,
@@ -33,13 +37,33 @@ from departments.models import (
 )
 from journeys.models import Persona
 from valuestreams.models import Handoff, Improvement, KPIMapMetric, Lane, Map, Stage, Step
+from workshop.models import Comment, Dot, ShareLink, Vote
+from workshop.services import share_link_create
 
 from .factories import DepartmentFactory, UserFactory, map_with_steps
 
 pytestmark = pytest.mark.django_db
 
+ONE_HOUR = timedelta(hours=1)
+
 # Patterns that are not inside a workspace: nothing to aim at another workspace.
-SKIP_NAMES = {"home", "login", "logout", "set_language"}
+SKIP_NAMES = {
+    "home",
+    "login",
+    "logout",
+    "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    # Reached by a token, not by membership: tests/departments/test_invites.py
+    # and tests/workshop/test_share.py.
+    "invite_accept",
+    "share_map",
+    "share_present",
+    "share_poll",
+    "share_stream",
+}
 SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "__debug__/")
 
 
@@ -101,6 +125,10 @@ class World:
     handoff: Handoff
     improvement: Improvement
     membership: Membership
+    invite: InviteLink
+    share: ShareLink
+    vote: Vote
+    comment: Comment
 
 
 def build_world(workspace: Workspace) -> World:
@@ -136,6 +164,10 @@ def build_world(workspace: Workspace) -> World:
         handoff=Handoff.objects.get(from_step=step, to_step=second),
         improvement=improvement,
         membership=membership,
+        invite=invite_create(workspace=workspace, role="viewer", days=1, max_uses=1)[0],
+        share=share_link_create(map_obj=map_obj, days=None)[0],
+        vote=Vote.objects.create(map=map_obj, question="Q", ends_at=timezone.now() + ONE_HOUR),
+        comment=Comment.objects.create(map=map_obj, step=step, body="Hm"),
     )
 
 
@@ -155,6 +187,10 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "improvement_id": lambda w: w.improvement.pk,
     "membership_id": lambda w: w.membership.pk,
     "fmt": lambda w: "pptx",
+    "invite_id": lambda w: w.invite.pk,
+    "share_id": lambda w: w.share.pk,
+    "vote_id": lambda w: w.vote.pk,
+    "comment_id": lambda w: w.comment.pk,
 }
 
 
@@ -236,6 +272,11 @@ def snapshot(workspace: Workspace) -> dict[str, Any]:
         "improvements": Improvement.objects.filter(workspace=workspace),
         "kpi_map_metrics": KPIMapMetric.objects.filter(map__workspace=workspace),
         "members": Membership.objects.filter(workspace=workspace),
+        "invites": InviteLink.objects.filter(workspace=workspace),
+        "shares": ShareLink.objects.filter(map__workspace=workspace),
+        "votes": Vote.objects.filter(map__workspace=workspace),
+        "dots": Dot.objects.filter(vote__map__workspace=workspace),
+        "comments": Comment.objects.filter(map__workspace=workspace),
     }
     return {key: sorted(_row(obj) for obj in qs) for key, qs in querysets.items()}
 

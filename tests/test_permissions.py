@@ -9,14 +9,19 @@ write (302). Empty POSTs are enough: the access check comes before the form.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from departments.invites import invite_create
 from departments.models import KPI, DecisionRight, Membership, Role, SharedGoal
 from journeys.models import Persona
 from valuestreams.models import Improvement
+from workshop.models import Comment, Vote
+from workshop.services import share_link_create
 
 from .factories import DepartmentFactory, UserFactory, map_with_steps
 
@@ -102,6 +107,24 @@ CASES = [
     case("handoff_add", "map_id", method="POST", role="editor", deny_only=True),
     case("stage_add", "map_id", method="POST", role="editor", deny_only=True),
     case("lane_add", "map_id", method="POST", role="editor", deny_only=True),
+    # Invite links: facilitators.
+    *both("invite_list", role="facilitator"),
+    case("invite_revoke", "invite_id", method="POST", role="facilitator"),
+    # Share links of a map: facilitators.
+    *both("share_list", "map_id", role="facilitator"),
+    case("share_revoke", "map_id", "share_id", method="POST", role="facilitator"),
+    # Workshop: every member is present, votes and comments; facilitators run votes.
+    case("workshop_room", "map_id"),
+    case("workshop_state", "map_id"),
+    case("my_mentions"),
+    case("presence_beat", "map_id", method="POST"),
+    case("presence_leave", "map_id", method="POST", deny_only=True),
+    case("vote_start", "map_id", method="POST", role="facilitator", deny_only=True),
+    case("vote_close", "map_id", "vote_id", method="POST", role="facilitator"),
+    case("vote_improvements", "map_id", "vote_id", method="POST", role="facilitator"),
+    case("vote_dot", "map_id", "vote_id", method="POST", deny_only=True),
+    case("comment_add", "map_id", method="POST", deny_only=True),
+    case("comment_resolve", "map_id", "comment_id", method="POST", role="editor"),
     # Members: owners.
     *both("member_list", role="owner"),
     *both("member_edit", "membership_id", role="owner"),
@@ -137,6 +160,12 @@ def world(workspace: Any) -> dict[str, Any]:
         "improvement_id": Improvement.objects.create(workspace=workspace, title="Stock").pk,
         "membership_id": target.pk,
         **{fmt: fmt for fmt in ("pptx", "svg", "png", "pdf", "json")},
+        "vote_id": Vote.objects.create(
+            map=map_obj, question="Q", ends_at=timezone.now() + timedelta(hours=1)
+        ).pk,
+        "comment_id": Comment.objects.create(map=map_obj, step=step, body="Hm").pk,
+        "share_id": share_link_create(map_obj=map_obj, days=None)[0].pk,
+        "invite_id": invite_create(workspace=workspace, role="viewer", days=1, max_uses=1)[0].pk,
     }
 
 

@@ -266,4 +266,52 @@
 
   var initial = diagram() && diagram().dataset.selected;
   if (initial) { selectedId = initial; markSelected(); }
+
+  /* ---- live push: Server-Sent Events instead of polling, where the server offers them ----
+   * The diagram polls every 2 s (hx-trigger). Its stream lives next to its poll URL;
+   * a server without live push answers the stream with 204, EventSource gives up and
+   * polling goes on. While a stream is open, timer polls are skipped and a `version`
+   * event newer than the diagram fetches the current state through the poll URL. */
+  var streamLive = false;
+  var refreshing = false;
+  function refresh() {
+    var d = diagram();
+    if (!d) return;
+    refreshing = true;
+    htmx.ajax("GET", d.getAttribute("hx-get"), { target: "#diagram", swap: "outerHTML", source: d });
+    refreshing = false;
+  }
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (streamLive && !refreshing && elt && elt.id === "diagram") event.preventDefault();
+  });
+  var first = diagram();
+  var pollUrl = first && first.getAttribute("hx-get");
+  if (pollUrl && window.EventSource && pollUrl.indexOf("/poll/") > 0) {
+    var streamUrl = pollUrl.split("?")[0].replace(/\/poll\/$/, "/stream/") + "?version=" + first.dataset.version;
+    var source = new EventSource(streamUrl);
+    source.addEventListener("version", function (event) {
+      streamLive = true;
+      var d = diagram();
+      if (d && Number(event.data) > Number(d.dataset.version)) refresh();
+    });
+    source.addEventListener("overlay", function () {
+      document.dispatchEvent(new CustomEvent("cw:overlay"));
+    });
+    source.addEventListener("open", function () { streamLive = true; root.dataset.live = "stream"; });
+    source.addEventListener("error", function () {
+      // Reconnecting (or refused for good): poll meanwhile, so nothing is missed.
+      streamLive = false;
+      root.dataset.live = source.readyState === EventSource.CLOSED ? "poll" : "reconnecting";
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  /* ---- the workshop panel (presence, dot vote, comments) of a member's map ---- */
+  if (pollUrl && pollUrl.indexOf("/w/") === 0 && !root.classList.contains("present") && !document.getElementById("workshop-panel")) {
+    var holder = document.createElement("div");
+    holder.id = "workshop-panel";
+    root.parentNode.insertBefore(holder, root.nextSibling);
+    htmx.ajax("GET", pollUrl.split("?")[0].replace(/poll\/$/, "workshop/"), { target: "#workshop-panel", swap: "outerHTML" });
+  }
 })();

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('departments', '0005_decision_right_contested_status'),
+        ('departments', '0006_invite_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
