@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from departments.formats import format_duration, format_percent_value, format_signed
 
+from ..models import channel_label
 from .geometry import BoxGeometry, LaneGeometry
 from .options import LayoutOptions, Overlay
 from .shapes import Face, Point, Rect, TextLine
@@ -84,7 +85,7 @@ def box_content(
         return Content(title, tuple(details), False)
     emotion_row = step.emotion is not None
     details_list: list[str] = []
-    channel = step.channel.strip()
+    channel = channel_label(step.channel.strip())
     if emotion_row:
         # The face and the signed number sit in front of the channel on one row.
         first = format_signed(step.emotion or 0) + (f" · {channel}" if channel else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from departments.formats import format_duration
+from valuestreams.models import channel_label
 
 register = template.Library()
 
@@ -21,3 +22,9 @@ def signed(value: int | float | None) -> str:
     if value is None:
         return "—"
     return f"+{value:g}" if value > 0 else f"{value:g}".replace("-", "−")
+
+
+@register.filter
+def channel(value: str) -> str:
+    """`{{ step.channel|channel }}` → "in person" ("persoonlijk" in Dutch); free text as typed."""
+    return channel_label(value)
