@@ -217,6 +217,20 @@ STORAGES = {
     },
 }
 
+# Event-log imports: caps on one file, and how long imports run outside the request
+# ("inline" runs at once in this process, "thread" in a background thread after the
+# request commits, "worker" leaves them for `manage.py eventlog_worker`).
+EVENTLOG_MAX_UPLOAD_MB = envint("EVENTLOG_MAX_UPLOAD_MB", "100")
+EVENTLOG_MAX_MB = envint("EVENTLOG_MAX_MB", "500")
+EVENTLOG_MAX_EVENTS = envint("EVENTLOG_MAX_EVENTS", "2000000")
+EVENTLOG_RUNNER = os.getenv(
+    "EVENTLOG_RUNNER", "inline" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "thread"
+)
+if EVENTLOG_RUNNER not in {"inline", "thread", "worker"}:
+    raise ImproperlyConfigured(
+        f"EVENTLOG_RUNNER must be inline, thread or worker, got {EVENTLOG_RUNNER!r}"
+    )
+
 # Production hardening: on whenever DEBUG is off, each switch overridable for a
 # deployment behind a proxy that terminates TLS differently.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")

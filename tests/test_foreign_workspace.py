@@ -36,6 +36,7 @@ from departments.models import (
     Workspace,
 )
 from journeys.models import Persona
+from valuestreams.imports.models import EventLog, EventLogStatus
 from valuestreams.models import Handoff, Improvement, KPIMapMetric, Lane, Map, Stage, Step
 from workshop.models import Comment, Dot, ShareLink, Vote
 from workshop.services import share_link_create
@@ -129,6 +130,7 @@ class World:
     share: ShareLink
     vote: Vote
     comment: Comment
+    event_log: EventLog
 
 
 def build_world(workspace: Workspace) -> World:
@@ -168,8 +170,14 @@ def build_world(workspace: Workspace) -> World:
         share=share_link_create(map_obj=map_obj, days=None)[0],
         vote=Vote.objects.create(map=map_obj, question="Q", ends_at=timezone.now() + ONE_HOUR),
         comment=Comment.objects.create(map=map_obj, step=step, body="Hm"),
+        event_log=EventLog.objects.create(
+            workspace=workspace, name="Log", status=EventLogStatus.UPLOADED, source=b"x"
+        ),
     )
 
+
+# URL keyword arguments that name no object (a file format), so no foreign id exists.
+NOT_OBJECTS = {"slug", "fmt"}
 
 # URL keyword argument -> its value in a world. Unknown names fail the walker.
 BUILDERS: dict[str, Callable[[World], Any]] = {
@@ -191,11 +199,8 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "share_id": lambda w: w.share.pk,
     "vote_id": lambda w: w.vote.pk,
     "comment_id": lambda w: w.comment.pk,
+    "log_id": lambda w: w.event_log.pk,
 }
-
-
-# Kwargs that are values, not objects: the same in every workspace.
-VALUE_KWARGS = {"fmt"}
 
 
 class UnknownKwarg(LookupError):
@@ -277,6 +282,7 @@ def snapshot(workspace: Workspace) -> dict[str, Any]:
         "votes": Vote.objects.filter(map__workspace=workspace),
         "dots": Dot.objects.filter(vote__map__workspace=workspace),
         "comments": Comment.objects.filter(map__workspace=workspace),
+        "event_logs": EventLog.objects.filter(workspace=workspace),
     }
     return {key: sorted(_row(obj) for obj in qs) for key, qs in querysets.items()}
 
@@ -318,7 +324,7 @@ def test_a_url_of_a_foreign_workspace_is_not_found(
     own = kwargs_for(route, mine)
     foreign = kwargs_for(route, theirs)
     for name in route.kwargs:
-        if name == "slug" or name in VALUE_KWARGS:
+        if name in NOT_OBJECTS:
             continue
         url = reverse(route.name, kwargs={**own, name: foreign[name]})
         check_refused(client, url)

@@ -30,9 +30,9 @@ import journeys.forms
 import valuestreams.forms
 import valuestreams.forms_maps
 from departments.models import Workspace
-from valuestreams.interchange import InterchangeError, load_document
+from valuestreams.imports.interchange import InterchangeError, load_document
+from valuestreams.imports.maps import map_import
 from valuestreams.models import Map
-from valuestreams.services import map_import
 
 from .test_foreign_workspace import ROUTES, Route, World, build_world, kwargs_for
 

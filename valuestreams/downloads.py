@@ -23,11 +23,11 @@ from .exports.deck import DeckContent, ImprovementItem, deck_bytes, map_deck
 from .exports.raster import png_scale, svg_to_pdf, svg_to_png
 from .exports.svg import render_svg
 from .exports.workspace_deck import GoalItem, KPIItem, WorkspaceDeckContent, workspace_deck
-from .interchange import document_to_dict
+from .imports.interchange import document_to_dict
+from .imports.maps import map_document
 from .mapdata import MapData, load_map_data, map_data_from
 from .models import Improvement, Map, MapKind, MapState
 from .portfoliodata import portfolio_for_workspace
-from .services import map_document
 
 __all__ = [
     "CONTENT_TYPES",

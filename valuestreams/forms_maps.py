@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Workspace
 
-from .interchange import InterchangeError, MapDocument, load_document
+from .imports.interchange import InterchangeError, MapDocument, load_document
 from .models import Improvement, ImprovementStatus, Map, Step
 
 DEFAULT_STAGES = "Before, During, After"

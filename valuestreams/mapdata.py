@@ -91,6 +91,14 @@ class MapData:
         return self.kind != "value_stream"
 
 
+def map_version(map_id: int) -> int:
+    """The stored map's current version (one query), for cache keys. Raises Map.DoesNotExist."""
+    version = Map.objects.filter(pk=map_id).values_list("version", flat=True).first()
+    if version is None:
+        raise Map.DoesNotExist(f"no map with id {map_id}")
+    return version
+
+
 def load_map_data(map_id: int) -> MapData:
     """Load a map into plain data in five queries. Raises Map.DoesNotExist."""
     map_obj = Map.objects.select_related("workspace", "persona").get(pk=map_id)

@@ -544,3 +544,8 @@ class MapChange(models.Model):
         from .change_texts import describe_change
 
         return describe_change(self.code, self.params, self.legacy_description)
+
+
+# Event logs and discoveries live with the other imports; importing them here
+# registers them with the app.
+from .imports.models import Discovery, Event, EventLog, EventLogStatus  # noqa: E402, F401

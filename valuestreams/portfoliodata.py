@@ -25,13 +25,14 @@ from .analysis.portfolio import (
     PortfolioInput,
     build_portfolio,
 )
+from .mapdata import maps_data_from
 from .models import Handoff, Improvement, KPIMapMetric, Map, Step
 
 
 def load_portfolio_input(workspace: Workspace, *, today: dt.date | None = None) -> PortfolioInput:
     """Everything `build_portfolio` needs for `workspace`, in a fixed number of queries."""
     maps = list(Map.objects.for_workspace(workspace).select_related("workspace", "persona"))
-    analyses = analyses_for_maps(maps)
+    analyses = analyses_for_maps(maps, maps_data_from)
     departments = tuple(
         DepartmentInfo(d.pk, d.name, d.short_name, d.color)
         for d in Department.objects.filter(workspace=workspace)

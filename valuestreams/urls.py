@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import analysis, dashboard, editor, exports, improvements, manager, maps
+from .views import (
+    analysis,
+    dashboard,
+    editor,
+    eventlogs,
+    exports,
+    improvements,
+    manager,
+    maps,
+    spreadsheets,
+)
 
 urlpatterns = [
     path("w/<slug:slug>/", maps.workspace_home, name="workspace_home"),
@@ -67,6 +77,35 @@ urlpatterns = [
         name="improvement_from_step",
     ),
     path("w/<slug:slug>/maps/<int:map_id>/", maps.map_detail, name="map_detail"),
+    path("w/<slug:slug>/maps/compare/", eventlogs.map_compare, name="map_compare"),
+    path(
+        "w/<slug:slug>/maps/import/sheet/", spreadsheets.map_sheet_import, name="map_sheet_import"
+    ),
+    path(
+        "w/<slug:slug>/maps/import/template.<str:fmt>",
+        spreadsheets.map_sheet_template,
+        name="map_sheet_template",
+    ),
+    path(
+        "w/<slug:slug>/maps/<int:map_id>/steps.<str:fmt>",
+        spreadsheets.map_sheet_download,
+        name="map_sheet_download",
+    ),
+    path("w/<slug:slug>/eventlogs/", eventlogs.eventlog_list, name="eventlog_list"),
+    path("w/<slug:slug>/eventlogs/upload/", eventlogs.eventlog_upload_view, name="eventlog_upload"),
+    path(
+        "w/<slug:slug>/eventlogs/<int:log_id>/", eventlogs.eventlog_detail, name="eventlog_detail"
+    ),
+    path(
+        "w/<slug:slug>/eventlogs/<int:log_id>/progress/",
+        eventlogs.eventlog_progress,
+        name="eventlog_progress",
+    ),
+    path(
+        "w/<slug:slug>/eventlogs/<int:log_id>/discover/",
+        eventlogs.eventlog_discover,
+        name="eventlog_discover",
+    ),
     path(
         "w/<slug:slug>/maps/<int:map_id>/analysis.json",
         analysis.map_analysis_json,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from pptx import Presentation
 
 from departments.models import UserProfile
-from valuestreams.interchange import parse_document
-from valuestreams.services import map_import
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_import
 
 DEMO = Path(__file__).resolve().parents[2] / "valuestreams" / "demo" / "office_move.json"
 

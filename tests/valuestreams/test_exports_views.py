@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pptx import Presentation
 
-from valuestreams.interchange import parse_document
-from valuestreams.services import map_import
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_import
 
 from .test_export_files import pdf_page_size, png_is_complete
 

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from tests.factories import UserFactory, map_with_steps
-from valuestreams.interchange import InterchangeError, load_document
+from valuestreams.imports.interchange import InterchangeError, load_document
 from valuestreams.models import Handoff, Map, MapChange, Step
 from valuestreams.rules import MAX_MINUTES
 

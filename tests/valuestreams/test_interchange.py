@@ -15,9 +15,9 @@ from django.core.management.base import CommandError
 
 from departments.models import KPI, DecisionRight, Department, KPIReading, SharedGoal, Workspace
 from journeys.models import Persona
-from valuestreams.interchange import InterchangeError, document_to_dict, parse_document
+from valuestreams.imports.interchange import InterchangeError, document_to_dict, parse_document
+from valuestreams.imports.maps import map_document, map_import
 from valuestreams.models import Handoff, Improvement, Lane, Map, Stage, Step
-from valuestreams.services import map_document, map_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "valuestreams" / "demo"
 DEMO_FILES = sorted(DEMO_DIR.glob("*.json"))

@@ -17,9 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from valuestreams.imports.maps import map_import
 from valuestreams.management.commands.bench_analysis import synthetic_document
 from valuestreams.models import Map, Step
-from valuestreams.services import map_import
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.utils.text import slugify
 
 from departments.models import Department
 from journeys.models import Persona
-from valuestreams.interchange import parse_document
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_import
 from valuestreams.models import Improvement, Lane, Map, Stage, Step
-from valuestreams.services import map_import
 
 from ..factories import map_with_steps
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from pptx import Presentation
 
 from departments.models import KPI, KPIReading, SharedGoal
-from valuestreams.interchange import parse_document
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_import
 from valuestreams.portfoliodata import portfolio_for_workspace
-from valuestreams.services import map_import
 
 DEMO = Path(__file__).resolve().parents[2] / "valuestreams" / "demo"
 

@@ -1,7 +1,8 @@
 """The analysis of a stored map, cached by the map's version.
 
-The only module of the analysis that touches Django: it reads the map's current
-version (one query), looks in the cache under a key made of the map id and that
+The only module of the analysis that touches Django (the cache; the database only
+through the loader in `mapdata.py`): it reads the map's current version (one
+query, `map_version`), looks in the cache under a key made of the map id and that
 version, and only on a miss loads the map (`load_map_data`, five queries) and
 analyses it. Every change to a map bumps its version, so a stale entry is never
 read again and simply ages out of the cache.
@@ -17,12 +18,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, TypeVar
 
 from django.core.cache import cache
 
-from ..mapdata import MapData, load_map_data, maps_data_from
-from ..models import Map
+from ..mapdata import MapData, load_map_data, map_version
 from .engine import _collector_paused, analyze
 from .results import MapAnalysis, MapMetrics
 
@@ -95,9 +96,7 @@ def analysis_for_map(map_id: int, *, version: int | None = None) -> MapAnalysis:
     Map.DoesNotExist.
     """
     if version is None:
-        version = Map.objects.filter(pk=map_id).values_list("version", flat=True).first()
-        if version is None:
-            raise Map.DoesNotExist(f"no map with id {map_id}")
+        version = map_version(map_id)
     result = _cache_get(cache_key(map_id, version))
     if result is not None:
         return result
@@ -120,12 +119,27 @@ def metrics_for_map(map_id: int, *, version: int) -> MapMetrics:
     return metrics
 
 
-def analyses_for_maps(maps: Sequence[Map]) -> dict[int, MapAnalysis]:
+class VersionedMap(Protocol):
+    """What the cache needs of a stored map: its id and version."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+M = TypeVar("M", bound=VersionedMap)
+
+
+def analyses_for_maps(
+    maps: Sequence[M], load: Callable[[Sequence[M]], Mapping[int, MapData]]
+) -> dict[int, MapAnalysis]:
     """The analyses of several loaded maps, by map id: one cache round trip for all.
 
-    Only the maps whose version is not cached are loaded, together, in four
-    queries (`maps_data_from`), whatever their number. The maps need
-    `workspace` and `persona` loaded with them.
+    Only the maps whose version is not cached are loaded, together, by `load`
+    (the loader's `maps_data_from`: four queries whatever their number), so this
+    package still touches no model itself.
     """
     keys = {m.pk: cache_key(m.pk, m.version) for m in maps}
     out = {map_id: r for map_id, key in keys.items() if (r := _recalled(key)) is not None}
@@ -140,7 +154,7 @@ def analyses_for_maps(maps: Sequence[Map]) -> dict[int, MapAnalysis]:
         # Loading and analysing many maps keeps every result alive; paused, the
         # cyclic collector does not walk that growing heap again and again.
         with _collector_paused():
-            fresh = {m_id: analyze(data) for m_id, data in maps_data_from(missing).items()}
+            fresh = {m_id: analyze(data) for m_id, data in load(missing).items()}
         cache.set_many({keys[m_id]: result for m_id, result in fresh.items()}, TIMEOUT_SECONDS)
         for m_id, result in fresh.items():
             _remember(keys[m_id], result)

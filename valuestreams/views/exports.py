@@ -59,8 +59,17 @@ class DownloadLink:
     content_type: str
 
 
+SHEET_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
 def download_links(map_obj: Map) -> list[DownloadLink]:
-    """The map's download buttons, PowerPoint first, as the map page and editor show them."""
+    """The map's download buttons, PowerPoint first, as the map page and editor show them.
+
+    The steps as a spreadsheet come last: they import back into the same map.
+    """
     labels = {
         "pptx": _("PowerPoint"),
         "png": _("PNG"),
@@ -78,4 +87,13 @@ def download_links(map_obj: Map) -> list[DownloadLink]:
             CONTENT_TYPES[fmt],
         )
         for fmt in labels
+    ] + [
+        DownloadLink(
+            fmt,
+            str(label),
+            reverse("map_sheet_download", args=[map_obj.workspace.slug, map_obj.pk, fmt]),
+            export_filename(f"{map_obj.name} steps", fmt, today),
+            SHEET_TYPES[fmt],
+        )
+        for fmt, label in (("xlsx", _("Steps as Excel")), ("csv", _("Steps as CSV")))
     ]

@@ -28,10 +28,11 @@ from ..analysis import (
     metrics_for_map,
 )
 from ..diagram import diagram_svg
+from ..forms_imports import MapSheetImportForm
 from ..forms_maps import MapCreateForm, MapImportForm
+from ..imports.maps import map_import
 from ..mapdata import map_data_from
 from ..models import Map, MapKind
-from ..services import map_import
 from ..services_maps import map_create, map_delete
 from .exports import download_links, map_export_file
 
@@ -185,8 +186,31 @@ def map_new(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def map_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Import an interchange file: every problem listed with its place, or the whole map."""
+    return map_import_page(
+        request,
+        slug,
+        MapImportForm,
+        title=_("Import a map"),
+        intro=_(
+            "Departments and the persona are matched by name and created when missing. "
+            "Nothing is imported unless the whole file is valid."
+        ),
+    )
+
+
+def map_import_page(
+    request: HttpRequest,
+    slug: str,
+    form_class: type[MapImportForm] | type[MapSheetImportForm],
+    *,
+    title: str,
+    intro: str,
+    template: str = "form_page.html",
+) -> HttpResponse:
+    """The life of a map import page, whatever the file: a form whose `document` is the
+    validated map; on success the map is created in one transaction and shown."""
     workspace = get_workspace_for_user(request, slug, Role.EDITOR)
-    form = MapImportForm(post_data(request), request.FILES if request.method == "POST" else None)
+    form = form_class(post_data(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         new_map = save_or_report(
             form, lambda: map_import(workspace=workspace, document=form.document)
@@ -198,12 +222,10 @@ def map_upload(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         form,
         workspace=workspace,
-        title=_("Import a map"),
+        title=title,
         eyebrow=_("Maps"),
-        intro=_(
-            "Departments and the persona are matched by name and created when missing. "
-            "Nothing is imported unless the whole file is valid."
-        ),
+        intro=intro,
+        template=template,
         submit_label=_("Import"),
         cancel_url=reverse("map_list", args=[slug]),
     )

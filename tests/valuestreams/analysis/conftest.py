@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from valuestreams.interchange import parse_document
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_import
 from valuestreams.models import Map
-from valuestreams.services import map_import
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "valuestreams" / "demo"
 

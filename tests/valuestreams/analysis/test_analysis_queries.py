@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from valuestreams.analysis import analysis_for_map
+from valuestreams.imports.maps import map_import
 from valuestreams.management.commands.bench_analysis import synthetic_document
-from valuestreams.services import map_import
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,15 @@ from django.test.utils import CaptureQueriesContext
 
 from departments.models import Workspace
 from valuestreams.analysis import analyze
-from valuestreams.interchange import DEFAULT_COLORS, DepartmentDoc, HandoffDoc, MapDocument, StepDoc
+from valuestreams.imports.interchange import (
+    DEFAULT_COLORS,
+    DepartmentDoc,
+    HandoffDoc,
+    MapDocument,
+    StepDoc,
+)
+from valuestreams.imports.maps import map_import
 from valuestreams.mapdata import load_map_data
-from valuestreams.services import map_import
 
 DEPARTMENTS = 12
 # Targets from the issue, checked and printed with the figures.

@@ -29,7 +29,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from departments.models import Membership, Role, Workspace
-from valuestreams.services import map_import
+from valuestreams.imports.maps import map_import
 
 from .bench_analysis import synthetic_document
 

@@ -33,9 +33,9 @@ from valuestreams.diagram import diagram_geometry
 from valuestreams.downloads import FORMATS, map_export
 from valuestreams.exports.raster import png_scale, svg_to_pdf, svg_to_png
 from valuestreams.exports.svg import render_svg
+from valuestreams.imports.maps import map_import
 from valuestreams.mapdata import map_data_from
 from valuestreams.models import Map
-from valuestreams.services import map_import
 
 # The synthetic maps and the rollback of bench_analysis: one generator for all benchmarks.
 from .bench_analysis import _Rollback, synthetic_document

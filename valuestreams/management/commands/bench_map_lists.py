@@ -27,8 +27,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Membership, Role, Workspace
+from valuestreams.imports.maps import map_import
 from valuestreams.management.commands.bench_analysis import synthetic_document
-from valuestreams.services import map_import
 
 PAGES = ("workspace_home", "map_list")
 

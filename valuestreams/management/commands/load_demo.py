@@ -36,7 +36,8 @@ from departments.models import (
     Workspace,
 )
 from journeys.models import Persona
-from valuestreams.interchange import parse_document
+from valuestreams.imports.interchange import parse_document
+from valuestreams.imports.maps import map_import
 from valuestreams.models import (
     Handoff,
     Improvement,
@@ -46,7 +47,6 @@ from valuestreams.models import (
     MetricUnit,
     Step,
 )
-from valuestreams.services import map_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 SLUG = "demo"

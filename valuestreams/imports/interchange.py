@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .rules import step_value_errors, text_problem
+from ..rules import step_value_errors, text_problem
 
 FORMAT = "crosswalk-map"
 VERSION = 1

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('valuestreams', '0005_decision_rights_and_kpi_map_metrics'),
+        ('valuestreams', '0006_event_logs'),
     ]
 
     operations = [
