@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 
 __all__ = [
     "UNKNOWN",
     "format_date",
+    "format_datetime",
     "format_duration",
     "format_number",
     "format_percent",
@@ -34,6 +35,8 @@ UNKNOWN = "—"
 
 #: Short dates per language; Django's own Dutch short format drops the leading zeros.
 _DATE_FORMATS = {"nl": "d-m-Y", "de": "d.m.Y", "en": "j M Y"}
+#: A moment: the short date and the time on a 24-hour clock.
+_DATETIME_FORMATS = {language: f"{pattern} H:i" for language, pattern in _DATE_FORMATS.items()}
 
 
 def format_number(value: float, decimals: int = 1) -> str:
@@ -74,13 +77,21 @@ def format_signed(value: int) -> str:
 
 def format_date(value: dt.date | dt.datetime | None) -> str:
     """A short date: "30 Nov 2026" (en), "30-11-2026" (nl), "30.11.2026" (de); None → "—"."""
+    return _formatted(value, _DATE_FORMATS, "SHORT_DATE_FORMAT")
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A moment in local time: "30 Nov 2026 14:05", "30-11-2026 14:05", "30.11.2026 14:05"."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return _formatted(value, _DATETIME_FORMATS, "SHORT_DATETIME_FORMAT")
+
+
+def _formatted(value: dt.date | dt.datetime | None, patterns: dict[str, str], fallback: str) -> str:
     if value is None:
         return UNKNOWN
     language = (get_language() or "en").split("-")[0]
-    pattern = _DATE_FORMATS.get(language)
-    if pattern is None:
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return formats.date_format(value, pattern)
+    return formats.date_format(value, patterns.get(language, fallback))
 
 
 def format_duration(minutes: float | None, working_day_minutes: int = 480) -> str:

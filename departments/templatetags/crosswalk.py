@@ -8,7 +8,13 @@ from typing import Any
 
 from django import template
 
-from departments.formats import UNKNOWN, format_date, format_number, format_percent_value
+from departments.formats import (
+    UNKNOWN,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent_value,
+)
 from departments.models import Role
 
 register = template.Library()
@@ -32,6 +38,12 @@ def whole_minutes(duration: timedelta) -> int:
 def localdate(value: dt.date | None) -> str:
     """`{{ goal.due_date|localdate }}` → "30 Nov 2026", "30-11-2026" (nl), "30.11.2026" (de)."""
     return format_date(value)
+
+
+@register.filter
+def localdatetime(value: dt.datetime | None) -> str:
+    """`{{ link.expires_at|localdatetime }}` → "30-11-2026 14:05" (nl), "30.11.2026 14:05" (de)."""
+    return format_datetime(value)
 
 
 @register.filter
