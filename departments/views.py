@@ -27,6 +27,7 @@ from .forms import (
     MemberRoleForm,
     ParticipantFormSet,
     SharedGoalForm,
+    WorkspaceLanguageForm,
     is_last_owner,
 )
 from .language import remember_language, supported
@@ -366,8 +367,26 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     return TemplateResponse(
         request,
         "departments/member_list.html",
-        {"workspace": workspace, "form": form, "rows": rows},
+        {
+            "workspace": workspace,
+            "form": form,
+            "rows": rows,
+            "language_form": WorkspaceLanguageForm(instance=workspace),
+        },
     )
+
+
+@require_POST
+def workspace_language(request: HttpRequest, slug: str) -> HttpResponse:
+    """An owner sets the workspace's default language (blank: the site's default)."""
+    workspace = get_workspace_for_user(request, slug, Role.OWNER)
+    form = WorkspaceLanguageForm(request.POST, instance=workspace)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Default language saved."))
+    else:
+        messages.error(request, _("Choose one of the offered languages."))
+    return HttpResponseRedirect(reverse("member_list", args=[slug]))
 
 
 NO_LONGER_OWNER = _lazy(

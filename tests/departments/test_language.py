@@ -63,3 +63,25 @@ def test_the_switch_works_before_login_and_refuses_an_unknown_language(client):
     client.post(reverse("set_language"), {"language": "xx", "next": "/login/"})
     assert _lang(client.get(reverse("login"))) == "de"
     assert UserProfile.objects.count() == 0
+
+
+def test_an_owner_sets_the_workspace_default_language(client, owner, workspace):
+    client.force_login(owner)
+    page = client.get(reverse("member_list", args=[workspace.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'name="language"' in page.content.decode()
+    url = reverse("workspace_language", args=[workspace.slug])
+    response = client.post(url, {"language": "de"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    workspace.refresh_from_db()
+    assert workspace.language == "de"
+    client.post(url, {"language": "fr"}, HTTP_ACCEPT_LANGUAGE="en")
+    workspace.refresh_from_db()
+    assert workspace.language == "de"
+
+
+def test_only_an_owner_sets_the_default_language(client, facilitator, workspace):
+    client.force_login(facilitator)
+    url = reverse("workspace_language", args=[workspace.slug])
+    assert client.post(url, {"language": "de"}).status_code == 403
+    workspace.refresh_from_db()
+    assert workspace.language == ""
