@@ -17,6 +17,11 @@ RUN pip install --upgrade pip && pip install .
 COPY manage.py ./
 COPY templates ./templates
 COPY static ./static
+COPY locale ./locale
+# The Dutch and German catalogues are compiled here; only their .po sources are in git.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py compilemessages -v 0 \
+    && apt-get purge -y gettext && rm -rf /var/lib/apt/lists/*
 # collectstatic needs settings that load; the real secret comes from the environment at run time.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
 

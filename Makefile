@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run run-asgi test install install-dev browser export-libs slide-viewer lint check
+.PHONY: run run-asgi test install install-dev browser export-libs slide-viewer messages translations lint check
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,19 +34,31 @@ export-libs:
 slide-viewer:
 	@command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-impress poppler-utils fonts-liberation >/dev/null)
 
+# The Dutch and German catalogues are compiled from locale/*/LC_MESSAGES/django.po
+# at install time (the .mo files are not kept in git); GNU gettext's msgfmt does it.
+messages: install
+	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# After adding or changing strings: collect them into the catalogues (then translate
+# the new msgids; tests/test_translations.py fails on any left empty or fuzzy).
+translations: install
+	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
+	$(BIN)/python manage.py makemessages -l nl -l de --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=docs
+
 ## Install, migrate, load the demo and serve on http://127.0.0.1:8000 (SQLite by default).
-run: install export-libs
+run: install export-libs messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Serve under ASGI (uvicorn) with live push; needs DATABASE_URL=postgres://... (SQLite polls).
-run-asgi: install export-libs
+run-asgi: install export-libs messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 ## Install everything and run the whole test suite (browser tests included).
-test: install-dev browser export-libs
+test: install-dev browser export-libs messages
 	$(BIN)/python -m pytest
 
 lint: install-dev

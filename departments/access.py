@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
 
+from .language import apply_workspace_language
 from .models import Membership, Role, Workspace
 
 
@@ -51,6 +52,7 @@ def get_workspace_for_user(request: HttpRequest, slug: str, role: Role = Role.VI
     """
     membership = get_membership(request.user, slug, role)
     request.membership = membership  # type: ignore[attr-defined]
+    apply_workspace_language(request, membership.workspace)
     return membership.workspace
 
 

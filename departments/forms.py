@@ -202,6 +202,14 @@ class KPIReadingForm(forms.ModelForm[KPIReading]):
         return date
 
 
+class WorkspaceLanguageForm(forms.ModelForm[Workspace]):
+    """The workspace's default language, for members whose browser asks for none of ours."""
+
+    class Meta:
+        model = Workspace
+        fields = ["language"]
+
+
 class MemberAddForm(forms.Form):
     """Add an existing user to the workspace by username."""
 

@@ -53,6 +53,16 @@ class Workspace(models.Model):
         default=480,
         help_text=_("Used to show long times in working days."),
     )
+    language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "Used for members whose browser asks for none of the offered languages "
+            "and who have not chosen one."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = WorkspaceQuerySet.as_manager()
@@ -69,6 +79,25 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserProfile(models.Model):
+    """What a person chose for themselves across workspaces: for now, the interface language.
+
+    Made when a person first uses the language switch; until then the browser's
+    Accept-Language (or the workspace's default) decides.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user profile")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class Membership(models.Model):
@@ -261,7 +290,10 @@ class GoalParticipant(models.Model):
 
     goal = models.ForeignKey(SharedGoal, on_delete=models.CASCADE, related_name="participants")
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="goal_participations"
+        Department,
+        on_delete=models.CASCADE,
+        related_name="goal_participations",
+        verbose_name=_("department"),
     )
     role = models.CharField(
         _("role"),

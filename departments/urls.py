@@ -56,6 +56,7 @@ urlpatterns = [
         name="invite_revoke",
     ),
     path("w/<slug:slug>/members/", views.member_list, name="member_list"),
+    path("w/<slug:slug>/language/", views.workspace_language, name="workspace_language"),
     path(
         "w/<slug:slug>/members/<int:membership_id>/",
         views.member_edit,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -13,7 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from .access import get_workspace_for_user
 from .forms import (
@@ -26,8 +27,10 @@ from .forms import (
     MemberRoleForm,
     ParticipantFormSet,
     SharedGoalForm,
+    WorkspaceLanguageForm,
     is_last_owner,
 )
+from .language import remember_language, supported
 from .models import (
     KPI,
     DecisionRight,
@@ -38,6 +41,20 @@ from .models import (
     Workspace,
 )
 from .pages import confirm_page, form_page, model_form_page, post_data, save_or_report
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: Django's own view, and the choice kept for the person.
+
+    Open before login too, so the login page can be read in one's own language.
+    """
+    response = django_set_language(request)
+    language = supported(request.POST.get("language"))
+    if language is not None:
+        remember_language(request, language)
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -350,8 +367,26 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     return TemplateResponse(
         request,
         "departments/member_list.html",
-        {"workspace": workspace, "form": form, "rows": rows},
+        {
+            "workspace": workspace,
+            "form": form,
+            "rows": rows,
+            "language_form": WorkspaceLanguageForm(instance=workspace),
+        },
     )
+
+
+@require_POST
+def workspace_language(request: HttpRequest, slug: str) -> HttpResponse:
+    """An owner sets the workspace's default language (blank: the site's default)."""
+    workspace = get_workspace_for_user(request, slug, Role.OWNER)
+    form = WorkspaceLanguageForm(request.POST, instance=workspace)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Default language saved."))
+    else:
+        messages.error(request, _("Choose one of the offered languages."))
+    return HttpResponseRedirect(reverse("member_list", args=[slug]))
 
 
 NO_LONGER_OWNER = _lazy(

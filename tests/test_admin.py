@@ -24,7 +24,9 @@ def superuser_client(client, db):
     Group.objects.create(name="Facilitators")
     workspace = Workspace.objects.get(slug="demo")
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
-    MapChange.objects.create(map=workspace.maps.first(), user=user, description="Moved a step")
+    MapChange.objects.create(
+        map=workspace.maps.first(), user=user, code="step_moved", params={"title": "Intake"}
+    )
     # Login throttling's records: a login (access log), then a wrong password (attempt, failure).
     client.post(reverse("login"), {"username": "root", "password": PASSWORD})
     client.post(reverse("logout"))

@@ -129,6 +129,7 @@ CASES = [
     *both("member_list", role="owner"),
     *both("member_edit", "membership_id", role="owner"),
     *both("member_remove", "membership_id", role="owner"),
+    case("workspace_language", method="POST", role="owner"),
 ]
 
 

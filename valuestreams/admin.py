@@ -64,7 +64,7 @@ class MapChangeAdmin(admin.ModelAdmin[MapChange]):
 
     list_display = ["created_at", "map", "user", "description", "undone"]
     list_filter = ["undone", "map__workspace"]
-    search_fields = ["description", "map__name", "user__username"]
+    search_fields = ["code", "legacy_description", "map__name", "user__username"]
     raw_id_fields = ["map", "user"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

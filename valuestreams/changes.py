@@ -32,6 +32,7 @@ from simple_history.signals import pre_create_historical_record
 
 from departments.models import Department
 
+from .change_texts import change_params
 from .models import Handoff, Lane, Map, MapChange, Stage, Step
 
 _current_change: ContextVar[int | None] = ContextVar("crosswalk_current_change", default=None)
@@ -88,8 +89,11 @@ def user_id_of(user: User) -> Any:
 
 
 @contextmanager
-def recording_change(*, map_id: int, user: User, description: str) -> Iterator[MapChange]:
+def recording_change(*, map_id: int, user: User, code: str, **params: Any) -> Iterator[MapChange]:
     """Run an edit as one change of map `map_id`; must be called inside a transaction.
+
+    The change is stored as `code` (a key of `change_texts.CHANGE_TEXTS`) and
+    its parameters, and read in each reader's language.
 
     The caller takes the map's row lock (`lock_map`) before it reads anything.
 
@@ -98,7 +102,7 @@ def recording_change(*, map_id: int, user: User, description: str) -> Iterator[M
     """
     MapChange.objects.filter(map_id=map_id, undone=True).delete()
     change = MapChange.objects.create(
-        map_id=map_id, user_id=user_id_of(user), description=description[:300]
+        map_id=map_id, user_id=user_id_of(user), code=code, params=change_params(code, **params)
     )
     token = _current_change.set(change.pk)
     try:

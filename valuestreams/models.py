@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from departments.models import KPI, DecisionRight, Department, Workspace
@@ -207,6 +208,25 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     CHAT = "chat", _("Chat")
     SYSTEM = "system", _("System")
+
+
+#: How a suggested channel reads on a step (lower case, as stored, in English).
+CHANNEL_NAMES = {
+    Channel.IN_PERSON: pgettext_lazy("channel on a step", "in person"),
+    Channel.PHONE: pgettext_lazy("channel on a step", "phone"),
+    Channel.EMAIL: pgettext_lazy("channel on a step", "email"),
+    Channel.WEB: pgettext_lazy("channel on a step", "web"),
+    Channel.APP: pgettext_lazy("channel on a step", "app"),
+    Channel.LETTER: pgettext_lazy("channel on a step", "letter"),
+    Channel.CHAT: pgettext_lazy("channel on a step", "chat"),
+    Channel.SYSTEM: pgettext_lazy("channel on a step", "system"),
+}
+
+
+def channel_label(value: str) -> str:
+    """A step's channel for people: a suggested one in the reader's language, else as typed."""
+    name = CHANNEL_NAMES.get(value)  # type: ignore[call-overload]
+    return value if name is None else str(name)
 
 
 class Step(models.Model):
@@ -498,7 +518,12 @@ class MapChange(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    description = models.CharField(_("description"), max_length=300)
+    # What happened, as a code and its parameters, so each reader sees it in their
+    # own language (`change_texts`); `legacy_description` holds the English sentence
+    # of changes recorded before codes existed.
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    legacy_description = models.CharField(_("description"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     undone = models.BooleanField(_("undone"), default=False)
     # False once an undo found the map changed too much since: the undo stack then
@@ -512,6 +537,13 @@ class MapChange(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def description(self) -> str:
+        """The history line in the active language."""
+        from .change_texts import describe_change
+
+        return describe_change(self.code, self.params, self.legacy_description)
 
 
 # Event logs and discoveries live with the other imports; importing them here

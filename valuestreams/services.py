@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from departments.models import HEX_COLOR, Department
 from departments.pages import CONFLICT
 
+from .change_texts import change_params
 from .changes import User as AnyUser
 from .changes import (
     ensure_baseline,
@@ -135,7 +136,7 @@ def step_create(
     clean = {k: v for k, v in values.items() if k in STEP_FIELDS}
     _check_step_values(clean)
     with recording_change(
-        map_id=map_obj.pk, user=user, description=f"Added step “{clean.get('title', '')}”"
+        map_id=map_obj.pk, user=user, code="step_added", title=clean.get("title", "")
     ):
         last = (
             Step.objects.filter(map_id=map_obj.pk, lane_id=lane_id, stage_id=stage_id)
@@ -166,7 +167,7 @@ def step_update(
     step = Step.objects.get(pk=step_id)
     ensure_baseline(Step, [step])
     with recording_change(
-        map_id=step.map_id, user=user, description=f"Edited step “{clean.get('title', step.title)}”"
+        map_id=step.map_id, user=user, code="step_edited", title=clean.get("title", step.title)
     ):
         for name, value in clean.items():
             setattr(step, name, value)
@@ -201,7 +202,7 @@ def step_move(
     target = [s for s in _cell(step.map_id, lane_id, stage_id) if s.pk != step.pk]
     ensure_baseline(Step, [step, *target])
     where = len(target) if position is None else max(0, min(position, len(target)))
-    with recording_change(map_id=step.map_id, user=user, description=f"Moved step “{step.title}”"):
+    with recording_change(map_id=step.map_id, user=user, code="step_moved", title=step.title):
         target.insert(where, step)
         step.lane_id, step.stage_id = lane_id, stage_id
         _renumber(target, skip=step)
@@ -216,9 +217,7 @@ def step_delete(*, step_id: int, version: int | None = None, user: AnyUser = Non
     if version is not None:
         _claim(Step, step_id, version)
     step = Step.objects.get(pk=step_id)
-    with recording_change(
-        map_id=step.map_id, user=user, description=f"Deleted step “{step.title}”"
-    ):
+    with recording_change(map_id=step.map_id, user=user, code="step_deleted", title=step.title):
         step.delete()
 
 
@@ -245,7 +244,7 @@ def handoff_create(
     """Connect two steps of the map; refuses a loop to itself, a duplicate or a foreign step."""
     lock_map(map_obj.pk)
     _check_handoff(map_obj.pk, from_step_id, to_step_id)
-    with recording_change(map_id=map_obj.pk, user=user, description="Connected two steps"):
+    with recording_change(map_id=map_obj.pk, user=user, code="steps_connected"):
         handoff = Handoff(
             map_id=map_obj.pk,
             from_step_id=from_step_id,
@@ -266,8 +265,8 @@ def handoff_update(
     _claim(Handoff, handoff_id, version)
     handoff = Handoff.objects.get(pk=handoff_id)
     ensure_baseline(Handoff, [handoff])
-    what = "Marked a handoff as rework" if rework and not handoff.rework else "Edited a handoff"
-    with recording_change(map_id=handoff.map_id, user=user, description=what):
+    code = "handoff_marked_rework" if rework and not handoff.rework else "handoff_edited"
+    with recording_change(map_id=handoff.map_id, user=user, code=code):
         handoff.rework, handoff.label = rework, label
         handoff.save()
     return handoff
@@ -280,7 +279,7 @@ def handoff_delete(*, handoff_id: int, version: int | None = None, user: AnyUser
     if version is not None:
         _claim(Handoff, handoff_id, version)
     handoff = Handoff.objects.get(pk=handoff_id)
-    with recording_change(map_id=handoff.map_id, user=user, description="Removed a handoff"):
+    with recording_change(map_id=handoff.map_id, user=user, code="handoff_removed"):
         handoff.delete()
 
 
@@ -303,7 +302,7 @@ def stage_create(*, map_obj: Map, name: str, user: AnyUser = None) -> Stage:
         raise ValidationError({"name": _("A stage needs a name.")})
     if Stage.objects.filter(map_id=map_obj.pk, name=name).exists():
         raise ValidationError({"name": _("This map already has a stage of that name.")})
-    with recording_change(map_id=map_obj.pk, user=user, description=f"Added stage “{name}”"):
+    with recording_change(map_id=map_obj.pk, user=user, code="stage_added", name=name):
         last = Stage.objects.filter(map_id=map_obj.pk).aggregate(top=Max("position"))["top"]
         stage = Stage(map_id=map_obj.pk, name=name, position=0 if last is None else last + 1)
         stage.save()
@@ -322,7 +321,7 @@ def stage_rename(*, stage_id: int, name: str, user: AnyUser = None) -> Stage:
         raise ValidationError({"name": _("This map already has a stage of that name.")})
     ensure_baseline(Stage, [stage])
     with recording_change(
-        map_id=stage.map_id, user=user, description=f"Renamed stage “{stage.name}” to “{name}”"
+        map_id=stage.map_id, user=user, code="stage_renamed", old=stage.name, name=name
     ):
         stage.name = name
         stage.save()
@@ -336,9 +335,7 @@ def stage_move(*, stage_id: int, position: int, user: AnyUser = None) -> Stage:
     stage = Stage.objects.get(pk=stage_id)
     stages = list(Stage.objects.filter(map_id=stage.map_id).order_by("position", "id"))
     ensure_baseline(Stage, stages)
-    with recording_change(
-        map_id=stage.map_id, user=user, description=f"Moved stage “{stage.name}”"
-    ):
+    with recording_change(map_id=stage.map_id, user=user, code="stage_moved", name=stage.name):
         _reorder(stages, next(s for s in stages if s.pk == stage.pk), position)
     return stage
 
@@ -348,9 +345,7 @@ def stage_delete(*, stage_id: int, user: AnyUser = None) -> None:
     """Remove a stage with the steps in it and their handoffs (undoable)."""
     _lock_map_of(Stage, stage_id)
     stage = Stage.objects.get(pk=stage_id)
-    with recording_change(
-        map_id=stage.map_id, user=user, description=f"Removed stage “{stage.name}”"
-    ):
+    with recording_change(map_id=stage.map_id, user=user, code="stage_removed", name=stage.name):
         for step in Step.objects.filter(stage_id=stage.pk):
             step.delete()
         stage.delete()
@@ -392,7 +387,7 @@ def lane_create(
     if Lane.objects.filter(map_id=map_obj.pk, department_id=department.pk).exists():
         raise ValidationError({"department": _("This department already has a lane here.")})
     with recording_change(
-        map_id=map_obj.pk, user=user, description=f"Added lane “{department.name}”"
+        map_id=map_obj.pk, user=user, code="lane_added", department=department.name
     ):
         last = Lane.objects.filter(map_id=map_obj.pk).aggregate(top=Max("position"))["top"]
         lane = Lane(
@@ -419,7 +414,7 @@ def lane_move(*, lane_id: int, position: int, user: AnyUser = None) -> Lane:
     lanes = list(Lane.objects.filter(map_id=lane.map_id).order_by("position", "id"))
     ensure_baseline(Lane, lanes)
     with recording_change(
-        map_id=lane.map_id, user=user, description=f"Moved lane “{lane.department.name}”"
+        map_id=lane.map_id, user=user, code="lane_moved", department=lane.department.name
     ):
         _reorder(lanes, next(x for x in lanes if x.pk == lane.pk), position)
     return lane
@@ -431,7 +426,7 @@ def lane_delete(*, lane_id: int, user: AnyUser = None) -> None:
     _lock_map_of(Lane, lane_id)
     lane = Lane.objects.select_related("department").get(pk=lane_id)
     with recording_change(
-        map_id=lane.map_id, user=user, description=f"Removed lane “{lane.department.name}”"
+        map_id=lane.map_id, user=user, code="lane_removed", department=lane.department.name
     ):
         for step in Step.objects.filter(lane_id=lane.pk):
             step.delete()
@@ -491,7 +486,8 @@ def map_copy_as_future_state(*, map_obj: Map, name: str = "", user: AnyUser = No
     MapChange.objects.create(
         map=copy,
         user_id=user_id_of(user),
-        description=f"Created as a future state of “{map_obj.name}”",
+        code="future_state_created",
+        params=change_params("future_state_created", map=map_obj.name),
         undone=False,
     )
     return copy

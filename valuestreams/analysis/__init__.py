@@ -15,10 +15,12 @@ Definitions: docs/metrics.md.
 
 from __future__ import annotations
 
+from departments.formats import format_duration
+
 from .cache import analysis_for_data, analysis_for_map, metrics_for_map
 from .compare import compare, title_key
 from .engine import analyze
-from .messages import Message, format_duration
+from .messages import Message
 from .results import (
     Comparison,
     DepartmentPair,

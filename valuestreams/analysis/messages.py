@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from ..units import format_minutes
+from departments.formats import format_duration, format_number
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -132,23 +131,6 @@ TEMPLATES: dict[str, _StrPromise] = {
 
 # Only so many step titles go into one sentence; the step ids are listed anyway.
 MAX_TITLES = 5
-
-
-def format_number(value: float, decimals: int = 1) -> str:
-    """A number for people: no trailing ".0", the active language's decimal mark."""
-    rounded = round(value, decimals)
-    if rounded == int(rounded):
-        return number_format(int(rounded))
-    return number_format(rounded, decimal_pos=decimals)
-
-
-def format_duration(minutes: float | None, working_day_minutes: int = 480) -> str:
-    """A duration in the friendliest unit: "45 min", "3.5 h", "2.1 d" (working days).
-
-    The app's one duration formatter (`valuestreams.units.format_minutes`), so
-    reasons read exactly like the numbers on the map.
-    """
-    return format_minutes(minutes, working_day_minutes)
 
 
 def titles_text(titles: tuple[str, ...]) -> str:

@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 
+from departments.formats import format_number
 from valuestreams.analysis import Comparison, MapAnalysis
-from valuestreams.analysis.messages import format_number
 from valuestreams.layout import Geometry
 from valuestreams.mapdata import MapData
 from valuestreams.templatetags.analysis_format import percent

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pptx.presentation import Presentation as PresentationType
 
-from valuestreams.analysis.messages import format_number
+from departments.formats import format_number, format_percent
 from valuestreams.analysis.portfolio import Portfolio
 
 from .deck import METRICS, metric_value
@@ -203,7 +203,7 @@ def workspace_deck(c: WorkspaceDeckContent) -> PresentationType:
             latest = _number(kpi.latest, kpi.unit)
             if kpi.latest_date is not None:
                 latest += f" ({date_format(kpi.latest_date, 'SHORT_DATE_FORMAT')})"
-            progress = "—" if kpi.progress is None else f"{format_number(kpi.progress * 100, 0)}%"
+            progress = format_percent(kpi.progress, 0)
             goal_rows.append(
                 [
                     label if i == 0 else "",

@@ -114,19 +114,19 @@ class _Checker:
         where = f"{place}.{key}" if place else key
         if value is None:
             if required:
-                self.fail(where, "is required")
+                self.fail(where, _("is required"))
             return ""
         if not isinstance(value, str):
-            self.fail(where, "must be text")
+            self.fail(where, _("must be text"))
             return ""
         if problem := text_problem(value):
             self.fail(where, problem)
             return ""
         value = value.strip()
         if required and not value:
-            self.fail(where, "must not be empty")
+            self.fail(where, _("must not be empty"))
         if len(value) > max_length:
-            self.fail(where, f"must be at most {max_length} characters")
+            self.fail(where, _("must be at most %(count)d characters") % {"count": max_length})
         return value
 
     def number(self, obj: dict[str, Any], key: str, place: str) -> float | None:
@@ -136,21 +136,21 @@ class _Checker:
             return None
         where = f"{place}.{key}"
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(where, "must be a number")
+            self.fail(where, _("must be a number"))
             return None
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            self.fail(where, "must be a finite number")
+            self.fail(where, _("must be a finite number"))
             return None
         return number
 
     def flag(self, obj: dict[str, Any], key: str, place: str) -> bool:
         value = obj.get(key, False)
         if not isinstance(value, bool):
-            self.fail(f"{place}.{key}", "must be true or false")
+            self.fail(f"{place}.{key}", _("must be true or false"))
             return False
         return value
 
@@ -161,7 +161,7 @@ class _Checker:
         if isinstance(value, str):
             return [value.strip()] if value.strip() else []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"{place}.{key}", "must be a list of texts")
+            self.fail(f"{place}.{key}", _("must be a list of texts"))
             return []
         for v in value:
             if problem := text_problem(v):
@@ -172,7 +172,7 @@ class _Checker:
     def choice(self, obj: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
         value = obj.get(key, default)
         if value not in allowed:
-            self.fail(key, f"must be one of {', '.join(allowed)}")
+            self.fail(key, _("must be one of %(choices)s") % {"choices": ", ".join(allowed)})
             return default
         return str(value)
 
@@ -219,12 +219,12 @@ def parse_document(data: Any) -> MapDocument:
     """
     check = _Checker()
     if not isinstance(data, dict):
-        raise InterchangeError(["file: must be a JSON object"])
+        raise InterchangeError([_("file: must be a JSON object")])
     if data.get("format") != FORMAT:
-        check.fail("format", f'must be "{FORMAT}"')
+        check.fail("format", _('must be "%(format)s"') % {"format": FORMAT})
     # `true == 1` and `1.0 == 1` in Python: the version must be the integer itself.
     if type(data.get("version")) is not int or data.get("version") != VERSION:
-        check.fail("version", f"must be {VERSION}")
+        check.fail("version", _("must be %(version)d") % {"version": VERSION})
     name = check.text(data, "name", "", required=True)
     kind = check.choice(data, "kind", KINDS, "value_stream")
     state = check.choice(data, "state", STATES, "current")
@@ -235,21 +235,23 @@ def parse_document(data: Any) -> MapDocument:
     seen_departments: set[str] = set()
     raw_departments = data.get("departments", [])
     if not isinstance(raw_departments, list):
-        check.fail("departments", "must be a list")
+        check.fail("departments", _("must be a list"))
         raw_departments = []
     for i, raw in enumerate(raw_departments):
         place = f"departments[{i}]"
         if isinstance(raw, str):
             raw = {"name": raw}
         if not isinstance(raw, dict):
-            check.fail(place, "must be an object with a name")
+            check.fail(place, _("must be an object with a name"))
             continue
         dept_name = check.text(raw, "name", place, required=True, max_length=120)
         color = check.text(raw, "color", place, max_length=7)
         if color and not HEX_COLOR.match(color):
-            check.fail(f"{place}.color", "must be a hex colour like #4C78A8")
+            check.fail(f"{place}.color", _("must be a hex colour like #4C78A8"))
         if dept_name.casefold() in seen_departments:
-            check.fail(f"{place}.name", f"department {dept_name!r} is listed twice")
+            check.fail(
+                f"{place}.name", _("department '%(name)s' is listed twice") % {"name": dept_name}
+            )
         seen_departments.add(dept_name.casefold())
         departments.append(
             DepartmentDoc(dept_name, color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)])
@@ -258,39 +260,41 @@ def parse_document(data: Any) -> MapDocument:
     stages: list[str] = []
     raw_stages = data.get("stages", [])
     if not isinstance(raw_stages, list):
-        check.fail("stages", "must be a list")
+        check.fail("stages", _("must be a list"))
         raw_stages = []
     for i, raw in enumerate(raw_stages):
         stage_name = raw.get("name") if isinstance(raw, dict) else raw
         if not isinstance(stage_name, str) or not stage_name.strip():
-            check.fail(f"stages[{i}]", "must be a non-empty text")
+            check.fail(f"stages[{i}]", _("must be a non-empty text"))
             continue
         if problem := text_problem(stage_name):
             check.fail(f"stages[{i}]", problem)
             continue
         if len(stage_name.strip()) > 120:
-            check.fail(f"stages[{i}]", "must be at most 120 characters")
+            check.fail(f"stages[{i}]", _("must be at most %(count)d characters") % {"count": 120})
         if stage_name.strip() in stages:
-            check.fail(f"stages[{i}]", f"stage {stage_name.strip()!r} is listed twice")
+            check.fail(
+                f"stages[{i}]", _("stage '%(name)s' is listed twice") % {"name": stage_name.strip()}
+            )
         stages.append(stage_name.strip())
 
     steps: list[StepDoc] = []
     keys: set[str] = set()
     raw_steps = data.get("steps", [])
     if not isinstance(raw_steps, list):
-        check.fail("steps", "must be a list")
+        check.fail("steps", _("must be a list"))
         raw_steps = []
     for i, raw in enumerate(raw_steps):
         place = f"steps[{i}]"
         if not isinstance(raw, dict):
-            check.fail(place, "must be an object")
+            check.fail(place, _("must be an object"))
             continue
         key_value = raw.get("key")
         key = str(key_value).strip() if isinstance(key_value, str | int) else ""
         if not key or isinstance(key_value, bool):
-            check.fail(f"{place}.key", "is required")
+            check.fail(f"{place}.key", _("is required"))
         elif key in keys:
-            check.fail(f"{place}.key", f"key {key!r} is used twice")
+            check.fail(f"{place}.key", _("key '%(key)s' is used twice") % {"key": key})
         keys.add(key)
         department = check.text(raw, "department", place, required=True, max_length=120)
         stage = check.text(raw, "stage", place, max_length=120) or (
@@ -298,7 +302,7 @@ def parse_document(data: Any) -> MapDocument:
         )
         emotion = check.number(raw, "emotion", place)
         if emotion is not None and emotion != int(emotion):
-            check.fail(f"{place}.emotion", "must be a whole number from -2 to 2")
+            check.fail(f"{place}.emotion", _("must be a whole number from -2 to 2"))
             emotion = None
         step = StepDoc(
             key=key,
@@ -327,26 +331,30 @@ def parse_document(data: Any) -> MapDocument:
     pairs: set[tuple[str, str]] = set()
     raw_handoffs = data.get("handoffs", [])
     if not isinstance(raw_handoffs, list):
-        check.fail("handoffs", "must be a list")
+        check.fail("handoffs", _("must be a list"))
         raw_handoffs = []
     for i, raw in enumerate(raw_handoffs):
         place = f"handoffs[{i}]"
         if not isinstance(raw, dict):
-            check.fail(place, "must be an object")
+            check.fail(place, _("must be an object"))
             continue
         ends = []
         for end in ("from", "to"):
             value = raw.get(end)
             ref = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
             if not ref:
-                check.fail(f"{place}.{end}", "is required")
+                check.fail(f"{place}.{end}", _("is required"))
             elif ref not in keys:
-                check.fail(f"{place}.{end}", f"no step has the key {ref!r}")
+                check.fail(f"{place}.{end}", _("no step has the key '%(key)s'") % {"key": ref})
             ends.append(ref)
         if ends[0] and ends[0] == ends[1]:
-            check.fail(place, "a handoff must join two different steps")
+            check.fail(place, _("a handoff must join two different steps"))
         elif (ends[0], ends[1]) in pairs:
-            check.fail(place, f"duplicate handoff from {ends[0]!r} to {ends[1]!r}")
+            check.fail(
+                place,
+                _("duplicate handoff from '%(from)s' to '%(to)s'")
+                % {"from": ends[0], "to": ends[1]},
+            )
         pairs.add((ends[0], ends[1]))
         handoffs.append(
             HandoffDoc(

@@ -154,6 +154,9 @@ def layout_map(
     if o.show_legend and data.lanes:
         items = legend(bottom + o.band_gap, any(b.is_hotspot for b in ordered), o)
         bottom += o.band_gap + o.legend_height
+        # A small map must still hold the whole legend row (longer in Dutch and German).
+        last = items[-1].text
+        width = max(width, last.x + measure_text(last.text, last.size) + o.margin)
     return Geometry(
         map_id=data.id,
         version=data.version,

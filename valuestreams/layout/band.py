@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from valuestreams.units import format_minutes
+from departments.formats import format_duration, format_percent, format_signed
 
-from .cards import signed
 from .geometry import CurvePoint, EmotionCurve, LadderGeometry, LadderRung
 from .options import LadderTotals, LayoutOptions
 from .routing import simplify
@@ -113,7 +112,7 @@ def _rung_label(
 ) -> TextLine | None:
     """A rung's number, or None when it would collide with its neighbours' numbers."""
     size = band.opts.text_size
-    text = format_minutes(minutes, band.day)
+    text = format_duration(minutes, band.day)
     # Rungs of one level alternate with rungs of the other, so a label may spill
     # over half of each neighbour; wider ones would collide: left out.
     if measure_text(text, size, bold=True) + 8 > 1.8 * (x2 - x1):
@@ -167,11 +166,11 @@ def _totals_text(band: _Band, totals: LadderTotals, x: float) -> tuple[TextLine,
     o = band.opts
     ratio = totals.activity_ratio
     rows = [
-        (_("Lead time"), format_minutes(totals.lead_time_minutes, band.day)),
-        (_("Process time"), format_minutes(totals.process_time_minutes, band.day)),
+        (_("Lead time"), format_duration(totals.lead_time_minutes, band.day)),
+        (_("Process time"), format_duration(totals.process_time_minutes, band.day)),
         (
             _("Activity ratio"),
-            "—" if ratio is None else f"{ratio * 100:.1f} %".replace(".0 %", " %"),
+            format_percent(ratio),
         ),
     ]
     text: list[TextLine] = []
@@ -269,10 +268,10 @@ def emotion_curve(
         x1, x2 = slots[step.id]
         px, py = (x1 + x2) / 2, zero - emotion * unit
         ly = py - 12 if emotion >= 0 else py + 24
-        label = TextLine(signed(emotion), px, ly, o.text_size, 700, INK, "middle", "emotion")
+        label = TextLine(format_signed(emotion), px, ly, o.text_size, 700, INK, "middle", "emotion")
         dot = Circle(Point(px, py), 6.0, WHITE, CURVE_DOT_STROKE)
         points.append(CurvePoint(step.id, emotion, px, py, label, dot))
-    axis = [band.axis(signed(value), zero - value * unit + 4) for value in (2, 0, -2)]
+    axis = [band.axis(format_signed(value), zero - value * unit + 4) for value in (2, 0, -2)]
     plot_x = frame.columns_left - o.cell_pad_x
     plot_width = right - plot_x
     return EmotionCurve(

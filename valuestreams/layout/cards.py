@@ -6,8 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from valuestreams.units import format_minutes
+from django.utils.translation import gettext as _
 
+from departments.formats import format_duration, format_percent_value, format_signed
+
+from ..models import channel_label
 from .geometry import BoxGeometry, LaneGeometry
 from .options import LayoutOptions, Overlay
 from .shapes import Face, Point, Rect, TextLine
@@ -43,19 +46,14 @@ class Content:
     emotion_row: bool
 
 
-def signed(value: int) -> str:
-    """An emotion as text: "+2", "0", "−1" (with a real minus sign)."""
-    return f"+{value}" if value > 0 else ("−" + str(-value) if value < 0 else "0")
-
-
 def _metric_segments(step: StepData, day: int) -> list[str]:
     segments = []
     if step.process_time_minutes is not None:
-        segments.append(f"PT {format_minutes(step.process_time_minutes, day)}")
+        segments.append(f"{_('PT')} {format_duration(step.process_time_minutes, day)}")
     if step.lead_time_minutes is not None:
-        segments.append(f"LT {format_minutes(step.lead_time_minutes, day)}")
+        segments.append(f"{_('LT')} {format_duration(step.lead_time_minutes, day)}")
     if step.complete_accurate_pct is not None:
-        segments.append(f"C&A {step.complete_accurate_pct:.0f}%")
+        segments.append(f"{_('C&A')} {format_percent_value(step.complete_accurate_pct, 0)}")
     return segments
 
 
@@ -87,10 +85,10 @@ def box_content(
         return Content(title, tuple(details), False)
     emotion_row = step.emotion is not None
     details_list: list[str] = []
-    channel = step.channel.strip()
+    channel = channel_label(step.channel.strip())
     if emotion_row:
         # The face and the signed number sit in front of the channel on one row.
-        first = signed(step.emotion or 0) + (f" · {channel}" if channel else "")
+        first = format_signed(step.emotion or 0) + (f" · {channel}" if channel else "")
         face_room = text_width - 22
         details_list.extend(wrap_text(first, face_room, opts.text_size, max_lines=1))
     elif channel:

@@ -3,11 +3,21 @@
 Text is measured with a fixed table of sans-serif advance widths (the wider of
 DejaVu Sans and Liberation Sans), so a box sized here holds its text in every
 font of `FONT_FAMILY`, on every machine, in every renderer.
+
+A word wider than a whole line (German compounds such as
+"Durchlaufzeitverkürzungsmaßnahme") is hyphenated at a syllable boundary with
+the hyphenation patterns of the active language (pyphen ships LibreOffice's
+dictionaries), so it reads "Durchlaufzeit-/verkürzungs-/maßnahme" rather than
+being cut between any two letters.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
+
+import pyphen
+from django.utils.translation import get_language
 
 __all__ = ["FONT_FAMILY", "measure_text", "wrap_text"]
 
@@ -98,6 +108,61 @@ def _truncate(text: str, width: float, size: float, bold: bool) -> str:
     return text + _ELLIPSIS
 
 
+@cache
+def _hyphenator(language: str) -> pyphen.Pyphen | None:
+    """The hyphenation patterns for `language` ("de", "nl", "en"), None when none ship."""
+    found = pyphen.language_fallback(language.replace("-", "_"))
+    return pyphen.Pyphen(lang=found) if found else None
+
+
+#: Shortest piece before and after a break: shorter ones read as typos, not syllables.
+_MIN_HEAD = 2
+_MIN_TAIL = 3
+
+
+def _break_points(word: str, language: str) -> list[int]:
+    """Where `word` may be broken, best last: syllable boundaries and after a hyphen or slash."""
+    points = {i + 1 for i, char in enumerate(word[:-1]) if char in "-/"}
+    hyphenator = _hyphenator(language)
+    if hyphenator is not None:
+        points.update(hyphenator.positions(word))
+    return sorted(p for p in points if _MIN_HEAD <= p <= len(word) - _MIN_TAIL)
+
+
+def _char_cut(word: str, limit: float, bold: bool) -> int:
+    """How many characters of `word` fit in `limit` (at least one)."""
+    cut = 0
+    used = 0
+    while cut < len(word) - 1:
+        char_units = _units(word[cut], bold)
+        if cut and used + char_units > limit:
+            break
+        used += char_units
+        cut += 1
+    return cut
+
+
+def _split_long_word(word: str, limit: float, bold: bool, language: str) -> list[str]:
+    """Break a word wider than a line into pieces that fit: hyphenated where possible."""
+    pieces: list[str] = []
+    hyphen = _units("-", bold)
+    while _units(word, bold) > limit and len(word) > 1:
+        fitting = [
+            p
+            for p in _break_points(word, language)
+            if _units(word[:p], bold) + (0 if word[p - 1] in "-/" else hyphen) <= limit
+        ]
+        if fitting:
+            cut = fitting[-1]
+            pieces.append(word[:cut] if word[cut - 1] in "-/" else word[:cut] + "-")
+        else:
+            cut = _char_cut(word, limit, bold)
+            pieces.append(word[:cut])
+        word = word[cut:]
+    pieces.append(word)
+    return pieces
+
+
 def wrap_text(
     text: str,
     width: float,
@@ -105,12 +170,14 @@ def wrap_text(
     *,
     bold: bool = False,
     max_lines: int | None = None,
+    language: str | None = None,
 ) -> tuple[str, ...]:
     """Greedy word wrap of ``text`` into lines no wider than ``width`` px.
 
-    Words longer than a line are broken between characters. With ``max_lines``,
-    the last kept line ends in an ellipsis when text was cut. Returns no lines for
-    blank text.
+    Words longer than a line are hyphenated at a syllable boundary of ``language``
+    (the active language by default), or broken between characters when no
+    boundary fits. With ``max_lines``, the last kept line ends in an ellipsis
+    when text was cut. Returns no lines for blank text.
     """
     # Widths add up (no kerning in the model), so each word is measured once.
     limit = width * 1000.0 / size if size > 0 else 0.0
@@ -126,18 +193,10 @@ def wrap_text(
             continue
         if line:
             lines.append(line)
-        # A word wider than the line: break it where it overflows.
-        while word_units > limit and len(word) > 1:
-            cut = 0
-            used = 0
-            while cut < len(word) - 1:
-                char_units = _units(word[cut], bold)
-                if cut and used + char_units > limit:
-                    break
-                used += char_units
-                cut += 1
-            lines.append(word[:cut])
-            word = word[cut:]
+        if word_units > limit and len(word) > 1:
+            # A word wider than the line: hyphenate it, the last piece starts the next line.
+            *full, word = _split_long_word(word, limit, bold, language or get_language() or "en")
+            lines.extend(full)
             word_units = _units(word, bold)
         line, line_units = word, word_units
         if max_lines is not None and len(lines) > max_lines:

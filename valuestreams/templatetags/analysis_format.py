@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 
+from departments.formats import format_duration, format_number, format_percent
 from departments.models import DecisionRightStatus
 from valuestreams.analysis.portfolio import METRIC_LABELS
 from valuestreams.models import MapKind
-from valuestreams.units import format_minutes
 
 register = template.Library()
 
@@ -20,13 +19,8 @@ HIGHER_IS_BETTER = RATIOS
 
 @register.filter
 def percent(value: float | None, decimals: int = 1) -> str:
-    """`{{ 0.0271|percent }}` → "2.7%"; "—" when unknown. Fractions in, percentages out."""
-    if value is None:
-        return "—"
-    shown = round(value * 100, decimals)
-    if shown == int(shown):
-        return f"{number_format(int(shown))}%"
-    return f"{number_format(shown, decimal_pos=decimals)}%"
+    """`{{ 0.0271|percent }}` → "2.7%" ("2,7 %" in German); "—" when unknown."""
+    return format_percent(value, decimals)
 
 
 def _metric_text(name: str, value: float | None, working_day_minutes: int) -> str:
@@ -34,10 +28,10 @@ def _metric_text(name: str, value: float | None, working_day_minutes: int) -> st
     if value is None:
         return "—"
     if name.endswith("_minutes"):
-        return format_minutes(value, working_day_minutes)
+        return format_duration(value, working_day_minutes)
     if name in RATIOS:
         return percent(value)
-    return number_format(value)
+    return format_number(value, 2)
 
 
 @register.simple_tag

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from valuestreams.units import format_minutes
+from departments.formats import format_duration
+from valuestreams.models import channel_label
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ register = template.Library()
 @register.filter
 def minutes(value: float | None, working_day_minutes: int = 480) -> str:
     """`{{ step.lead_time_minutes|minutes:480 }}` → "2.1 d"; "—" when unknown."""
-    return format_minutes(value, working_day_minutes)
+    return format_duration(value, working_day_minutes)
 
 
 @register.filter
@@ -21,3 +22,9 @@ def signed(value: int | float | None) -> str:
     if value is None:
         return "—"
     return f"+{value:g}" if value > 0 else f"{value:g}".replace("-", "−")
+
+
+@register.filter
+def channel(value: str) -> str:
+    """`{{ step.channel|channel }}` → "in person" ("persoonlijk" in Dutch); free text as typed."""
+    return channel_label(value)

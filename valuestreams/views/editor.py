@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from departments.access import HtmxHttpRequest
+from departments.formats import format_duration, format_percent, format_signed
 from departments.models import Role
 
 from .. import services
@@ -48,7 +49,6 @@ from ..forms import (
 )
 from ..mapdata import MapData, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, Stage, Step
-from ..units import format_minutes
 from .exports import download_links
 
 TEMPLATE = "valuestreams/editor.html"
@@ -68,10 +68,6 @@ class Metric:
     value: str
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %".replace(".0 %", " %")
-
-
 def _metrics(data: MapData, analysis: MapAnalysis) -> list[Metric]:
     m, day = analysis.metrics, data.working_day_minutes
     counts = [
@@ -82,7 +78,7 @@ def _metrics(data: MapData, analysis: MapAnalysis) -> list[Metric]:
     if data.is_journey:
         emotions = [s.emotion for s in data.steps if s.emotion is not None]
         low = min(emotions) if emotions else None
-        lowest = "—" if low is None else (f"+{low}" if low > 0 else str(low).replace("-", "−"))
+        lowest = "—" if low is None else format_signed(low)
         return [
             Metric("steps", _("Steps"), str(m.steps)),
             Metric("departments", _("Departments"), str(m.departments)),
@@ -90,10 +86,10 @@ def _metrics(data: MapData, analysis: MapAnalysis) -> list[Metric]:
             *counts,
         ]
     return [
-        Metric("lead_time", _("Lead time"), format_minutes(m.lead_time_minutes, day)),
-        Metric("process_time", _("Process time"), format_minutes(m.process_time_minutes, day)),
-        Metric("activity_ratio", _("Activity ratio"), _pct(m.activity_ratio)),
-        Metric("rolled_ca", _("Rolled %C&A"), _pct(m.rolled_complete_accurate)),
+        Metric("lead_time", _("Lead time"), format_duration(m.lead_time_minutes, day)),
+        Metric("process_time", _("Process time"), format_duration(m.process_time_minutes, day)),
+        Metric("activity_ratio", _("Activity ratio"), format_percent(m.activity_ratio)),
+        Metric("rolled_ca", _("Rolled %C&A"), format_percent(m.rolled_complete_accurate)),
         *counts,
     ]
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from departments.formats import format_number, format_percent
 from valuestreams.analysis import (
     Comparison,
     MapAnalysis,
@@ -31,10 +32,10 @@ def _value(name: str, value: float | None, working_day_minutes: int) -> str:
     if value is None:
         return "—"
     if name in _RATIOS:
-        return f"{value * 100:.1f}%"
+        return format_percent(value)
     if name.endswith("_minutes"):
         return format_duration(value, working_day_minutes)
-    return f"{value:g}"
+    return format_number(value, 2)
 
 
 class Command(BaseCommand):
@@ -104,7 +105,7 @@ class Command(BaseCommand):
         out("")
         out(_("Department handoffs"))
         for p in r.department_handoffs:
-            ca = "—" if p.complete_accurate is None else f"{p.complete_accurate * 100:.0f}%"
+            ca = format_percent(p.complete_accurate, 0)
             out(
                 f"  {p.from_department} → {p.to_department}: {p.count}×, "
                 f"{_('wait')} {format_duration(p.wait_minutes, wd)}, %C&A {ca}"
