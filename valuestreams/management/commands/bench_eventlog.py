@@ -11,12 +11,13 @@ Prints JSON: min/median/max seconds over the repeats, wall clock and this
 process's CPU (the first run is the cold one and is also reported alone; ours and
 pm4py's take turns), the ratio ours ÷ pm4py, the machine's load average, and the
 process's peak resident memory after our imports (measured before pm4py runs)
-and after pm4py's. pm4py is a development
-dependency (AGPL) and is imported only here, only when the benchmark runs.
+and after pm4py's. pm4py is a development dependency (AGPL): its half lives in
+tests/benchmarks/pm4py_side.py, loaded only when the benchmark runs.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
@@ -113,34 +114,14 @@ def _ours(path: Path, mapping: ColumnMapping) -> Callable[[], object]:
 
 
 def _pm4py(path: Path) -> Callable[[], object]:
+    # pm4py (AGPL) is never imported by the app: its half lives in the test tree.
     try:
-        import pandas as pd
-        import pm4py
+        side = importlib.import_module("tests.benchmarks.pm4py_side")
     except ImportError:
         raise CommandError(
-            "pm4py and pandas are development dependencies: pip install -e '.[dev]'"
+            "run from a checkout with the development extras: pip install -e '.[dev]'"
         ) from None
-
-    def run() -> object:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, format="ISO8601")
-        frame = pm4py.format_dataframe(
-            frame, case_id="case_id", activity_key="activity", timestamp_key="timestamp"
-        )
-        frame["org:resource"] = frame["org_line"]
-        handover = pm4py.discover_handover_of_work_network(frame)
-        dfg = pm4py.discover_performance_dfg(frame)
-        network = pm4py.discover_network_analysis(
-            frame,
-            out_column="case:concept:name",
-            in_column="case:concept:name",
-            node_column_source="org_line",
-            node_column_target="org_line",
-            edge_column="concept:name",
-            performance=True,
-        )
-        return handover, dfg, network
-
+    run: Callable[[], object] = side.pm4py_run(path)
     return run
 
 
