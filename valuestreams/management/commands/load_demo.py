@@ -4,10 +4,11 @@ Departments with their identity, personas, decision rights (one unclear), two
 shared goals with KPI readings, the demo maps from `valuestreams/demo/*.json`
 and improvements on them. A demo login is created only when DEBUG is on.
 
-`--language nl` loads the same workspace in Dutch as "Gemeente Voorbeeld": every
-text below and in the map files goes through `valuestreams/demo/translations/nl.json` (English
-text → Dutch text), so both demos have the same maps, numbers and structure. A
-text missing from that table stops the command with the list of missing texts.
+`--language nl` loads the same workspace in Dutch as "Gemeente Voorbeeld", `--language de`
+in German as "Gemeinde Musterstadt": every text below and in the map files goes through
+`valuestreams/demo/translations/<language>.json` (English text → translated text), so all
+demos have the same maps, numbers and structure. A text missing from that table stops the
+command with the list of missing texts.
 """
 
 from __future__ import annotations
@@ -234,9 +235,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-user", action="store_true", help="do not create the demo login")
         parser.add_argument(
             "--language",
-            choices=["en", "nl"],
+            choices=["en", "nl", "de"],
             default="en",
-            help="en: 'Demo municipality' (default); nl: 'Gemeente Voorbeeld', the same in Dutch",
+            help=(
+                "en: 'Demo municipality' (default); nl: 'Gemeente Voorbeeld', the same in "
+                "Dutch; de: 'Gemeinde Musterstadt', the same in German"
+            ),
         )
 
     @transaction.atomic
