@@ -71,3 +71,23 @@ def test_switching_to_dutch_translates_the_editor_and_the_diagram(
     page.screenshot(path=str(ARTIFACTS / "language-editor-nl.png"), full_page=True)
     # The choice is kept for the person, in every browser they log in from.
     assert UserProfile.objects.get(user=user).language == "nl"
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de"])
+def test_the_owners_navigation_stays_on_one_line_at_1400_px(
+    page: Page, live_server: Any, workspace: Any, language: str
+) -> None:
+    """German and Dutch words are longer: all ten links, the language and log-out fit."""
+    workspace.name = "Gemeinde Musterstadt"
+    workspace.save()
+    user = member(workspace, Role.OWNER, "owner")
+    UserProfile.objects.create(user=user, language=language)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/w/{workspace.slug}/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    tops = page.locator(".topbar .brand, .workspace-nav > a, .topbar-end").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) == 12
+    assert max(tops) - min(tops) <= 4, tops
