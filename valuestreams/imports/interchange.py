@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -169,6 +170,23 @@ class _Checker:
                 return []
         return [v.strip() for v in value if v.strip()]
 
+    def items(self, data: dict[str, Any], key: str) -> list[Any]:
+        """The list under `key`; anything else is one problem and no items."""
+        raw = data.get(key, [])
+        if isinstance(raw, list):
+            return raw
+        self.fail(key, _("must be a list"))
+        return []
+
+    def objects(self, data: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each object of the list under `key` with its place; a non-object is a problem."""
+        for i, raw in enumerate(self.items(data, key)):
+            place = f"{key}[{i}]"
+            if isinstance(raw, dict):
+                yield place, raw
+            else:
+                self.fail(place, _("must be an object"))
+
     def choice(self, obj: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
         value = obj.get(key, default)
         if value not in allowed:
@@ -233,11 +251,7 @@ def parse_document(data: Any) -> MapDocument:
 
     departments: list[DepartmentDoc] = []
     seen_departments: set[str] = set()
-    raw_departments = data.get("departments", [])
-    if not isinstance(raw_departments, list):
-        check.fail("departments", _("must be a list"))
-        raw_departments = []
-    for i, raw in enumerate(raw_departments):
+    for i, raw in enumerate(check.items(data, "departments")):
         place = f"departments[{i}]"
         if isinstance(raw, str):
             raw = {"name": raw}
@@ -258,11 +272,7 @@ def parse_document(data: Any) -> MapDocument:
         )
 
     stages: list[str] = []
-    raw_stages = data.get("stages", [])
-    if not isinstance(raw_stages, list):
-        check.fail("stages", _("must be a list"))
-        raw_stages = []
-    for i, raw in enumerate(raw_stages):
+    for i, raw in enumerate(check.items(data, "stages")):
         stage_name = raw.get("name") if isinstance(raw, dict) else raw
         if not isinstance(stage_name, str) or not stage_name.strip():
             check.fail(f"stages[{i}]", _("must be a non-empty text"))
@@ -280,15 +290,7 @@ def parse_document(data: Any) -> MapDocument:
 
     steps: list[StepDoc] = []
     keys: set[str] = set()
-    raw_steps = data.get("steps", [])
-    if not isinstance(raw_steps, list):
-        check.fail("steps", _("must be a list"))
-        raw_steps = []
-    for i, raw in enumerate(raw_steps):
-        place = f"steps[{i}]"
-        if not isinstance(raw, dict):
-            check.fail(place, _("must be an object"))
-            continue
+    for place, raw in check.objects(data, "steps"):
         key_value = raw.get("key")
         key = str(key_value).strip() if isinstance(key_value, str | int) else ""
         if not key or isinstance(key_value, bool):
@@ -329,15 +331,7 @@ def parse_document(data: Any) -> MapDocument:
 
     handoffs: list[HandoffDoc] = []
     pairs: set[tuple[str, str]] = set()
-    raw_handoffs = data.get("handoffs", [])
-    if not isinstance(raw_handoffs, list):
-        check.fail("handoffs", _("must be a list"))
-        raw_handoffs = []
-    for i, raw in enumerate(raw_handoffs):
-        place = f"handoffs[{i}]"
-        if not isinstance(raw, dict):
-            check.fail(place, _("must be an object"))
-            continue
+    for place, raw in check.objects(data, "handoffs"):
         ends = []
         for end in ("from", "to"):
             value = raw.get(end)
