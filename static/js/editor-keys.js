@@ -175,11 +175,11 @@
     view.scale = k;
     s.setAttribute("width", String(Math.round(vb.width * k)));
     s.setAttribute("height", String(Math.round(vb.height * k)));
-    root.dataset.zoom = String(Math.round(k * 100));
-    root.dataset.fit = view.mode;
+    root.dataset.zoomLevel = String(Math.round(k * 100));
+    root.dataset.fitMode = view.mode;
     var level = document.getElementById("zoom-level");
     if (level) level.textContent = Math.round(k * 100) + " %";
-    document.querySelectorAll("[data-zoom]").forEach(function (b) {
+    document.querySelectorAll("button[data-zoom]").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.zoom === view.mode));
     });
   }
@@ -199,7 +199,7 @@
 
   document.addEventListener("click", function (event) {
     var t = event.target;
-    var button = t instanceof Element ? t.closest("[data-zoom]") : null;
+    var button = t instanceof Element ? t.closest("button[data-zoom]") : null;
     if (button) { event.preventDefault(); zoom(button.dataset.zoom); }
   });
 
