@@ -44,8 +44,7 @@ def map_as_text(data: MapData) -> MapText:
     for step in data.steps:
         cells[(step.lane_id, step.stage_id)].append(step)
     lane_rows = [
-        (lane, [cells.get((lane.id, stage.id), []) for stage in data.stages])
-        for lane in data.lanes
+        (lane, [cells.get((lane.id, stage.id), []) for stage in data.stages]) for lane in data.lanes
     ]
     steps = {step.id: step for step in data.steps}
     lanes = {lane.id: lane for lane in data.lanes}

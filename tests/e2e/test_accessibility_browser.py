@@ -21,7 +21,11 @@ from tests.e2e.test_editor_browser import log_in
 from tests.factories import MembershipFactory, UserFactory
 from valuestreams.models import Map
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("quiet_page"),
+]
 
 
 @pytest.fixture
