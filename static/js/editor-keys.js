@@ -153,8 +153,11 @@
       // Down to the bottom of the window, less the page's bottom padding.
       height = window.innerHeight - d.getBoundingClientRect().top - 16;
     } else {
+      // The scroll box's own limit, or what of it is on screen now if that is less.
       var max = parseFloat(getComputedStyle(d).maxHeight);
+      var onScreen = window.innerHeight - Math.max(0, d.getBoundingClientRect().top) - 12;
       height = isNaN(max) ? d.clientHeight : max - 2;
+      if (onScreen > 200) height = Math.min(height, onScreen);
     }
     return { w: Math.max(width - 2, 50), h: Math.max(height, 50) };
   }
