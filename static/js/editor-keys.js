@@ -24,6 +24,12 @@
   var ITEMS = ".cw-step[tabindex], .cw-add[tabindex], .cw-handoff[tabindex]";
   var handoffOrigin = null; // the step whose handoffs C goes through
   var view = { mode: present ? "fit" : "actual", scale: 1 };
+  // The zoom a person chose stays with the map for this tab (editor and presentation apart).
+  var memory = "cw-zoom-" + (present ? "present-" : "edit-") + root.dataset.mapId;
+  try {
+    var kept = JSON.parse(window.sessionStorage.getItem(memory) || "null");
+    if (kept && typeof kept.scale === "number" && typeof kept.mode === "string") view = kept;
+  } catch (e) { /* storage refused: start from the default */ }
   var MIN = 0.15, MAX = 4, STEP = 1.25;
 
   function diagram() { return document.getElementById("diagram"); }
@@ -196,6 +202,7 @@
       view.mode = action; // fit, width, height, actual
     }
     applyView();
+    try { window.sessionStorage.setItem(memory, JSON.stringify(view)); } catch (e) { /* not kept */ }
     if (stop && document.activeElement === stop) reveal(stop);
   }
   var ZOOM_KEYS = { "+": "in", "=": "in", "-": "out", "_": "out", "−": "out", "0": "fit", "w": "width", "W": "width", "h": "height", "H": "height", "1": "actual" };
