@@ -64,9 +64,13 @@
   function ensureTabStop(previousId) {
     var d = diagram();
     if (!d) return;
+    // Focus restored inside the diagram wins; then the selected (or new) step; then
+    // whatever held the Tab stop before the swap.
+    var inside = document.activeElement;
+    if (!(inside instanceof Element && inside.matches(ITEMS) && d.contains(inside))) inside = null;
     var keep = previousId && document.getElementById(previousId);
     var selected = d.dataset.selected && document.getElementById("step-" + d.dataset.selected);
-    var stop = selected || (keep && keep.matches(ITEMS) ? keep : null) || initialStop();
+    var stop = inside || selected || (keep && keep.matches(ITEMS) ? keep : null) || initialStop();
     if (stop) setTabStop(stop, false);
   }
 

@@ -170,6 +170,7 @@ def test_a_facilitator_builds_a_twelve_step_map_across_four_departments_by_keybo
     second = active(page, "aria-label") or ""
     assert second.startswith("from “Register new hire” (HR) to “Create account” (IT)")
     assert "across departments" in second
+    shot(page, "handoff-in-focus")
     page.keyboard.press("Enter")
     expect(page.locator("#side-panel h2", has_text="Handoff")).to_be_visible()
     tab_to(page, TAB_STOP)
