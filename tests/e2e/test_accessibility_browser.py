@@ -91,6 +91,8 @@ def test_every_main_page_has_no_wcag_a_or_aa_violation(
     visit("persona_list", slug)
     visit("decision_right_list", slug)
     visit("map_present", slug, onboarding.pk)
+    _open_map_as_text(page)
+    check("presentation, the map as text open")
 
     for map_obj in Map.objects.filter(workspace=demo).order_by("pk"):
         visit("map_editor", slug, map_obj.pk)
@@ -105,7 +107,19 @@ def test_every_main_page_has_no_wcag_a_or_aa_violation(
         open_panel()
         expect(page.locator(ready)).to_be_visible()
         check(f"editor, {where}")
+    _open_map_as_text(page)
+    page.locator("#diagram [tabindex='0']").focus()
+    page.keyboard.press("c")
+    expect(page.locator("#diagram .cw-handoff:focus")).to_have_count(1)
+    check("editor, a handoff in focus and the map as text open")
     assert not found, "\n\n".join(found)
+
+
+def _open_map_as_text(page: Page) -> None:
+    summary = page.locator("details.map-as-text > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("details.map-as-text")).to_have_attribute("open", "")
 
 
 def _open_first_step(page: Page) -> None:

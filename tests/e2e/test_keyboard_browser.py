@@ -58,17 +58,24 @@ def active(page: Page, attribute: str) -> str | None:
 
 
 def go_to_cell(page: Page, lane: Lane, stage: Stage, stage_index: int) -> None:
-    """From the diagram's Tab stop to the "+" of ``lane`` × ``stage`` by arrow keys."""
-    tab_to(page, TAB_STOP)
-    page.keyboard.press("Control+Home")
-    for _ in range(stage_index):
-        page.keyboard.press("ArrowRight")
-    for _ in range(60):
-        if active(page, "data-lane-id") == str(lane.pk) and focused(page, ".cw-add"):
-            break
-        page.keyboard.press("ArrowDown")
-    assert active(page, "data-stage-id") == str(stage.pk)
-    assert focused(page, f'.cw-add[data-lane-id="{lane.pk}"]')
+    """From the diagram's Tab stop to the "+" of ``lane`` × ``stage`` by arrow keys.
+
+    Tried again from the start when a swap (a poll, a settling panel) took the focus
+    away mid-way, as a person would.
+    """
+    target = f'.cw-add[data-lane-id="{lane.pk}"][data-stage-id="{stage.pk}"]'
+    for _attempt in range(3):
+        tab_to(page, TAB_STOP)
+        page.keyboard.press("Control+Home")
+        for _ in range(stage_index):
+            page.keyboard.press("ArrowRight")
+        for _ in range(60):
+            if focused(page, target) or not focused(page, "#diagram *"):
+                break
+            page.keyboard.press("ArrowDown")
+        if focused(page, target):
+            return
+    raise AssertionError(f"the arrow keys did not reach {target}")
 
 
 def add_step_by_keys(page: Page, lane: Lane, stage: Stage, stage_index: int, title: str) -> None:
@@ -81,6 +88,17 @@ def add_step_by_keys(page: Page, lane: Lane, stage: Stage, stage_index: int, tit
     page.keyboard.type(title)
     page.keyboard.press("Enter")
     expect(page.locator(".cw-step", has_text=title)).to_have_count(1)
+    # The new step is in view inside the diagram's scroll box.
+    page.wait_for_function(
+        """t => { const s = [...document.querySelectorAll('#diagram .cw-step')]
+            .find(g => g.textContent.includes(t));
+          if (!s) return false;
+          const r = s.getBoundingClientRect();
+          const w = document.getElementById('diagram').getBoundingClientRect();
+          return r.left >= w.left && r.right <= w.right
+            && r.top >= w.top && r.bottom <= w.bottom; }""",
+        arg=title,
+    )
 
 
 def connect_by_keys(page: Page, source: Step, target_title: str) -> None:
