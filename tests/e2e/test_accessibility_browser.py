@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from departments.models import Role, Workspace
+from departments.models import Department, Role, SharedGoal, Workspace
 from tests.e2e.axe import AXE_VERSION, axe_violations, describe
 from tests.e2e.test_editor_browser import log_in
 from tests.factories import MembershipFactory, UserFactory
@@ -90,6 +90,11 @@ def test_every_main_page_has_no_wcag_a_or_aa_violation(
     visit("member_list", slug)
     visit("persona_list", slug)
     visit("decision_right_list", slug)
+    visit("invite_list", slug)
+    visit("map_create", slug)
+    visit("improvement_create", slug)
+    visit("department_detail", slug, Department.objects.filter(workspace=demo).first().pk)
+    visit("goal_detail", slug, SharedGoal.objects.filter(workspace=demo).first().pk)
     visit("map_present", slug, onboarding.pk)
     _open_map_as_text(page)
     check("presentation, the map as text open")
