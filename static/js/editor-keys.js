@@ -30,7 +30,7 @@
     var kept = JSON.parse(window.sessionStorage.getItem(memory) || "null");
     if (kept && typeof kept.scale === "number" && typeof kept.mode === "string") view = kept;
   } catch (e) { /* storage refused: start from the default */ }
-  var MIN = 0.15, MAX = 4, STEP = 1.25;
+  var MIN = 0.15, MAX = 4, FIT_MAX = 2.5, STEP = 1.25;
 
   function diagram() { return document.getElementById("diagram"); }
   function svg() { var d = diagram(); return d ? d.querySelector("svg.cw-diagram") : null; }
@@ -181,6 +181,7 @@
       var space = room();
       var kw = space.w / vb.width, kh = space.h / vb.height;
       k = view.mode === "width" ? kw : view.mode === "height" ? kh : Math.min(kw, kh);
+      k = Math.min(k, FIT_MAX); // a small map fills the screen, not at any size
     } else if (view.mode === "actual") {
       k = 1;
     }
