@@ -50,6 +50,11 @@ def tab_to(page: Page, selector: str, limit: int = 200) -> None:
     raise AssertionError(f"{selector} not reached with {limit} Tabs")
 
 
+def wait_focused(page: Page, selector: str) -> None:
+    """Wait until ``selector`` has the focus (a live swap may hold it a moment)."""
+    page.wait_for_function("s => document.activeElement?.matches(s) ?? false", arg=selector)
+
+
 def active(page: Page, attribute: str) -> str | None:
     value: str | None = page.evaluate(
         "a => document.activeElement && document.activeElement.getAttribute(a)", attribute
@@ -181,7 +186,7 @@ def test_a_facilitator_builds_a_twelve_step_map_across_four_departments_by_keybo
             break
         page.keyboard.press("ArrowDown")
     page.keyboard.press("c")
-    assert focused(page, ".cw-handoff")
+    wait_focused(page, ".cw-handoff")
     first = active(page, "aria-label") or ""
     assert first.startswith("from “Create account” (IT) to “Prepare laptop” (IT)")
     page.keyboard.press("c")
@@ -193,7 +198,7 @@ def test_a_facilitator_builds_a_twelve_step_map_across_four_departments_by_keybo
     expect(page.locator("#side-panel h2", has_text="Handoff")).to_be_visible()
     tab_to(page, TAB_STOP)
     page.keyboard.press("Escape")
-    assert focused(page, f"#step-{steps['Create account'].pk}")
+    wait_focused(page, f"#step-{steps['Create account'].pk}")
     # Tab leaves the diagram at once: it is a single stop.
     page.keyboard.press("Tab")
     assert not page.evaluate("!!document.activeElement.closest('#diagram')")
@@ -316,8 +321,8 @@ def test_fit_shows_all_four_stages_in_the_editor_at_1280_by_800_and_a_step_scrol
     # The arrow keys bring a step of the last stage into view.
     tab_to(page, TAB_STOP)
     page.keyboard.press("Control+End")
-    assert focused(page, ".cw-add, .cw-step")
-    assert page.evaluate(
+    wait_focused(page, ".cw-add, .cw-step")
+    page.wait_for_function(
         "() => { const r = document.activeElement.getBoundingClientRect();"
         " const w = document.getElementById('diagram').getBoundingClientRect();"
         " return r.left >= w.left && r.right <= w.right; }"
