@@ -39,7 +39,12 @@ def test_it_parses_as_xml_in_both_modes():
 
 def test_the_root_carries_the_map_id_version_and_an_accessible_name():
     root = _svg(title="Onboarding today")
-    assert root.get("class") == "cw-diagram" and root.get("role") == "img"
+    # The editor's diagram is a widget with focusable parts, which an image may not have.
+    assert root.get("class") == "cw-diagram" and root.get("role") == "application"
+    assert root.get("aria-roledescription") == "swimlane diagram"
+    keys = root.get("aria-describedby", "").split()[-1]
+    assert "Arrow keys" in next(el.text for el in root.iter(NS + "desc") if el.get("id") == keys)
+    assert _svg(interactive=False).get("role") == "img"
     assert root.get("data-map-id") == "42" and root.get("data-version") == "7"
     title_id = root.get("aria-labelledby", "").split()[0]
     title = next(el for el in root.iter(NS + "title") if el.get("id") == title_id)
@@ -55,9 +60,14 @@ def test_each_step_has_the_interactive_hooks_exactly():
     assert plain.get("id") == "step-1"
     assert plain.get("data-lane-id") == "1" and plain.get("data-stage-id") == "1"
     assert plain.get("data-version") == "1"
-    assert plain.get("tabindex") == "0" and plain.get("role") == "button"
+    # One Tab stop for the whole diagram: the editor's script makes one item tabindex 0.
+    assert plain.get("tabindex") == "-1" and plain.get("role") == "button"
+    assert plain.get("aria-roledescription") == "step"
+    # What the card abbreviates, spelled out: 45 min of 960 (two working days).
     assert plain.get("aria-label") == (
-        "Send contract and collect personal data, Human Resources, Offer signed"
+        "Send contract and collect personal data, Human Resources, Offer signed,"
+        " process time 45 min, lead time 2 d, wait 1.9 d, 70% complete and accurate,"
+        " value-adding, emotion +1, channel email, on the critical path"
     )
     assert steps["4"].get("class") == "cw-step cw-hotspot"
     assert steps["7"].get("class") == "cw-step cw-selected"
@@ -73,7 +83,7 @@ def test_every_cell_has_a_drop_target_and_an_add_button():
     }
     assert len(adds) == 16
     add = adds[("2", "3")]
-    assert add.get("tabindex") == "0" and add.get("role") == "button"
+    assert add.get("tabindex") == "-1" and add.get("role") == "button"
     assert add.get("aria-label") == "Add a step in IT Services × Day 1"
 
 
@@ -139,13 +149,27 @@ def test_control_characters_in_user_text_do_not_break_the_document():
 def test_hotspot_steps_carry_their_reasons_for_mouse_and_keyboard():
     root = _svg()
     hotspot = root.find(f".//{NS}g[@id='step-4']")
-    assert hotspot.get("aria-label") == (
-        "Order and prepare laptop, IT Services, Before day 1; hotspot: " + "; ".join(REASONS)
-    )
+    assert hotspot.get("aria-label").startswith("Order and prepare laptop, IT Services, Before")
+    assert hotspot.get("aria-label").endswith("; hotspot: " + "; ".join(REASONS))
     tooltip = hotspot.find(NS + "title").text
     assert all(reason in tooltip for reason in REASONS)
     described = root.find(f".//{NS}desc[@id='{hotspot.get('aria-describedby')}']")
     assert all(reason in described.text for reason in REASONS)
+
+
+def test_handoffs_take_focus_and_name_both_steps_lanes_label_and_wait():
+    root = _svg()
+    handoffs = {el.get("data-handoff-id"): el for el in _all(root, "g", "cw-handoff")}
+    rework = handoffs["6"]
+    assert rework.get("tabindex") == "-1" and rework.get("role") == "button"
+    assert rework.get("aria-roledescription") == "handoff"
+    # Step 2 waits 480 - 30 = 450 min: 7.5 h.
+    assert rework.get("aria-label") == (
+        "from “Check access rights request” (Service Desk) to “Register new hire in HR"
+        " system” (Human Resources), across departments, rework, “data missing”, wait 7.5 h"
+    )
+    exported = _svg(interactive=False)
+    assert all(el.get("tabindex") is None for el in _all(exported, "g", "cw-handoff"))
 
 
 def test_cross_department_handoffs_differ_by_more_than_colour():

@@ -9,20 +9,27 @@ as is; it also embeds inline in HTML. Only the editor's focus and hover feedback
 is an embedded <style>, and only with ``interactive=True``.
 
 With ``interactive=True`` it adds the hooks the editor relies on. That contract is
-fixed; change it only together with the editor:
+(see also static/js/editor.js and static/js/editor-keys.js):
 
-- root ``<svg class="cw-diagram" role="img" aria-labelledby=...>`` with
-  ``data-map-id`` and ``data-version``;
+- root ``<svg class="cw-diagram" role="application" aria-roledescription="…"
+  aria-labelledby=... aria-describedby=...>`` with ``data-map-id`` and
+  ``data-version`` (exports: ``role="img"``, nothing inside takes focus);
 - per step ``<g class="cw-step [cw-hotspot] [cw-selected]" id="step-{id}"
-  data-step-id data-lane-id data-stage-id data-version tabindex="0" role="button"
-  aria-label="{title}, {department}, {stage}[; hotspot: {reasons}]">``;
+  data-step-id data-lane-id data-stage-id data-version tabindex="-1" role="button"
+  aria-roledescription="step" aria-label="{title}, {department}, {stage}, {facts}
+  [; hotspot: {reasons}]">`` (the facts spell out times, %C&A and emotion);
 - per lane × stage cell ``<rect class="cw-cell" data-lane-id data-stage-id>`` under
-  the steps, and a ``<g class="cw-add" data-lane-id data-stage-id tabindex="0"
+  the steps, and a ``<g class="cw-add" data-lane-id data-stage-id tabindex="-1"
   role="button" aria-label="Add a step in {department} × {stage}">`` affordance;
 - per handoff ``<g class="cw-handoff [cw-cross] [cw-rework]" id="handoff-{id}"
-  data-handoff-id data-from data-to>`` with a wide transparent ``cw-hit`` path;
+  data-handoff-id data-from data-to tabindex="-1" role="button"
+  aria-roledescription="handoff" aria-label="from … (lane) to … (lane), …, wait …">``
+  with a wide transparent ``cw-hit`` path;
 - ``<g class="cw-lane-header" data-lane-id>`` and ``<g class="cw-stage-header"
   data-stage-id>``.
+
+Every focusable element has ``tabindex="-1"``: the editor's script makes one of them
+the diagram's single Tab stop (a roving tabindex) and moves it with the arrow keys.
 
 Without it (exports) the picture is the same, minus focus, buttons and "add" spots.
 
@@ -287,6 +294,7 @@ class _Svg:
         self.title = title or geometry.name or _("Map")
         self.prefix = f"cw-{geometry.map_id}"
         self.titles = {box.step_id: box.title for box in geometry.boxes}
+        self.boxes = {box.step_id: box for box in geometry.boxes}
         self.out: list[str] = []
         # Labels repeat on every cell, step and handoff: translate each once per
         # rendering rather than thousands of times.
@@ -298,6 +306,17 @@ class _Svg:
             "handoff": _("Handoff"),
             "hotspot": _("hotspot"),
             "Hotspot": _("Hotspot"),
+            "diagram": _("swimlane diagram"),
+            "step": _("step"),
+            "handoff_role": _("handoff"),
+            "in_lane": _("“%(step)s” (%(department)s)"),
+            "from_to_lanes": _("from %(from)s to %(to)s"),
+            "critical": _("on the critical path"),
+            "wait": _("wait %s"),
+            "keys": _(
+                "Arrow keys move between steps and empty cells, Enter opens,"
+                " C goes through the selected step's handoffs."
+            ),
         }
         self.text_key = tuple(self.text.values())  # the language, for memo keys
 
@@ -309,13 +328,18 @@ class _Svg:
         w = self.out
         title_id = f"{self.prefix}-title"
         desc_id = f"{self.prefix}-desc"
+        keys_id = f"{self.prefix}-keys"
         cross = sum(1 for c in g.connectors if c.cross_department)
+        # Exports are one picture; the editor's diagram is a widget whose steps,
+        # cells and handoffs take focus (an image may not have focusable parts).
         w.append(
             '<svg xmlns="http://www.w3.org/2000/svg"'
             + _attrs(
                 class_="cw-diagram",
-                role="img",
-                aria_labelledby=f"{title_id} {desc_id}",
+                role="application" if self.interactive else "img",
+                aria_roledescription=self.text["diagram"] if self.interactive else None,
+                aria_labelledby=title_id if self.interactive else f"{title_id} {desc_id}",
+                aria_describedby=f"{desc_id} {keys_id}" if self.interactive else None,
                 viewBox=f"0 0 {_n(g.width)} {_n(g.height)}",
                 width=g.width,
                 height=g.height,
@@ -332,6 +356,8 @@ class _Svg:
             "cross": cross,
         }
         w.append(f'<desc id="{desc_id}">{_esc(summary)}</desc>')
+        if self.interactive:
+            w.append(f'<desc id="{keys_id}">{_esc(self.text["keys"])}</desc>')
         self.defs()
         w.append(f'<rect width="{_n(g.width)}" height="{_n(g.height)}"{_fill(g.background)}/>')
         self.lanes()
@@ -432,7 +458,7 @@ class _Svg:
                 + _attrs(
                     data_lane_id=cell.lane_id,
                     data_stage_id=cell.stage_id,
-                    tabindex=0,
+                    tabindex=-1,
                     role="button",
                     aria_label=label,
                     # Drawn around its own origin, so focus and hover styles scale
@@ -458,8 +484,9 @@ class _Svg:
 
     def connector(self, c: ConnectorGeometry) -> None:
         """A handoff's SVG, memoised: its title also names both steps' titles."""
-        titles = (self.titles.get(c.from_step_id, ""), self.titles.get(c.to_step_id, ""))
-        self._memo((c, titles, self.prefix, self.interactive, self.text_key), self._connector, c)
+        ends = (self.boxes.get(c.from_step_id), self.boxes.get(c.to_step_id))
+        names = tuple((b.title, b.department, b.wait) if b else None for b in ends)
+        self._memo((c, names, self.prefix, self.interactive, self.text_key), self._connector, c)
 
     def _connector(self, c: ConnectorGeometry) -> None:
         w = self.out
@@ -477,6 +504,10 @@ class _Svg:
                 data_handoff_id=c.handoff_id,
                 data_from=c.from_step_id,
                 data_to=c.to_step_id,
+                tabindex=-1 if self.interactive else None,
+                role="button" if self.interactive else None,
+                aria_roledescription=self.text["handoff_role"] if self.interactive else None,
+                aria_label=self.handoff_name(c) if self.interactive else None,
             )
             + ">"
         )
@@ -507,6 +538,25 @@ class _Svg:
         if c.boundary_marker is not None:
             w.extend(_mark(mark, c.boundary_marker) for mark in c.boundary_marks)
         w.append("</g>")
+
+    def handoff_name(self, c: ConnectorGeometry) -> str:
+        """A handoff as a listener needs it: both steps with their lanes, kind, label, wait."""
+        ends = []
+        for step_id in (c.from_step_id, c.to_step_id):
+            b = self.boxes.get(step_id)
+            title, lane = (b.title, b.department) if b else ("", "")
+            ends.append(self.text["in_lane"] % {"step": title, "department": lane})
+        parts = [self.text["from_to_lanes"] % {"from": ends[0], "to": ends[1]}]
+        if c.cross_department:
+            parts.append(self.text["across"])
+        if c.rework:
+            parts.append(self.text["rework"])
+        if c.label:
+            parts.append(f"“{c.label}”")
+        to_box = self.boxes.get(c.to_step_id)
+        if to_box is not None and to_box.wait:
+            parts.append(self.text["wait"] % to_box.wait)
+        return ", ".join(parts)
 
     def connector_label(self, c: ConnectorGeometry) -> None:
         assert c.label_box is not None
@@ -545,7 +595,9 @@ class _Svg:
         if b.selected:
             classes.append("cw-selected")
         reasons = "; ".join(b.hotspot_reasons)
-        label = f"{b.title}, {b.department}, {b.stage}"
+        label = ", ".join((b.title, b.department, b.stage, *b.facts))
+        if b.on_critical_path:
+            label += f", {self.text['critical']}"
         if reasons:
             label += f"; {self.text['hotspot']}: {reasons}"
         describedby = f"step-{b.step_id}-reasons" if b.is_hotspot else None
@@ -558,8 +610,9 @@ class _Svg:
                 data_lane_id=b.lane_id,
                 data_stage_id=b.stage_id,
                 data_version=b.version,
-                tabindex=0 if self.interactive else None,
+                tabindex=-1 if self.interactive else None,
                 role="button" if self.interactive else None,
+                aria_roledescription=self.text["step"] if self.interactive else None,
                 aria_label=label,
                 aria_describedby=describedby,
             )

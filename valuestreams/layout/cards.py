@@ -44,6 +44,8 @@ class Content:
     title: tuple[str, ...]
     details: tuple[str, ...]
     emotion_row: bool
+    facts: tuple[str, ...] = ()
+    wait: str = ""
 
 
 def _metric_segments(step: StepData, day: int) -> list[str]:
@@ -55,6 +57,34 @@ def _metric_segments(step: StepData, day: int) -> list[str]:
     if step.complete_accurate_pct is not None:
         segments.append(f"{_('C&A')} {format_percent_value(step.complete_accurate_pct, 0)}")
     return segments
+
+
+def spoken_facts(step: StepData, day: int) -> tuple[tuple[str, ...], str]:
+    """What the card shows, in words a screen reader can say, and the step's wait.
+
+    The card abbreviates ("PT 2 h · LT 1 d · C&A 95 %"); its accessible name spells
+    each figure out, so a listener gets the same numbers as a viewer.
+    """
+    facts: list[str] = []
+    pt, lt = step.process_time_minutes, step.lead_time_minutes
+    if pt is not None:
+        facts.append(_("process time %s") % format_duration(pt, day))
+    if lt is not None:
+        facts.append(_("lead time %s") % format_duration(lt, day))
+    wait = format_duration(lt - pt, day) if pt is not None and lt is not None else ""
+    if wait:
+        facts.append(_("wait %s") % wait)
+    if step.complete_accurate_pct is not None:
+        value = format_percent_value(step.complete_accurate_pct, 0)
+        facts.append(_("%s complete and accurate") % value)
+    if step.value_adding:
+        facts.append(_("value-adding"))
+    if step.emotion is not None:
+        facts.append(_("emotion %s") % format_signed(step.emotion))
+    channel = channel_label(step.channel.strip())
+    if channel:
+        facts.append(_("channel %s") % channel)
+    return tuple(facts), wait
 
 
 def _pack_segments(segments: Sequence[str], width: float, size: float) -> list[str]:
@@ -80,9 +110,10 @@ def box_content(
         bold=True,
         max_lines=opts.max_title_lines,
     )
+    facts, wait = spoken_facts(step, day)
     if not is_journey:
         details = _pack_segments(_metric_segments(step, day), text_width, opts.text_size)
-        return Content(title, tuple(details), False)
+        return Content(title, tuple(details), False, facts, wait)
     emotion_row = step.emotion is not None
     details_list: list[str] = []
     channel = channel_label(step.channel.strip())
@@ -95,7 +126,7 @@ def box_content(
         details_list.extend(wrap_text(channel, text_width, opts.text_size, max_lines=1))
     if step.touchpoint.strip():
         details_list.extend(wrap_text(step.touchpoint, text_width, opts.text_size, max_lines=2))
-    return Content(title, tuple(details_list), emotion_row)
+    return Content(title, tuple(details_list), emotion_row, facts, wait)
 
 
 def content_height(content: Content, opts: LayoutOptions) -> float:
@@ -175,4 +206,6 @@ def box_geometry(
         focus_ring=ring(place, 5, 11, None),
         badge=hotspot_badge(Point(x + width - 2, y + 2)) if reasons else None,
         face=face,
+        facts=content.facts,
+        wait=content.wait,
     )

@@ -147,6 +147,11 @@ class BoxGeometry:
     focus_ring: Rect
     badge: Badge | None
     face: Face | None
+    #: What a screen reader says after title, lane and stage: times, %C&A, emotion.
+    facts: tuple[str, ...] = ()
+    #: The step's wait (LT − PT), formatted; "" when unknown. Handoffs into the step
+    #: say it, because the work waits at the receiving step.
+    wait: str = ""
 
     @property
     def is_hotspot(self) -> bool:

@@ -28,7 +28,7 @@ from .shapes import (
 INK = "#1D2939"  # titles and headers
 INK_MUTED = "#475467"  # key numbers and details
 CARD_FILL = "#FFFFFF"
-CARD_BORDER = "#C9CFD8"
+CARD_BORDER = "#767F8D"  # card edges ≥ 3:1 against white and every lane tint (WCAG 1.4.11)
 STAGE_FILL = "#EEF1F6"
 HANDOFF_COLOR = "#6B7585"  # same department: quiet grey, still 4.6:1 on white
 CROSS_COLOR = "#1D3557"  # across departments: dark navy, thick, with boundary marks

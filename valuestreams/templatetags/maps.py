@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import template
 
 from departments.formats import format_duration
+from valuestreams.mapdata import MapData
+from valuestreams.maptext import MapText
+from valuestreams.maptext import map_as_text as _map_as_text
 from valuestreams.models import channel_label
 
 register = template.Library()
@@ -28,3 +31,9 @@ def signed(value: int | float | None) -> str:
 def channel(value: str) -> str:
     """`{{ step.channel|channel }}` → "in person" ("persoonlijk" in Dutch); free text as typed."""
     return channel_label(value)
+
+
+@register.filter
+def map_as_text(data: MapData) -> MapText:
+    """`{% with text=data|map_as_text %}`: the map's steps and handoffs as table rows."""
+    return _map_as_text(data)

@@ -102,25 +102,7 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
     """Steps per lane and stage, and the handoffs, readable without JavaScript."""
     map_obj = get_map_for_user(request, slug, map_id)
     data = map_data_from(map_obj)
-    cells: dict[tuple[int, int], list[object]] = defaultdict(list)
-    for step in data.steps:
-        cells[(step.lane_id, step.stage_id)].append(step)
-    rows = [
-        (lane, [cells.get((lane.id, stage.id), []) for stage in data.stages]) for lane in data.lanes
-    ]
     analysis = analysis_for_data(data)
-    step_by_id = {step.id: step for step in data.steps}
-    lane_by_id = {lane.id: lane for lane in data.lanes}
-    handoffs = [
-        {
-            "handoff": h,
-            "from": step_by_id[h.from_step_id],
-            "to": step_by_id[h.to_step_id],
-            "from_lane": lane_by_id[step_by_id[h.from_step_id].lane_id],
-            "to_lane": lane_by_id[step_by_id[h.to_step_id].lane_id],
-        }
-        for h in data.handoffs
-    ]
     future_states = list(map_obj.future_states.all())
     return TemplateResponse(
         request,
@@ -129,8 +111,6 @@ def map_detail(request: HttpRequest, slug: str, map_id: int) -> HttpResponse:
             "workspace": map_obj.workspace,
             "map": map_obj,
             "data": data,
-            "rows": rows,
-            "handoffs": handoffs,
             "future_states": future_states,
             "downloads": download_links(map_obj),
             "analysis": analysis,
