@@ -250,7 +250,7 @@ def _refuse_dtd(stream: io.BufferedReader) -> None:
         raise ImportProblems([Problem("dtd_refused", 1)])
 
 
-def _refuse_declarations(*_args: object) -> None:
+def _refuse_declarations(*_args: object) -> int:
     raise ImportProblems([Problem("dtd_refused", 1)])
 
 
