@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from .models import Handoff, Lane, Map, Stage, Step
 
@@ -135,6 +136,20 @@ _STEP_FIELDS = (
 )
 
 
+def _raw_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query straight from the cursor.
+
+    Django's per-row iteration and converters (only JSON fields need one, which
+    the caller decodes) cost more than building the plain data for the
+    thousands of steps and handoffs of a workspace.
+    """
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
 def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
     """Plain data of several already loaded maps, by map id, in four queries in all.
 
@@ -168,14 +183,7 @@ def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
             found = decoded[raw] = tuple(json.loads(raw) if isinstance(raw, str) else raw)
         return found
 
-    query = Step.objects.filter(map_id__in=ids).order_by().values_list(*_STEP_FIELDS)
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # The rows straight from the cursor: Django's per-row converters (only
-        # the two JSON lists need one) cost more than building the steps.
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for r in rows:
+    for r in _raw_rows(Step.objects.filter(map_id__in=ids).order_by().values_list(*_STEP_FIELDS)):
         steps[r[1]].append(
             StepData(
                 r[0],  # id
@@ -198,16 +206,13 @@ def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
             )
         )
     handoffs: dict[int, list[HandoffData]] = defaultdict(list)
-    for h in (
+    for h in _raw_rows(
         Handoff.objects.filter(map_id__in=ids)
         .order_by("id")
         .values_list("id", "map_id", "from_step_id", "to_step_id", "label", "rework", "version")
     ):
-        handoffs[h[1]].append(
-            HandoffData(
-                id=h[0], from_step_id=h[2], to_step_id=h[3], label=h[4], rework=h[5], version=h[6]
-            )
-        )
+        # id, from_step_id, to_step_id, label, rework (SQLite gives 0 or 1), version
+        handoffs[h[1]].append(HandoffData(h[0], h[2], h[3], h[4], bool(h[5]), h[6]))
     return {
         m.pk: _map_data(m, tuple(lanes[m.pk]), tuple(stages[m.pk]), steps[m.pk], handoffs[m.pk])
         for m in maps

@@ -12,7 +12,7 @@ import gc
 import itertools
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -64,15 +64,22 @@ class _Scores:
 _NOTHING = _Scores(0.0, ())
 
 
-def _ranked(parts: Iterable[tuple[float, Message]]) -> _Scores:
+def _ranked(parts: list[tuple[float, Message]]) -> _Scores:
     """Sum the points and order the reasons by what they contributed (stable).
 
     Callers add a reason only when it applies; a reason worth 0 points still
     explains the score and comes last.
     """
+    if len(parts) == 1:  # the most common case, without a sort
+        points, reason = parts[0]
+        return _Scores(round(points, 1), (reason,))
     # reverse=True keeps equal points in their order (sorts stay stable).
-    kept = sorted(parts, key=itemgetter(0), reverse=True)
-    return _Scores(round(sum(p for p, _ in kept), 1), tuple(m for _, m in kept))
+    kept = sorted(parts, key=_POINTS, reverse=True)
+    return _Scores(round(sum(map(_POINTS, kept)), 1), tuple(map(_REASON, kept)))
+
+
+_POINTS = itemgetter(0)
+_REASON = itemgetter(1)
 
 
 @contextmanager
