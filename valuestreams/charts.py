@@ -11,9 +11,13 @@ on the page: the figure is never the only way to read the numbers.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .analysis.portfolio import Portfolio
@@ -57,7 +61,53 @@ def _figure(fig: go.Figure) -> dict[str, Any]:
     return result
 
 
+#: How many portfolio figures this process keeps (see `_remembered`).
+FIGURE_MEMO_SIZE = 64
+_figures: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def _remembered(
+    build: Callable[[Portfolio], dict[str, Any]], portfolio: Portfolio
+) -> dict[str, Any]:
+    """`build(portfolio)`, made once per content and language in this process.
+
+    A portfolio figure depends only on the flows, the departments, the working
+    day and the language; plotly validates every property it is given, which
+    cost more than the rest of a warm dashboard request's Python. Callers only
+    serialise the figure, never change it, so one dict is shared.
+    """
+    key = (
+        build.__name__,
+        get_language(),
+        portfolio.working_day_minutes,
+        portfolio.departments,
+        portfolio.flows,
+    )
+    with _figures_lock:
+        figure = _figures.get(key)
+        if figure is not None:
+            _figures.move_to_end(key)
+            return figure
+    figure = build(portfolio)
+    with _figures_lock:
+        _figures[key] = figure
+        while len(_figures) > FIGURE_MEMO_SIZE:
+            _figures.popitem(last=False)
+    return figure
+
+
 def heatmap_figure(portfolio: Portfolio) -> dict[str, Any]:
+    """The heatmap of `portfolio` (see `_heatmap_figure`), remembered per content and language."""
+    return _remembered(_heatmap_figure, portfolio)
+
+
+def sankey_figure(portfolio: Portfolio) -> dict[str, Any]:
+    """The Sankey diagram of `portfolio` (see `_sankey_figure`), remembered likewise."""
+    return _remembered(_sankey_figure, portfolio)
+
+
+def _heatmap_figure(portfolio: Portfolio) -> dict[str, Any]:
     """Department × department: rows send, columns receive; count and waiting as two views.
 
     Buttons switch between the number of handoffs and the waiting they cause
@@ -120,7 +170,7 @@ def heatmap_figure(portfolio: Portfolio) -> dict[str, Any]:
     return _figure(go.Figure(data=[count_trace, wait_trace], layout=layout))
 
 
-def sankey_figure(portfolio: Portfolio) -> dict[str, Any]:
+def _sankey_figure(portfolio: Portfolio) -> dict[str, Any]:
     """Flows of cross-department handoffs: senders on the left, receivers on the right.
 
     Each department appears on both sides, so work that goes back and forth

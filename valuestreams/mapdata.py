@@ -7,9 +7,14 @@ steps, handoffs), so every consumer scales with the map, not with the database.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
 
 from .models import Handoff, Lane, Map, Stage, Step
 
@@ -131,6 +136,20 @@ _STEP_FIELDS = (
 )
 
 
+def _raw_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query straight from the cursor.
+
+    Django's per-row iteration and converters (only JSON fields need one, which
+    the caller decodes) cost more than building the plain data for the
+    thousands of steps and handoffs of a workspace.
+    """
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
 def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
     """Plain data of several already loaded maps, by map id, in four queries in all.
 
@@ -155,39 +174,45 @@ def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
         stages[stage.map_id].append(StageData(id=stage.pk, name=stage.name))
     lane_dept = {lane.id: lane.department_id for group in lanes.values() for lane in group}
     steps: dict[int, list[StepData]] = defaultdict(list)
-    for r in Step.objects.filter(map_id__in=ids).order_by().values_list(*_STEP_FIELDS):
+    decoded: dict[Any, tuple[str, ...]] = {None: ()}
+
+    def texts(raw: Any) -> tuple[str, ...]:
+        # Most steps share a few values ("[]" above all): decode each text once.
+        found = decoded.get(raw)
+        if found is None:
+            found = decoded[raw] = tuple(json.loads(raw) if isinstance(raw, str) else raw)
+        return found
+
+    for r in _raw_rows(Step.objects.filter(map_id__in=ids).order_by().values_list(*_STEP_FIELDS)):
         steps[r[1]].append(
             StepData(
-                id=r[0],
-                lane_id=r[2],
-                department_id=lane_dept[r[2]],
-                stage_id=r[3],
-                position=r[4],
-                title=r[5],
-                process_time_minutes=r[6],
-                lead_time_minutes=r[7],
-                complete_accurate_pct=r[8],
-                value_adding=r[9],
-                touchpoint=r[10],
-                channel=r[11],
-                emotion=r[12],
-                pain_points=tuple(r[13] or ()),
-                opportunities=tuple(r[14] or ()),
-                owner=r[15],
-                version=r[16],
+                r[0],  # id
+                r[2],  # lane_id
+                lane_dept[r[2]],  # department_id
+                r[3],  # stage_id
+                r[4],  # position
+                r[5],  # title
+                r[6],  # process_time_minutes
+                r[7],  # lead_time_minutes
+                r[8],  # complete_accurate_pct
+                bool(r[9]),  # value_adding (SQLite gives 0 or 1)
+                r[10],  # touchpoint
+                r[11],  # channel
+                r[12],  # emotion
+                texts(r[13]),  # pain_points
+                texts(r[14]),  # opportunities
+                r[15],  # owner
+                r[16],  # version
             )
         )
     handoffs: dict[int, list[HandoffData]] = defaultdict(list)
-    for h in (
+    for h in _raw_rows(
         Handoff.objects.filter(map_id__in=ids)
         .order_by("id")
         .values_list("id", "map_id", "from_step_id", "to_step_id", "label", "rework", "version")
     ):
-        handoffs[h[1]].append(
-            HandoffData(
-                id=h[0], from_step_id=h[2], to_step_id=h[3], label=h[4], rework=h[5], version=h[6]
-            )
-        )
+        # id, from_step_id, to_step_id, label, rework (SQLite gives 0 or 1), version
+        handoffs[h[1]].append(HandoffData(h[0], h[2], h[3], h[4], bool(h[5]), h[6]))
     return {
         m.pk: _map_data(m, tuple(lanes[m.pk]), tuple(stages[m.pk]), steps[m.pk], handoffs[m.pk])
         for m in maps

@@ -16,6 +16,7 @@ from django.utils import timezone
 from departments.models import DecisionRight, Department, Workspace
 
 from .analysis.cache import analyses_for_maps
+from .analysis.engine import _collector_paused
 from .analysis.portfolio import (
     DecisionRightInfo,
     DepartmentInfo,
@@ -32,7 +33,11 @@ from .models import Handoff, Improvement, KPIMapMetric, Map, Step
 def load_portfolio_input(workspace: Workspace, *, today: dt.date | None = None) -> PortfolioInput:
     """Everything `build_portfolio` needs for `workspace`, in a fixed number of queries."""
     maps = list(Map.objects.for_workspace(workspace).select_related("workspace", "persona"))
-    analyses = analyses_for_maps(maps, maps_data_from)
+    # Loading, analysing and caching fifty maps allocates hundreds of thousands
+    # of objects that all stay alive; with the cyclic collector running, storing
+    # them in the cache set off full collections over that heap again and again.
+    with _collector_paused():
+        analyses = analyses_for_maps(maps, maps_data_from)
     departments = tuple(
         DepartmentInfo(d.pk, d.name, d.short_name, d.color)
         for d in Department.objects.filter(workspace=workspace)

@@ -12,9 +12,10 @@ import gc
 import itertools
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 
 import networkx as nx
 
@@ -63,14 +64,22 @@ class _Scores:
 _NOTHING = _Scores(0.0, ())
 
 
-def _ranked(parts: Iterable[tuple[float, Message]]) -> _Scores:
+def _ranked(parts: list[tuple[float, Message]]) -> _Scores:
     """Sum the points and order the reasons by what they contributed (stable).
 
     Callers add a reason only when it applies; a reason worth 0 points still
     explains the score and comes last.
     """
-    kept = sorted(parts, key=lambda part: -part[0])
-    return _Scores(round(sum(p for p, _ in kept), 1), tuple(m for _, m in kept))
+    if len(parts) == 1:  # the most common case, without a sort
+        points, reason = parts[0]
+        return _Scores(round(points, 1), (reason,))
+    # reverse=True keeps equal points in their order (sorts stay stable).
+    kept = sorted(parts, key=_POINTS, reverse=True)
+    return _Scores(round(sum(map(_POINTS, kept)), 1), tuple(map(_REASON, kept)))
+
+
+_POINTS = itemgetter(0)
+_REASON = itemgetter(1)
 
 
 @contextmanager
@@ -191,12 +200,12 @@ def _analyze(data: MapData) -> MapAnalysis:
         )
 
     # -- Graphs, built once -----------------------------------------------------
-    # One networkx graph of all handoffs (for strongly connected components);
-    # the path work runs on plain adjacency lists, which is several times faster
-    # than networkx views on a 10,000-step map.
-    # Steps without handoffs cannot be on a cycle, so only handoffs go in.
-    full = nx.DiGraph()
-    full.add_edges_from((h.from_step_id, h.to_step_id) for h in handoffs)
+    # Plain adjacency lists: building a networkx graph of every handoff cost
+    # more than the searches on it. Steps without handoffs cannot be on a
+    # cycle, so only handoffs go in.
+    full: dict[int, list[int]] = {}
+    for h in handoffs:
+        full.setdefault(h.from_step_id, []).append(h.to_step_id)
     flow_succ: dict[int, list[int]] = {i: [] for i in order}
     flow_pred: dict[int, list[int]] = {i: [] for i in order}
     for h in handoffs:
@@ -691,7 +700,53 @@ def _path_metrics(
     )
 
 
-def _cycle_components(full: nx.DiGraph) -> dict[int, int]:
+def _strong_components(succ: dict[int, list[int]]) -> list[list[int]]:
+    """The strongly connected components with more than one node (Tarjan, iterative).
+
+    On plain adjacency lists; the same components networkx finds, without
+    building its graph first. Nodes missing from `succ` have no successors.
+    """
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    found: list[list[int]] = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ.get(child, ()))))
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            else:
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    if len(members) > 1:
+                        found.append(members)
+    return found
+
+
+def _cycle_components(full: dict[int, list[int]]) -> dict[int, int]:
     """For each step on a cycle of handoffs, the number of its strongly connected component.
 
     Steps on no cycle are left out. When the non-rework handoffs are acyclic, as
@@ -699,15 +754,14 @@ def _cycle_components(full: nx.DiGraph) -> dict[int, int]:
     steps "in a rework loop".
     """
     component: dict[int, int] = {}
-    for i, members in enumerate(nx.strongly_connected_components(full)):
-        if len(members) > 1:
-            for m in members:
-                component[m] = i
+    for i, members in enumerate(_strong_components(full)):
+        for m in members:
+            component[m] = i
     return component
 
 
 def _rework_loops(
-    full: nx.DiGraph,
+    full: dict[int, list[int]],
     component: dict[int, int],
     handoffs: list[HandoffData],
     order: dict[int, int],
@@ -734,7 +788,7 @@ def _rework_loops(
         targeted[h.to_step_id] = targeted.get(h.to_step_id, 0) + 1
 
     budget = LOOP_SEARCH_BUDGET_PER_ELEMENT * (len(order) + len(handoffs))
-    succ = full.succ
+    succ = full
     loops: list[tuple[int, ...]] = []
     for h in sorted(closing, key=lambda h: (order[h.to_step_id], order[h.from_step_id])):
         if len(loops) >= MAX_LISTED_LOOPS or budget <= 0:
@@ -752,7 +806,7 @@ def _rework_loops(
         while queue and goal not in came:
             node = queue.popleft()
             budget -= 1
-            for nxt in sorted(succ[node], key=order.__getitem__):
+            for nxt in sorted(succ.get(node, ()), key=order.__getitem__):
                 if nxt not in came and component.get(nxt) == comp:
                     came[nxt] = node
                     queue.append(nxt)
@@ -780,7 +834,7 @@ def _ping_pong(
     handoffs times the number of departments, never a path enumeration.
     Same-department cycles (rework inside a department) are first contracted to
     one node; they can only lie inside a cycle of the whole map (`component`),
-    so only those few handoffs go through networkx.
+    so only those few handoffs are contracted that way.
     """
     dept = {i: s.department_id for i, s in step_by_id.items()}
     exits: dict[int, set[int]] = {}
@@ -798,14 +852,15 @@ def _ping_pong(
     rep: dict[int, int] = {}
     cyclic = [(a, b) for a, b in inside if a in component and component.get(b) == component[a]]
     if cyclic:
-        small = nx.DiGraph(cyclic)
-        for members in nx.strongly_connected_components(small):
-            if len(members) > 1:
-                head = min(members, key=order.__getitem__)
-                for m in members:
-                    rep[m] = head
-                    if m != head and m in exits:
-                        exits.setdefault(head, set()).update(exits[m])
+        small: dict[int, list[int]] = {}
+        for a, b in cyclic:
+            small.setdefault(a, []).append(b)
+        for members in _strong_components(small):
+            head = min(members, key=order.__getitem__)
+            for m in members:
+                rep[m] = head
+                if m != head and m in exits:
+                    exits.setdefault(head, set()).update(exits[m])
 
     succ: dict[int, list[int]] = {}
     pred: dict[int, list[int]] = {}

@@ -10,6 +10,7 @@ friendliest unit for the map's working day.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -151,8 +152,17 @@ class CompactPickle:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        names: tuple[str, ...] = self.__slots__
-        return (type(self), tuple(getattr(self, name) for name in names))
+        cls = type(self)
+        fields = _FIELD_GETTERS.get(cls)
+        if fields is None:
+            # One C-level getter per class for all its fields, always giving a tuple.
+            names: tuple[str, ...] = cls.__slots__
+            getter = attrgetter(*names)
+            fields = _FIELD_GETTERS[cls] = getter if len(names) > 1 else lambda o: (getter(o),)
+        return (cls, fields(self))
+
+
+_FIELD_GETTERS: dict[type, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)

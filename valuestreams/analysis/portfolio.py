@@ -457,20 +457,28 @@ def _hotspots(
     """Every map's handoff hotspots with decision-right reasons, best first across maps."""
     found = []
     for a in chosen:
-        incoming: dict[int, list[int]] = defaultdict(list)
-        for handoff in a.handoffs.values():
-            if handoff.id in data.handoff_rights:
-                incoming[handoff.to_step_id].append(data.handoff_rights[handoff.id])
+        incoming: dict[int, list[int]] = {}
+        if data.handoff_rights:
+            for handoff in a.handoffs.values():
+                if handoff.id in data.handoff_rights:
+                    incoming.setdefault(handoff.to_step_id, []).append(
+                        data.handoff_rights[handoff.id]
+                    )
+        goal_refs = goals.get(a.map_id, ())
         for step in a.hotspots:
-            ids = [data.step_rights[step.id]] if step.id in data.step_rights else []
-            depends = tuple(
-                rights[i] for i in dict.fromkeys(ids + incoming[step.id]) if i in rights
-            )
-            extra = tuple(
-                message(f"decision_right_{r.status}", a.working_day_minutes, area=r.area)
-                for r in depends
-                if r.troubled
-            )
+            depends: tuple[DecisionRightInfo, ...] = ()
+            extra: tuple[Message, ...] = ()
+            # Most hotspots depend on no decision right: no lists built for them.
+            if step.id in data.step_rights or step.id in incoming:
+                ids = [data.step_rights[step.id]] if step.id in data.step_rights else []
+                depends = tuple(
+                    rights[i] for i in dict.fromkeys(ids + incoming.get(step.id, [])) if i in rights
+                )
+                extra = tuple(
+                    message(f"decision_right_{r.status}", a.working_day_minutes, area=r.area)
+                    for r in depends
+                    if r.troubled
+                )
             found.append(
                 Hotspot(
                     map_id=a.map_id,
@@ -484,7 +492,7 @@ def _hotspots(
                     wait_minutes=step.wait_minutes,
                     reasons=step.reasons + extra,
                     decision_rights=depends,
-                    goals=goals.get(a.map_id, ()),
+                    goals=goal_refs,
                 )
             )
     found.sort(key=lambda h: (-h.score, -(h.wait_minutes or 0.0), h.map_name, h.step_id))

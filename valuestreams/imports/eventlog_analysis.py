@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -133,13 +134,14 @@ class Evidence:
 
 def _case_bounds(case_ids: list[str]) -> list[tuple[int, int]]:
     """(start, end) index ranges of each case in a log sorted by case."""
-    bounds = []
-    start = 0
-    for i in range(1, len(case_ids) + 1):
-        if i == len(case_ids) or case_ids[i] != case_ids[start]:
-            bounds.append((start, i))
-            start = i
-    return bounds
+    if not case_ids:
+        return []
+    # Where the case id changes, found by C-level comparisons of neighbours.
+    changes = itertools.compress(
+        range(1, len(case_ids)), map(operator.ne, case_ids[1:], case_ids[:-1])
+    )
+    starts = [0, *changes]
+    return list(zip(starts, [*starts[1:], len(case_ids)], strict=True))
 
 
 def log_evidence(log: ParsedLog) -> Evidence:
@@ -289,15 +291,19 @@ def discover(log: ParsedLog, flt: DiscoveryFilter | None = None, *, stages: int 
     frequency = Counter(steps)
     kept = {s for s, _n in sorted(frequency.items(), key=lambda x: (-x[1], x[0]))[: flt.max_steps]}
     seconds = log.seconds
+    cases = log.case_ids
     waits_before: dict[tuple[str, str], list[float]] = defaultdict(list)
     positions: dict[tuple[str, str], list[float]] = defaultdict(list)
     step_cases: Counter[tuple[str, str]] = Counter()
     edges: dict[tuple[tuple[str, str], tuple[str, str]], list[float]] = defaultdict(list)
-    for start, end in _case_bounds(log.case_ids):
-        for i in range(start + 1, end):
-            if steps[i] in kept:
-                waits_before[steps[i]].append(seconds[i] - seconds[i - 1])
-        projected = [i for i in range(start, end) if steps[i] in kept]
+    # One pass over the kept events only (found with C-level membership tests),
+    # case by case; a case none of whose events is kept adds nothing.
+    kept_events = list(itertools.compress(range(len(steps)), map(kept.__contains__, steps)))
+    for i in kept_events:
+        if i and cases[i] == cases[i - 1]:
+            waits_before[steps[i]].append(seconds[i] - seconds[i - 1])
+    for _case, group in itertools.groupby(kept_events, key=cases.__getitem__):
+        projected = list(group)
         span = max(len(projected) - 1, 1)
         seen: set[tuple[str, str]] = set()
         for place, i in enumerate(projected):

@@ -7,8 +7,8 @@ can choose the columns; `parse_eventlog` applies a `ColumnMapping` and returns a
 
 Safety and exactness, because real files are messy:
 
-- XES is parsed as a stream (lxml `iterparse`, elements freed as they are read)
-  with entity expansion, DTD loading and network access off; a file that
+- XES is parsed as a stream (the standard library's expat, in chunks, no tree
+  kept) with entity expansion, DTD loading and network access off; a file that
   declares a DTD or entities is refused outright.
 - The uncompressed size and the number of events are capped.
 - Case ids stay text: `NA` is a case id, not a missing value.
@@ -24,13 +24,14 @@ import codecs
 import csv
 import gzip
 import io
+import operator
 import zlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import IO
-
-from lxml import etree
+from xml.parsers import expat
 
 from .problems import ImportProblems, Problem
 
@@ -42,6 +43,8 @@ UNKNOWN_LANE = "Unknown"
 MAX_PROBLEMS = 20
 MAX_TEXT = 200
 CSV_DELIMITERS = ",;\t|"
+#: Bytes handed to the XES parser at a time.
+XES_CHUNK = 1024 * 1024
 
 Progress = Callable[[int], None]
 
@@ -247,66 +250,106 @@ def _refuse_dtd(stream: io.BufferedReader) -> None:
         raise ImportProblems([Problem("dtd_refused", 1)])
 
 
+def _refuse_declarations(*_args: object) -> int:
+    raise ImportProblems([Problem("dtd_refused", 1)])
+
+
+def _local(name: str) -> str:
+    """An element's name without its namespace prefix ("xes:event" → "event")."""
+    return name.rpartition(":")[2]
+
+
 def _xes_records(
     stream: io.BufferedReader, required: list[str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Events of an XES log with their trace's attributes as `case:<key>`.
 
-    Events are buffered per trace because a trace's own attributes may come after
-    its events; each trace is freed once read, so memory stays flat. With
-    `required`, only those attributes are kept (all of them to list the columns).
+    Read with the standard library's expat in chunks of `XES_CHUNK` bytes: a
+    C parser that hands each element's attributes over as a flat list, without
+    building a tree: about a quarter less time than lxml's `iterparse` (which
+    builds every element and then frees it) on BPIC 2012.
+    Only an event's or a trace's own attributes (direct children with `key` and
+    `value`) count, as in XES. Events are buffered per trace because a trace's
+    own attributes may come after its events. With `required`, only those
+    attributes are kept (all of them to list the columns).
     """
     wanted = set(required) or None
     _refuse_dtd(stream)
-    parser = etree.iterparse(
-        stream,
-        events=("end",),
-        tag=("{*}event", "{*}trace", "{*}log"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
+    parser = expat.ParserCreate()
+    parser.ordered_attributes = True
+    # What defusedxml refuses: any DTD, entity declaration or external reference
+    # (the prolog check above already caught the usual forms).
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.UnparsedEntityDeclHandler = _refuse_declarations
+    parser.ExternalEntityRefHandler = _refuse_declarations
+    depth = 0
+    event_depth = trace_depth = -1
+    event: dict[str, str] | None = None
+    trace: dict[str, str] = {}
     pending: list[tuple[int, dict[str, str]]] = []
+    ready: list[tuple[int, dict[str, str]]] = []
     saw_log = False
+
+    def start(name: str, attrs: list[str]) -> None:
+        nonlocal depth, event_depth, trace_depth, event, trace, saw_log
+        depth += 1
+        if event is not None:
+            if depth == event_depth + 1 and len(attrs) >= 4:
+                # The usual order is key then value; any other goes the long way.
+                if attrs[0] == "key" and attrs[2] == "value":
+                    key, value = attrs[1], attrs[3]
+                else:
+                    named = dict(zip(attrs[::2], attrs[1::2], strict=True))
+                    if "key" not in named or "value" not in named:
+                        return
+                    key, value = named["key"], named["value"]
+                if wanted is None or key in wanted:
+                    event[key] = value
+            return
+        local = _local(name)
+        if local == "event":
+            event = {}
+            event_depth = depth
+            pending.append((parser.CurrentLineNumber, event))
+        elif local == "trace":
+            trace = {}
+            trace_depth = depth
+        elif local == "log":
+            saw_log = True
+        elif depth == trace_depth + 1:
+            named = dict(zip(attrs[::2], attrs[1::2], strict=True))
+            if "key" in named and "value" in named:
+                trace[f"case:{named['key']}"] = named["value"]
+
+    def end(name: str) -> None:
+        nonlocal depth, event_depth, trace_depth, event, pending
+        if depth == event_depth:
+            event = None
+            event_depth = -1
+        elif depth == trace_depth:
+            # The event's own attribute wins over its trace's.
+            ready.extend((line, {**trace, **record}) for line, record in pending)
+            pending = []
+            trace_depth = -1
+        depth -= 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     try:
-        for _event, element in parser:
-            tag = element.tag
-            if tag.endswith("event"):
-                record = {
-                    key: value
-                    for child in element
-                    if (key := child.get("key")) is not None
-                    and (wanted is None or key in wanted)
-                    and (value := child.get("value")) is not None
-                }
-                pending.append((element.sourceline or 0, record))
-                element.clear()
-            elif tag.endswith("trace"):
-                trace = {
-                    f"case:{key}": value
-                    for child in element
-                    if not child.tag.endswith("event")
-                    and (key := child.get("key")) is not None
-                    and (value := child.get("value")) is not None
-                }
-                for line, record in pending:
-                    yield line, {**trace, **record}
-                pending = []
-                element.clear()
-                parent = element.getparent()
-                if parent is not None:
-                    # Drop the freed traces from the root, or it keeps growing.
-                    while element.getprevious() is not None:
-                        del parent[0]
-            else:
-                saw_log = True
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 0
-        raise ImportProblems([Problem("bad_xml", line, {"detail": exc.msg})]) from None
+        while chunk := stream.read(XES_CHUNK):
+            parser.Parse(chunk, False)
+            if ready:
+                yield from ready
+                ready.clear()
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        detail = expat.ErrorString(exc.code) or str(exc)
+        raise ImportProblems([Problem("bad_xml", exc.lineno, {"detail": detail})]) from None
     except (EOFError, zlib.error, gzip.BadGzipFile):
         raise ImportProblems([Problem("not_gzip")]) from None
+    yield from ready
     if not saw_log:
         raise ImportProblems([Problem("not_xes")])
 
@@ -492,13 +535,32 @@ def _sorted_log(
     dropped: int,
     unknown: int,
 ) -> ParsedLog:
-    """Order by case, time and file order (the index breaks ties), and number each case."""
-    order = sorted(range(len(cases)), key=lambda i: (cases[i], times[i], i))
+    """Order by case, time and file order, and number each case.
+
+    One stable sort by case id keeps the file's order inside each case; only a
+    case whose events are not already in time order is then sorted by time
+    (stable again, so ties keep the file's order). Logs list a case's events in
+    time order almost always, so this costs one sort on a plain key and no
+    per-event Python code.
+    """
+    order = sorted(range(len(cases)), key=cases.__getitem__)
+    by_case = list(map(cases.__getitem__, order))
+    moments = list(map(times.__getitem__, order))
+    # Where time goes backwards inside a case (C-level comparisons; Python only
+    # looks at the few places where the time drops).
+    unsorted = {
+        by_case[k]
+        for k, down in enumerate(map(operator.gt, moments, moments[1:]), start=1)
+        if down and by_case[k] == by_case[k - 1]
+    }
+    for case in unsorted:
+        low, high = bisect_left(by_case, case), bisect_right(by_case, case)
+        order[low:high] = sorted(order[low:high], key=times.__getitem__)
     log = ParsedLog(
-        case_ids=[cases[i] for i in order],
-        timestamps=[times[i] for i in order],
-        activities=[activities[i] for i in order],
-        lanes=[lanes[i] for i in order],
+        case_ids=by_case,
+        timestamps=list(map(times.__getitem__, order)),
+        activities=list(map(activities.__getitem__, order)),
+        lanes=list(map(lanes.__getitem__, order)),
         dropped=dropped,
         unknown=unknown,
     )
