@@ -169,6 +169,37 @@
     drag = { step: step, svg: svg, start: svgPoint(svg, event), x: event.clientX, y: event.clientY, active: false, cell: null };
   });
 
+  function dragTo(clientX, clientY) {
+    var pt = svgPoint(drag.svg, { clientX: clientX, clientY: clientY });
+    drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
+    var cell = cellAt(drag.svg, pt);
+    if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
+    if (cell) cell.classList.add("cw-drop-target");
+    drag.cell = cell;
+    drag.point = pt;
+  }
+
+  /* Near an edge of the scrolled canvas the canvas scrolls, faster the closer the
+   * pointer, every frame while the pointer stays there (no pointermove then). */
+  var EDGE = 48, MAX_SPEED = 24;
+  function edgeSpeed(pos, low, high) {
+    if (pos < low + EDGE) return -Math.ceil(MAX_SPEED * Math.min(1, (low + EDGE - pos) / EDGE));
+    if (pos > high - EDGE) return Math.ceil(MAX_SPEED * Math.min(1, (pos - high + EDGE) / EDGE));
+    return 0;
+  }
+  function autoScroll() {
+    if (!drag || !drag.active) return;
+    var wrap = diagram();
+    if (wrap) {
+      var r = wrap.getBoundingClientRect();
+      var dx = edgeSpeed(drag.clientX, r.left, r.right), dy = edgeSpeed(drag.clientY, r.top, r.bottom);
+      var left = wrap.scrollLeft, top = wrap.scrollTop;
+      if (dx || dy) wrap.scrollBy(dx, dy);
+      if (wrap.scrollLeft !== left || wrap.scrollTop !== top) dragTo(drag.clientX, drag.clientY);
+    }
+    drag.frame = requestAnimationFrame(autoScroll);
+  }
+
   document.addEventListener("pointermove", function (event) {
     if (!drag) return;
     if (!drag.active) {
@@ -176,14 +207,11 @@
       drag.active = true;
       drag.step.classList.add("cw-dragging");
       drag.svg.classList.add("cw-drag-active");
+      drag.frame = requestAnimationFrame(autoScroll);
     }
-    var pt = svgPoint(drag.svg, event);
-    drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
-    var cell = cellAt(drag.svg, pt);
-    if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
-    if (cell) cell.classList.add("cw-drop-target");
-    drag.cell = cell;
-    drag.point = pt;
+    drag.clientX = event.clientX;
+    drag.clientY = event.clientY;
+    dragTo(event.clientX, event.clientY);
   });
 
   function endDrag(commit) {
@@ -191,6 +219,7 @@
     var d = drag;
     drag = null;
     if (!d.active) return;
+    if (d.frame) cancelAnimationFrame(d.frame);
     suppressClick = true;
     setTimeout(function () { suppressClick = false; }, 0);
     d.step.classList.remove("cw-dragging");

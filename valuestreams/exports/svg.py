@@ -701,7 +701,9 @@ def render_svg(geometry: Geometry, *, interactive: bool = False, title: str = ""
     return _Svg(geometry, interactive, title).render()
 
 
-def render_svg_pieces(geometry: Geometry, *, interactive: bool = False, title: str = "") -> list[str]:
+def render_svg_pieces(
+    geometry: Geometry, *, interactive: bool = False, title: str = ""
+) -> list[str]:
     """The pieces `render_svg` joins with newlines, for the editor to send only what changed.
 
     Every ``<g>`` the drawing opens on its own is closed by a ``"</g>"`` piece of

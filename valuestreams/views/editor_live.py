@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django_htmx.http import reswap
 from django.utils.translation import get_language
+from django_htmx.http import reswap
 
 from ..analysis import MapAnalysis
 from ..diagram import diagram_pieces
