@@ -59,6 +59,7 @@ from departments.models import Department, Membership, Role, Workspace
 from valuestreams.analysis.cache import stored_bytes
 from valuestreams.exports import svg as svg_module
 from valuestreams.forms import StepForm
+from valuestreams.layout import cards as cards_module
 from valuestreams.layout import text as text_module
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
 
@@ -137,6 +138,7 @@ def _empty_caches() -> None:
     svg_module._NUMBERS.clear()
     for memo in text_module._CACHE:
         memo.clear()
+    cards_module._CONTENT.clear()
 
 
 def _rss_mb() -> float:
