@@ -48,7 +48,7 @@ from ..forms import (
 )
 from ..mapdata import MapData, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, Stage, Step
-from .editor_live import live_diagram, live_response
+from .editor_live import live_diagram, live_response, unchanged_since
 from .exports import download_links
 
 TEMPLATE = "valuestreams/editor.html"
@@ -336,11 +336,15 @@ def map_present(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
 
 @require_GET
 def map_poll(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
-    """204 when the client's version is current (one query after access); else the live fragment."""
+    """204 when the client's version is current; else the live fragment.
+
+    Viewers ask every 2 s: the unchanged case reads the membership and the map's
+    version only (two queries after the session), and renders nothing.
+    """
+    if unchanged_since(request, slug, map_id, request.GET.get("version")):
+        return HttpResponse(status=204)
     map_obj = get_map_for_user(request, slug, map_id)
     values = request_values(request.GET, "version", "step")
-    if values["version"] == map_obj.version:
-        return HttpResponse(status=204)
     present = request.GET.get("mode") == "present"
     selected = values["step"]
     return _live(request, map_obj, present=present, selected=selected, panel="keep")

@@ -22,13 +22,16 @@ import zlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django_htmx.http import reswap
+
+from departments.access import get_workspace_for_user
 
 from ..analysis import MapAnalysis
 from ..diagram import diagram_pieces
 from ..mapdata import MapData
+from ..models import Map
 
 #: Top-level layers whose children are sent one by one (they have ids).
 KEYED_LAYERS = frozenset(
@@ -209,3 +212,17 @@ def live_diagram(
 def live_response(response: HttpResponse) -> HttpResponse:
     """Everything in the live fragment swaps out of band, the diagram by editor.js's patch."""
     return reswap(response, "none")
+
+
+def unchanged_since(request: HttpRequest, slug: str, map_id: int, version: str | None) -> bool:
+    """Whether the map `map_id`, readable by this user, still has `version` (a poll's question).
+
+    Raises 404 or 403 as every read does; reads the membership and one integer.
+    """
+    workspace = get_workspace_for_user(request, slug)
+    current = (
+        Map.objects.filter(workspace=workspace, pk=map_id).values_list("version", flat=True).first()
+    )
+    if current is None:
+        raise Http404
+    return version is not None and version == str(current)

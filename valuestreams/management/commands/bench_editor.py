@@ -146,6 +146,19 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def step_form_data(step: Step, **changes: Any) -> dict[str, Any]:
+    """What the step panel's form posts for `step` as stored, with `changes` typed in."""
+    form = StepForm(instance=step)
+    data: dict[str, Any] = {"version": step.version}
+    for name, field in form.fields.items():
+        value = field.prepare_value(form[name].value())
+        if isinstance(value, list | tuple):
+            value = "\n".join(str(v) for v in value)
+        data[name] = "" if value is None else value
+    data.update(version=step.version, **changes)
+    return data
+
+
 class _Editor:
     """The edits a facilitator makes, through Django's test client, keeping the drawing token."""
 
@@ -187,15 +200,8 @@ class _Editor:
 
     def rename(self) -> HttpResponse:
         step = Step.objects.get(pk=self.step.pk)
-        form = StepForm(instance=step)
-        data: dict[str, Any] = {}
-        for name, field in form.fields.items():
-            value = field.prepare_value(form[name].value())
-            if isinstance(value, list | tuple):
-                value = "\n".join(str(v) for v in value)
-            data[name] = "" if value is None else value
         self.count += 1
-        data.update(title=f"Renamed step, edit {self.count}", version=step.version)
+        data = step_form_data(step, title=f"Renamed step, edit {self.count}")
         return self._post("step_edit", data, step.pk)
 
     def move(self) -> HttpResponse:
