@@ -451,7 +451,7 @@ class Command(BaseCommand):
               const cell = document.querySelector(
                 `.cw-cell[data-lane-id="${laneId}"][data-stage-id="${stageId}"]`);
               const a = g.getBoundingClientRect(), b = cell.getBoundingClientRect();
-              return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, b.y + b.height - 8];
+              return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, b.y + Math.min(b.height - 8, 30)];
             }""",
             [step.pk, lane if i % 2 == 0 else step.lane_id, step.stage_id],
         )
@@ -461,16 +461,16 @@ class Command(BaseCommand):
         page.evaluate(
             """() => {
               const painted = (PAINTED)();
-              document.addEventListener("pointerup", () => {
-                const start = performance.now();
-                painted.then((end) => { window.cwDrag = end - start; });
-              }, {once: true, capture: true});
-              window.cwDrag = null;
+              window.cwDrag = new Promise((done) => {
+                document.addEventListener("pointerup", () => {
+                  const start = performance.now();
+                  painted.then((end) => done(end - start));
+                }, {once: true, capture: true});
+              });
             }""".replace("PAINTED", _PAINTED_JS)
         )
         page.mouse.up()
-        page.wait_for_function("window.cwDrag !== null", timeout=30_000)
-        return float(page.evaluate("window.cwDrag"))
+        return float(page.evaluate("() => window.cwDrag"))
 
     # -- poll --------------------------------------------------------------------
 
