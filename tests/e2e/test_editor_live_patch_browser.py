@@ -3,16 +3,16 @@ the same diagram element; a drag near the canvas's edge scrolls it."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from departments.models import Role
+from tests.e2e.test_editor_browser import editor_url, log_in, member
 from tests.factories import HandoffFactory, LaneFactory, MapFactory, StageFactory, StepFactory
 from valuestreams.models import Step
-
-from tests.e2e.test_editor_browser import editor_url, log_in, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def wide_map(workspace: Any) -> tuple[Any, list[Any], list[Any]]:
         StepFactory(map=map_obj, lane=lanes[i % 4], stage=stage, title=f"Step {i + 1}")
         for i, stage in enumerate(stages)
     ]
-    for a, b in zip(steps, steps[1:], strict=False):
+    for a, b in itertools.pairwise(steps):
         HandoffFactory(map=map_obj, from_step=a, to_step=b)
     return map_obj, steps, stages
 

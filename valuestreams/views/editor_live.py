@@ -22,7 +22,8 @@ import zlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django_htmx.http import reswap
 
@@ -209,7 +210,7 @@ def live_diagram(
     return LiveDiagram(markup, token, True)
 
 
-def live_response(response: HttpResponse) -> HttpResponse:
+def live_response(response: TemplateResponse) -> TemplateResponse:
     """Everything in the live fragment swaps out of band, the diagram by editor.js's patch."""
     return reswap(response, "none")
 

@@ -50,7 +50,6 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -63,7 +62,7 @@ from valuestreams.layout import cards as cards_module
 from valuestreams.layout import text as text_module
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
 
-TARGETS_MS = {
+TARGETS_MS: dict[str, Any] = {
     "server_edit_warm_median": {200: 40},
     "browser_save_painted_median": {200: 120, 1000: 250},
     "browser_drag_painted_median": {200: 120, 1000: 250},
@@ -172,12 +171,12 @@ class _Editor:
         self.targets = iter(steps[7:])
         self.count = 0
 
-    def page(self) -> HttpResponse:
+    def page(self) -> Any:
         response = self.client.get(reverse("map_editor", args=self.args), HTTP_ACCEPT_ENCODING="")
         self._keep(response)
         return response
 
-    def _post(self, name: str, data: dict[str, Any], *extra: int) -> HttpResponse:
+    def _post(self, name: str, data: dict[str, Any], *extra: int) -> Any:
         response = self.client.post(
             reverse(name, args=[*self.args, *extra]),
             data,
@@ -190,7 +189,7 @@ class _Editor:
         self._keep(response)
         return response
 
-    def _keep(self, response: HttpResponse) -> None:
+    def _keep(self, response: Any) -> None:
         body = response.content
         if response.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
@@ -198,24 +197,24 @@ class _Editor:
         if found:
             self.drawing = found.group(1).decode()
 
-    def rename(self) -> HttpResponse:
+    def rename(self) -> Any:
         step = Step.objects.get(pk=self.step.pk)
         self.count += 1
         data = step_form_data(step, title=f"Renamed step, edit {self.count}")
         return self._post("step_edit", data, step.pk)
 
-    def move(self) -> HttpResponse:
+    def move(self) -> Any:
         step = Step.objects.get(pk=self.step.pk)
         lane = next(x for x in self.lanes if x.pk != step.lane_id)
         data = {"lane": lane.pk, "stage": step.stage_id, "version": step.version, "position": 0}
         return self._post("step_move", data, step.pk)
 
-    def connect(self) -> HttpResponse:
+    def connect(self) -> Any:
         target = next(self.targets)
         return self._post("handoff_add", {"from_step": self.step.pk, "to_step": target.pk})
 
 
-def _timed(call: Callable[[], HttpResponse]) -> dict[str, Any]:
+def _timed(call: Callable[[], Any]) -> dict[str, Any]:
     with CaptureQueriesContext(connection) as queries:
         wall, cpu = time.perf_counter(), time.process_time()
         response = call()
@@ -407,8 +406,15 @@ class Command(BaseCommand):
             try:
                 for size, (url, step, lanes) in plans.items():
                     context = browser.new_context(viewport={"width": 1280, "height": 800})
-                    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session}
-                    context.add_cookies([{**cookie, "url": f"http://127.0.0.1:{port}/"}])
+                    context.add_cookies(
+                        [
+                            {
+                                "name": settings.SESSION_COOKIE_NAME,
+                                "value": session,
+                                "url": f"http://127.0.0.1:{port}/",
+                            }
+                        ]
+                    )
                     page = context.new_page()
                     page.goto(url)
                     page.wait_for_selector("#diagram svg")
@@ -451,7 +457,8 @@ class Command(BaseCommand):
               const cell = document.querySelector(
                 `.cw-cell[data-lane-id="${laneId}"][data-stage-id="${stageId}"]`);
               const a = g.getBoundingClientRect(), b = cell.getBoundingClientRect();
-              return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, b.y + Math.min(b.height - 8, 30)];
+              const dropY = b.y + Math.min(b.height - 8, 30);
+              return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, dropY];
             }""",
             [step.pk, lane if i % 2 == 0 else step.lane_id, step.stage_id],
         )
