@@ -16,7 +16,7 @@ from valuestreams.analysis import cache as analysis_cache
 from valuestreams.analysis.cache import analysis_for_data, estimated_bytes, stored_bytes
 from valuestreams.management.commands.bench_editor import step_form_data
 from valuestreams.models import Step
-from valuestreams.views.editor_live import patch, remember, split
+from valuestreams.views.editor_live import KEPT, patch, remember, split
 
 from .editor_helpers import HTMX, client_for, fresh_cache, url
 
@@ -178,3 +178,10 @@ def test_the_analysis_store_stays_within_its_bytes_and_drops_the_oldest(settings
         is (results[-1])
     )
     assert analysis_cache._recalled(analysis_cache.cache_key(maps[0].id, data.version)) is None
+
+
+def test_only_the_newest_drawings_of_a_map_are_kept_to_patch_against() -> None:
+    for i in range(KEPT + 2):
+        remember(7, f"token-{i}", split(PIECES))
+    assert patch(7, "token-0", split(PIECES)) is None
+    assert patch(7, f"token-{KEPT + 1}", split(PIECES)) is not None

@@ -40,6 +40,8 @@ KEYED_LAYERS = frozenset(
 )
 #: A drawing's checksums are kept this long: a tab left open overnight gets the whole SVG.
 TIMEOUT_SECONDS = 60 * 60
+#: How many recent drawings of a map are kept to patch against.
+KEPT = 4
 _ID = re.compile(r'\sid="([^"]+)"')
 _KIND = re.compile(r'<([a-zA-Z]+)(?:[^>]*?\sclass="([^"]*)")?')
 
@@ -132,14 +134,25 @@ def drawing_token(map_id: int, version: int, selected: int | None, mode: str, la
     return f"{map_id}.{version}.{selected or 0}.{mode}.{lang}"
 
 
-def _cache_key(map_id: int, token: str) -> str:
-    return f"crosswalk:drawing:{map_id}:{token}"
+def _cache_key(map_id: int) -> str:
+    return f"crosswalk:drawing:{map_id}"
 
 
 def remember(map_id: int, token: str, drawing: Drawing) -> None:
-    """Keep the drawing's checksums (a few bytes per element), for the next edit's diff."""
-    kinds = [c.kind for c in drawing.children]
-    cache.set(_cache_key(map_id, token), (kinds, drawing.sums()), TIMEOUT_SECONDS)
+    """Keep the drawing's checksums (a few bytes per element), for the next edit's diff.
+
+    One cache entry per map holds its KEPT newest drawings: a browser a few edits
+    behind still gets a patch, and the memory stays bounded however long the
+    workshop edits.
+    """
+    key = _cache_key(map_id)
+    kept = cache.get(key)
+    kept = dict(kept) if isinstance(kept, dict) else {}
+    kept.pop(token, None)
+    kept[token] = ([c.kind for c in drawing.children], drawing.sums())
+    while len(kept) > KEPT:
+        del kept[next(iter(kept))]
+    cache.set(key, kept, TIMEOUT_SECONDS)
 
 
 def patch(map_id: int, shown: str | None, drawing: Drawing) -> str | None:
@@ -153,7 +166,8 @@ def patch(map_id: int, shown: str | None, drawing: Drawing) -> str | None:
     """
     if not shown:
         return None
-    old = cache.get(_cache_key(map_id, shown))
+    kept = cache.get(_cache_key(map_id))
+    old = kept.get(shown) if isinstance(kept, dict) else None
     if not isinstance(old, tuple):
         return None
     kinds, sums = old
