@@ -73,7 +73,8 @@ CHROMIUM = "/usr/bin/chromium"
 _DRAWING = re.compile(rb'data-drawing="([^"]+)"')
 # Marks the diagram painted: the first animation frame after its wrapper changed
 # (the swap sets data-drawing), then the task after that frame.
-_PAINTED_JS = """() => new Promise((resolve) => {
+_PAINTED_JS = """() => new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error("the diagram was not swapped within 30 s")), 30000);
   const wrap = document.getElementById("diagram");
   const seen = new MutationObserver(() => {
     seen.disconnect();
@@ -398,6 +399,7 @@ class Command(BaseCommand):
             lanes = list(Lane.objects.filter(map=map_obj).values_list("id", flat=True))
             url = reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk])
             plans[size] = (f"http://127.0.0.1:{port}{url}?step={step.pk}", step, lanes)
+        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 
         out: dict[str, Any] = {}
@@ -416,13 +418,24 @@ class Command(BaseCommand):
                         ]
                     )
                     page = context.new_page()
+                    if os.environ.get("BENCH_DEBUG"):
+                        page.on("response", lambda r: self.stderr.write(f"{r.status} {r.url}"))
+                        page.on("console", lambda m: self.stderr.write(m.text))
                     page.goto(url)
                     page.wait_for_selector("#diagram svg")
                     saves = [self._save(page, i) for i in range(repeats)]
-                    drags = [self._drag(page, step, lanes, i) for i in range(repeats)]
+                    drags, failed = [], []
+                    for i in range(repeats):
+                        try:
+                            drags.append(self._drag(page, step, lanes, i))
+                        except PlaywrightError as error:  # a drop that missed its cell
+                            failed.append(str(error).splitlines()[0])
+                            page.reload()
+                            page.wait_for_selector("#diagram svg")
                     out[str(size)] = {
                         "save_painted_ms": _stats(saves),
-                        "drag_painted_ms": _stats(drags),
+                        "drag_painted_ms": _stats(drags) if drags else None,
+                        "drag_failures": failed,
                         "target_ms": TARGETS_MS["browser_save_painted_median"].get(size),
                     }
                     context.close()
