@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest
@@ -71,6 +72,7 @@ class Drawing:
         parts.append("</svg>")
         return "\n".join(parts)
 
+    @cached_property
     def sums(self) -> list[int | dict[str, int]]:
         """What the cache keeps of the drawing: a checksum per child, or per item of a layer."""
         return [
@@ -149,7 +151,7 @@ def remember(map_id: int, token: str, drawing: Drawing) -> None:
     kept = cache.get(key)
     kept = dict(kept) if isinstance(kept, dict) else {}
     kept.pop(token, None)
-    kept[token] = ([c.kind for c in drawing.children], drawing.sums())
+    kept[token] = ([c.kind for c in drawing.children], drawing.sums)
     while len(kept) > KEPT:
         del kept[next(iter(kept))]
     cache.set(key, kept, TIMEOUT_SECONDS)
@@ -175,14 +177,15 @@ def patch(map_id: int, shown: str | None, drawing: Drawing) -> str | None:
         return None
     ops: list[str] = []
     removed: list[str] = []
-    for index, (child, before) in enumerate(zip(drawing.children, sums, strict=True)):
-        if child.items is None or not isinstance(before, dict):
-            if before != _sum(child.markup):
+    pairs = zip(drawing.children, sums, drawing.sums, strict=True)
+    for index, (child, before, now) in enumerate(pairs):
+        if child.items is None or not isinstance(before, dict) or not isinstance(now, dict):
+            if before != now:
                 ops.append(f'<g data-cw-at="{index}">{child.markup}</g>')
             continue
         keys = [key for key, _markup in child.items]
         for position, (key, markup) in enumerate(child.items):
-            if before.get(key) == _sum(markup):
+            if before.get(key) == now[key]:
                 continue
             following = next((k for k in keys[position + 1 :] if k in before), "")
             ops.append(f'<g data-cw-in="{index}" data-cw-before="{following}">{markup}</g>')
