@@ -13,7 +13,12 @@ import pytest
 from tests.factories import StepFactory, map_with_steps
 from tests.valuestreams.mapdata_builders import big_map
 from valuestreams.analysis import cache as analysis_cache
-from valuestreams.analysis.cache import analysis_for_data, estimated_bytes, stored_bytes
+from valuestreams.analysis.cache import (
+    analysis_for_data,
+    estimated_bytes,
+    forget_all,
+    stored_bytes,
+)
 from valuestreams.management.commands.bench_editor import step_form_data
 from valuestreams.models import Step
 from valuestreams.views.editor_live import KEPT, patch, remember, split
@@ -163,7 +168,15 @@ def test_no_patch_for_an_unknown_or_differently_shaped_drawing() -> None:
 # -- the analysis store --------------------------------------------------------------
 
 
-def test_the_analysis_store_stays_within_its_bytes_and_drops_the_oldest(settings) -> None:
+@pytest.fixture
+def empty_store() -> None:
+    """The store is this process's: start each of these tests without other tests' results."""
+    forget_all()
+
+
+def test_the_analysis_store_stays_within_its_bytes_and_drops_the_oldest(
+    settings, empty_store
+) -> None:
     settings.ANALYSIS_CACHE_MB = 2
     data = big_map(1000, lanes=6, stages=40)
     size = estimated_bytes(analysis_for_data(data))
@@ -185,3 +198,12 @@ def test_only_the_newest_drawings_of_a_map_are_kept_to_patch_against() -> None:
         remember(7, f"token-{i}", split(PIECES))
     assert patch(7, "token-0", split(PIECES)) is None
     assert patch(7, f"token-{KEPT + 1}", split(PIECES)) is not None
+
+
+def test_the_store_keeps_one_version_per_map(empty_store) -> None:
+    data = big_map(200, lanes=6, stages=8)
+    first = analysis_for_data(data)
+    newer = dataclasses.replace(data, version=data.version + 1)
+    analysis_for_data(newer)
+    assert stored_bytes() == estimated_bytes(first)
+    assert analysis_cache._recalled(analysis_cache.cache_key(data.id, data.version)) is None

@@ -41,6 +41,7 @@ BASE_BYTES, STEP_BYTES, HANDOFF_BYTES = 10_000, 500, 300
 
 _store: OrderedDict[str, tuple[MapAnalysis, int]] = OrderedDict()
 _store_bytes = 0
+_newest: dict[int, str] = {}  # map id -> the key of its version in the store
 _store_lock = threading.Lock()
 
 
@@ -65,14 +66,27 @@ def _remember(key: str, result: MapAnalysis) -> None:
     if size > limit:
         return
     with _store_lock:
-        old = _store.pop(key, None)
-        if old is not None:
-            _store_bytes -= old[1]
+        # One version per map: after an edit the older one is never asked for again
+        # (a workshop's hundred edits of a big map would otherwise fill the store).
+        for stale in (key, _newest.get(result.map_id)):
+            old = _store.pop(stale, None) if stale is not None else None
+            if old is not None:
+                _store_bytes -= old[1]
+        _newest[result.map_id] = key
         _store[key] = (result, size)
         _store_bytes += size
         while _store_bytes > limit:
             _evicted, (_result, evicted_size) = _store.popitem(last=False)
             _store_bytes -= evicted_size
+
+
+def forget_all() -> None:
+    """Empty this process's store of analyses, as a restart does."""
+    global _store_bytes
+    with _store_lock:
+        _store.clear()
+        _newest.clear()
+        _store_bytes = 0
 
 
 def _recalled(key: str) -> MapAnalysis | None:

@@ -55,7 +55,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Department, Membership, Role, Workspace
-from valuestreams.analysis.cache import stored_bytes
+from valuestreams.analysis.cache import forget_all, stored_bytes
 from valuestreams.exports import svg as svg_module
 from valuestreams.forms import StepForm
 from valuestreams.layout import cards as cards_module
@@ -134,6 +134,7 @@ def _clean_up(workspace: Workspace) -> None:
 def _empty_caches() -> None:
     """As after a restart: no analysis, no drawing checksums, no memoised markup or text."""
     cache.clear()
+    forget_all()
     svg_module._MEMO.clear()
     svg_module._NUMBERS.clear()
     for memo in text_module._CACHE:
