@@ -102,14 +102,14 @@ def test_pages_and_fragments_are_sent_compressed(workspace, editor):
     assert b'id="diagram"' in gzip.decompress(response.content)
 
 
-def test_an_unchanged_poll_reads_session_user_membership_and_version_only(
+def test_an_unchanged_poll_reads_session_user_and_membership_with_version_only(
     workspace, viewer, django_assert_num_queries
 ):
     map_obj, _steps = map_with_steps(workspace)
     client = client_for(viewer)
     poll = url("map_poll", map_obj) + f"?version={map_obj.version}"
     client.get(poll, headers=HTMX)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(poll, headers=HTMX)
     assert response.status_code == 204
 

@@ -339,7 +339,7 @@ def map_poll(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """204 when the client's version is current; else the live fragment.
 
     Viewers ask every 2 s: the unchanged case reads the membership and the map's
-    version only (two queries after the session), and renders nothing.
+    version in one query after the session's two, and renders nothing.
     """
     if unchanged_since(request, slug, map_id, request.GET.get("version")):
         return HttpResponse(status=204)
