@@ -117,7 +117,7 @@ _NAMES: dict[str, str] = {}
 
 # Rendered markup of cards and connectors by their geometry (see _Svg._memo).
 _MEMO: dict[Hashable, str] = {}
-_MEMO_SIZE = 50_000
+_MEMO_SIZE = 8_000  # about three drawings of 1,000 steps: a worker stays small
 
 
 def _attr_name(key: str) -> str:

@@ -72,7 +72,7 @@ def _pack_segments(segments: Sequence[str], width: float, size: float) -> list[s
 # Wrapped card text by what decides it: an edit changes one card, and formatting
 # and wrapping the others again was a third of an edit's layout time.
 _CONTENT: dict[tuple[object, ...], Content] = {}
-_CONTENT_SIZE = 20_000
+_CONTENT_SIZE = 8_000
 
 
 def box_content(
