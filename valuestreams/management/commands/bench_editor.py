@@ -81,10 +81,19 @@ _PAINTED_JS = """() => new Promise((resolve, reject) => {
     requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
   });
   seen.observe(wrap, {attributes: true, attributeFilter: ["data-drawing"]});
+  performance.clearResourceTimings();
 })"""
+# After the painted mark: the time since the edit's answer arrived (the browser's own part).
+_CLIENT_JS = """(end) => {
+  const answer = performance.getEntriesByType("resource")
+    .filter((e) => /\\/steps\\/\\d+\\/(edit|move)\\//.test(e.name)).pop();
+  return answer ? end - answer.responseEnd : null;
+}"""
 
 
-def _stats(values: list[float]) -> dict[str, float]:
+def _stats(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
     return {
         "min": round(min(values), 1),
         "median": round(statistics.median(values), 1),
@@ -425,7 +434,8 @@ class Command(BaseCommand):
                     page.goto(url)
                     page.wait_for_selector("#diagram svg")
                     saves = [self._save(page, i) for i in range(repeats)]
-                    drags, failed = [], []
+                    drags: list[list[float]] = []
+                    failed: list[str] = []
                     for i in range(repeats):
                         try:
                             drags.append(self._drag(page, step, lanes, i))
@@ -434,8 +444,11 @@ class Command(BaseCommand):
                             page.reload()
                             page.wait_for_selector("#diagram svg")
                     out[str(size)] = {
-                        "save_painted_ms": _stats(saves),
-                        "drag_painted_ms": _stats(drags) if drags else None,
+                        "save_painted_ms": _stats([t for t, _c in saves]),
+                        "drag_painted_ms": _stats([t for t, _c in drags]),
+                        # From the answer's last byte to painted: the browser's own part.
+                        "save_after_answer_ms": _stats([c for _t, c in saves if c is not None]),
+                        "drag_after_answer_ms": _stats([c for _t, c in drags if c is not None]),
                         "drag_failures": failed,
                         "target_ms": TARGETS_MS["browser_save_painted_median"].get(size),
                     }
@@ -445,9 +458,9 @@ class Command(BaseCommand):
         return out
 
     @staticmethod
-    def _save(page: Any, i: int) -> float:
+    def _save(page: Any, i: int) -> list[float]:
         page.wait_for_selector("#side-panel form [name=title]")
-        return float(
+        return list(
             page.evaluate(
                 """async (text) => {
               const painted = (PAINTED)();
@@ -455,14 +468,15 @@ class Command(BaseCommand):
               field.value = text;
               const start = performance.now();
               field.form.requestSubmit();
-              return (await painted) - start;
-            }""".replace("PAINTED", _PAINTED_JS),
+              const end = await painted;
+              return [end - start, (CLIENT)(end)];
+            }""".replace("PAINTED", _PAINTED_JS).replace("CLIENT", _CLIENT_JS),
                 f"Saved from the browser {i}",
             )
         )
 
     @staticmethod
-    def _drag(page: Any, step: Step, lanes: list[int], i: int) -> float:
+    def _drag(page: Any, step: Step, lanes: list[int], i: int) -> list[float]:
         lane = lanes[(lanes.index(step.lane_id) + 1 + i % 2 * (len(lanes) - 2)) % len(lanes)]
         box = page.evaluate(
             """([stepId, laneId, stageId]) => {
@@ -485,13 +499,13 @@ class Command(BaseCommand):
               window.cwDrag = new Promise((done) => {
                 document.addEventListener("pointerup", () => {
                   const start = performance.now();
-                  painted.then((end) => done(end - start));
+                  painted.then((end) => done([end - start, (CLIENT)(end)]));
                 }, {once: true, capture: true});
               });
-            }""".replace("PAINTED", _PAINTED_JS)
+            }""".replace("PAINTED", _PAINTED_JS).replace("CLIENT", _CLIENT_JS)
         )
         page.mouse.up()
-        return float(page.evaluate("() => window.cwDrag"))
+        return list(page.evaluate("() => window.cwDrag"))
 
     # -- poll --------------------------------------------------------------------
 
