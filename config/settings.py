@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the top: it compresses what every middleware below has finished.
+    "departments.middleware.CompressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The person's choice, then the browser's Accept-Language (departments/language.py).
@@ -145,6 +147,9 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "ratelimit"
+# Analyses are kept unserialised in each process, up to this many MB (oldest out
+# first); the cache above holds only markers and small metrics.
+ANALYSIS_CACHE_MB = envint("ANALYSIS_CACHE_MB", "64")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

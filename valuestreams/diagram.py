@@ -7,7 +7,7 @@ Pure: plain map data and its analysis in, SVG text out.
 from __future__ import annotations
 
 from .analysis import MapAnalysis
-from .exports.svg import render_svg
+from .exports.svg import render_svg, render_svg_pieces
 from .layout import Geometry, Overlay, layout_map
 from .mapdata import MapData
 
@@ -28,3 +28,11 @@ def diagram_svg(
     """The map drawn as SVG; `interactive` adds the editor's hooks (focus, add buttons)."""
     geometry = diagram_geometry(data, analysis, selected)
     return render_svg(geometry, interactive=interactive, title=data.name)
+
+
+def diagram_pieces(
+    data: MapData, analysis: MapAnalysis, *, selected: int | None = None, interactive: bool = False
+) -> list[str]:
+    """`diagram_svg` before joining: the pieces the editor compares to send only changes."""
+    geometry = diagram_geometry(data, analysis, selected)
+    return render_svg_pieces(geometry, interactive=interactive, title=data.name)

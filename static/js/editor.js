@@ -169,6 +169,37 @@
     drag = { step: step, svg: svg, start: svgPoint(svg, event), x: event.clientX, y: event.clientY, active: false, cell: null };
   });
 
+  function dragTo(clientX, clientY) {
+    var pt = svgPoint(drag.svg, { clientX: clientX, clientY: clientY });
+    drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
+    var cell = cellAt(drag.svg, pt);
+    if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
+    if (cell) cell.classList.add("cw-drop-target");
+    drag.cell = cell;
+    drag.point = pt;
+  }
+
+  /* Near an edge of the scrolled canvas the canvas scrolls, faster the closer the
+   * pointer, every frame while the pointer stays there (no pointermove then). */
+  var EDGE = 48, MAX_SPEED = 24;
+  function edgeSpeed(pos, low, high) {
+    if (pos < low + EDGE) return -Math.ceil(MAX_SPEED * Math.min(1, (low + EDGE - pos) / EDGE));
+    if (pos > high - EDGE) return Math.ceil(MAX_SPEED * Math.min(1, (pos - high + EDGE) / EDGE));
+    return 0;
+  }
+  function autoScroll() {
+    if (!drag || !drag.active) return;
+    var wrap = diagram();
+    if (wrap) {
+      var r = wrap.getBoundingClientRect();
+      var dx = edgeSpeed(drag.clientX, r.left, r.right), dy = edgeSpeed(drag.clientY, r.top, r.bottom);
+      var left = wrap.scrollLeft, top = wrap.scrollTop;
+      if (dx || dy) wrap.scrollBy(dx, dy);
+      if (wrap.scrollLeft !== left || wrap.scrollTop !== top) dragTo(drag.clientX, drag.clientY);
+    }
+    drag.frame = requestAnimationFrame(autoScroll);
+  }
+
   document.addEventListener("pointermove", function (event) {
     if (!drag) return;
     if (!drag.active) {
@@ -176,14 +207,11 @@
       drag.active = true;
       drag.step.classList.add("cw-dragging");
       drag.svg.classList.add("cw-drag-active");
+      drag.frame = requestAnimationFrame(autoScroll);
     }
-    var pt = svgPoint(drag.svg, event);
-    drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
-    var cell = cellAt(drag.svg, pt);
-    if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
-    if (cell) cell.classList.add("cw-drop-target");
-    drag.cell = cell;
-    drag.point = pt;
+    drag.clientX = event.clientX;
+    drag.clientY = event.clientY;
+    dragTo(event.clientX, event.clientY);
   });
 
   function endDrag(commit) {
@@ -191,6 +219,7 @@
     var d = drag;
     drag = null;
     if (!d.active) return;
+    if (d.frame) cancelAnimationFrame(d.frame);
     suppressClick = true;
     setTimeout(function () { suppressClick = false; }, 0);
     d.step.classList.remove("cw-dragging");
@@ -198,6 +227,7 @@
     if (d.cell) d.cell.classList.remove("cw-drop-target");
     if (commit && d.cell) {
       selectedId = d.step.dataset.stepId;
+      lastDragged = d.step;
       post(stepUrl("moveUrl", d.step.dataset.stepId), {
         version: d.step.dataset.version,
         lane: d.cell.dataset.laneId,
@@ -210,6 +240,67 @@
   }
   document.addEventListener("pointerup", function () { endDrag(true); });
   document.addEventListener("pointercancel", function () { endDrag(false); });
+
+  /* ---- an edit's answer: only what changed, patched under the same scrolled wrapper ----
+   * The server sends the diagram out of band with the swap style "cw-diagram"
+   * (valuestreams/views/editor_live.py): either a patch (data-patch: an <svg> whose
+   * children are operations on the drawing shown) or a whole <svg>. Either way the
+   * wrapper stays, so its scroll position does too, and unchanged nodes are kept. */
+  var WRAPPER_ATTRS = ["data-version", "hx-get", "data-selected", "data-drawing"];
+  var lastDragged = null;
+  function applyPatch(svg, patch) {
+    var tops = Array.prototype.slice.call(svg.children);
+    Array.prototype.slice.call(patch.children).forEach(function (op) {
+      var el = op.firstElementChild;
+      if (op.hasAttribute("data-cw-at")) {
+        var at = Number(op.getAttribute("data-cw-at"));
+        if (el && tops[at]) { tops[at].replaceWith(el); tops[at] = el; }
+      } else if (op.hasAttribute("data-cw-in")) {
+        var layer = tops[Number(op.getAttribute("data-cw-in"))];
+        if (!el || !layer) return;
+        var old = el.id && document.getElementById(el.id);
+        if (old && old.parentNode === layer) { old.replaceWith(el); return; }
+        var ref = document.getElementById(op.getAttribute("data-cw-before") || "");
+        layer.insertBefore(el, ref && ref.parentNode === layer ? ref : null);
+      } else if (op.hasAttribute("data-cw-remove")) {
+        op.getAttribute("data-cw-remove").split(" ").forEach(function (id) {
+          var gone = id && document.getElementById(id);
+          if (gone && svg.contains(gone)) gone.remove();
+        });
+      }
+    });
+    Array.prototype.slice.call(patch.attributes).forEach(function (a) { if (a.name !== "xmlns") svg.setAttribute(a.name, a.value); });
+  }
+  htmx.defineExtension("cw-diagram", {
+    isInlineSwap: function (style) { return style === "cw-diagram"; },
+    handleSwap: function (style, target, fragment) {
+      if (style !== "cw-diagram") return false;
+      var incoming = fragment.firstElementChild;
+      var fresh = incoming && incoming.querySelector("svg");
+      if (!fresh) return false;
+      var left = target.scrollLeft, top = target.scrollTop;
+      var svg = target.querySelector("svg.cw-diagram");
+      if (svg && incoming.hasAttribute("data-patch")) applyPatch(svg, fresh);
+      else if (svg) svg.replaceWith(fresh);
+      else target.appendChild(fresh);
+      WRAPPER_ATTRS.forEach(function (name) {
+        if (incoming.hasAttribute(name)) target.setAttribute(name, incoming.getAttribute(name));
+        else target.removeAttribute(name);
+      });
+      target.scrollLeft = left; target.scrollTop = top;
+      // A step dropped where it was keeps its markup: undo the drag's offset by hand.
+      if (lastDragged && lastDragged.isConnected) lastDragged.removeAttribute("transform");
+      lastDragged = null;
+      return [target];
+    }
+  });
+  root.setAttribute("hx-ext", "cw-diagram");
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    // Name the drawing shown, so the answer can be only the difference.
+    var d = diagram();
+    var t = event.detail && event.detail.target;
+    if (d && t && t.id === "diagram" && d.dataset.drawing) event.detail.headers["CW-Drawing"] = d.dataset.drawing;
+  });
 
   /* ---- keep focus, selection and calm polling across swaps ---- */
   var focusedId = null;

@@ -1,17 +1,21 @@
-"""The analysis of a stored map, cached by the map's version.
+"""The analysis of a stored map, kept by the map's version.
 
 The only module of the analysis that touches Django (the cache; the database only
 through the loader in `mapdata.py`): it reads the map's current version (one
-query, `map_version`), looks in the cache under a key made of the map id and that
-version, and only on a miss loads the map (`load_map_data`, five queries) and
-analyses it. Every change to a map bumps its version, so a stale entry is never
-read again and simply ages out of the cache.
+query, `map_version`), looks for the analysis of that version, and only on a
+miss loads the map (`load_map_data`, five queries) and analyses it. Every change
+to a map bumps its version, so a stale result is never read again and simply
+ages out.
 
-In front of the shared cache sits a small memo of this process's recent
-results: reading a pickled analysis back costs more than computing it (about
-35 ms against 12 ms for 200 steps), and the dashboard reads every map's. A memo
-entry is used only while the shared cache still holds its key, so clearing or
-expiring the cache drops it too; results are frozen, so sharing them is safe.
+Results are kept as they are, in this process, never serialised: reading a
+pickled analysis back costs more than computing it (at 10,000 steps 220–390 ms
+against 190 ms), and the editor asks for one on every edit. The store is bounded
+in bytes (`ANALYSIS_CACHE_MB`, estimated per step and handoff), oldest out
+first. Another process (or one after a restart) computes its own. A result is
+used only while the shared cache still holds a small marker under its key, so
+clearing or expiring the cache drops it too; results are frozen, so sharing
+them between threads is safe. Only the key metrics, a few hundred bytes, go
+into the shared cache itself, for lists of many maps.
 """
 
 from __future__ import annotations
@@ -21,52 +25,83 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 
 from ..mapdata import MapData, load_map_data, map_version
 from .engine import _collector_paused, analyze
 from .results import MapAnalysis, MapMetrics
 
-# Bump when MapAnalysis changes shape, so old pickles are never read back.
-SCHEMA = 2
+# Bump when MapAnalysis changes shape, so old entries are never read back.
+SCHEMA = 3
 TIMEOUT_SECONDS = 24 * 60 * 60
+#: Estimated bytes of a kept analysis: a base plus so much per step and per handoff
+#: (measured with tracemalloc: about 0.8 KB a step on maps of 200 to 5,000 steps).
+BASE_BYTES, STEP_BYTES, HANDOFF_BYTES = 10_000, 500, 300
+
+_store: OrderedDict[str, tuple[MapAnalysis, int]] = OrderedDict()
+_store_bytes = 0
+_newest: dict[int, str] = {}  # map id -> the key of its version in the store
+_store_lock = threading.Lock()
 
 
-MEMO_SIZE = 512
-_memo: OrderedDict[str, MapAnalysis] = OrderedDict()
-_memo_lock = threading.Lock()
+def estimated_bytes(result: MapAnalysis) -> int:
+    """About how much memory `result` holds (without walking its objects)."""
+    return BASE_BYTES + STEP_BYTES * len(result.steps) + HANDOFF_BYTES * len(result.handoffs)
+
+
+def store_limit() -> int:
+    """The store's bound in bytes, from the ANALYSIS_CACHE_MB setting."""
+    return int(getattr(settings, "ANALYSIS_CACHE_MB", 64)) * 1024 * 1024
+
+
+def stored_bytes() -> int:
+    """The estimated bytes of the analyses this process keeps now."""
+    return _store_bytes
 
 
 def _remember(key: str, result: MapAnalysis) -> None:
-    with _memo_lock:
-        _memo[key] = result
-        _memo.move_to_end(key)
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
+    global _store_bytes
+    size, limit = estimated_bytes(result), store_limit()
+    if size > limit:
+        return
+    with _store_lock:
+        # One version per map: after an edit the older one is never asked for again
+        # (a workshop's hundred edits of a big map would otherwise fill the store).
+        for stale in (key, _newest.get(result.map_id)):
+            old = _store.pop(stale, None) if stale is not None else None
+            if old is not None:
+                _store_bytes -= old[1]
+        _newest[result.map_id] = key
+        _store[key] = (result, size)
+        _store_bytes += size
+        while _store_bytes > limit:
+            _evicted, (_result, evicted_size) = _store.popitem(last=False)
+            _store_bytes -= evicted_size
+
+
+def forget_all() -> None:
+    """Empty this process's store of analyses, as a restart does."""
+    global _store_bytes
+    with _store_lock:
+        _store.clear()
+        _newest.clear()
+        _store_bytes = 0
 
 
 def _recalled(key: str) -> MapAnalysis | None:
-    """The memo's result for `key`, while the shared cache still has the key."""
-    with _memo_lock:
-        result = _memo.get(key)
-    if result is not None and cache.has_key(key):
-        return result
-    return None
-
-
-def _cache_get(key: str) -> MapAnalysis | None:
-    result = _recalled(key)
-    if result is not None:
-        return result
-    found = cache.get(key)
-    if isinstance(found, MapAnalysis):
-        _remember(key, found)
-        return found
+    """The kept result for `key`, while the shared cache still has the key's marker."""
+    with _store_lock:
+        entry = _store.get(key)
+        if entry is not None:
+            _store.move_to_end(key)
+    if entry is not None and cache.has_key(key):
+        return entry[0]
     return None
 
 
 def _cache_set(key: str, result: MapAnalysis) -> None:
-    cache.set(key, result, TIMEOUT_SECONDS)
+    cache.set(key, True, TIMEOUT_SECONDS)
     _remember(key, result)
 
 
@@ -81,7 +116,7 @@ def analysis_for_data(data: MapData) -> MapAnalysis:
     For views that load the map anyway: no query at all.
     """
     key = cache_key(data.id, data.version)
-    result = _cache_get(key)
+    result = _recalled(key)
     if result is None:
         result = analyze(data)
         _cache_set(key, result)
@@ -97,7 +132,7 @@ def analysis_for_map(map_id: int, *, version: int | None = None) -> MapAnalysis:
     """
     if version is None:
         version = map_version(map_id)
-    result = _cache_get(cache_key(map_id, version))
+    result = _recalled(cache_key(map_id, version))
     if result is not None:
         return result
     # The key uses the version actually loaded, in case the map changed meanwhile.
@@ -135,7 +170,7 @@ M = TypeVar("M", bound=VersionedMap)
 def analyses_for_maps(
     maps: Sequence[M], load: Callable[[Sequence[M]], Mapping[int, MapData]]
 ) -> dict[int, MapAnalysis]:
-    """The analyses of several loaded maps, by map id: one cache round trip for all.
+    """The analyses of several loaded maps, by map id.
 
     Only the maps whose version is not cached are loaded, together, by `load`
     (the loader's `maps_data_from`: four queries whatever their number), so this
@@ -143,19 +178,13 @@ def analyses_for_maps(
     """
     keys = {m.pk: cache_key(m.pk, m.version) for m in maps}
     out = {map_id: r for map_id, key in keys.items() if (r := _recalled(key)) is not None}
-    found = cache.get_many([key for map_id, key in keys.items() if map_id not in out])
-    for map_id, key in keys.items():
-        result = found.get(key)
-        if map_id not in out and isinstance(result, MapAnalysis):
-            _remember(key, result)
-            out[map_id] = result
     missing = [m for m in maps if m.pk not in out]
     if missing:
         # Loading and analysing many maps keeps every result alive; paused, the
         # cyclic collector does not walk that growing heap again and again.
         with _collector_paused():
             fresh = {m_id: analyze(data) for m_id, data in load(missing).items()}
-        cache.set_many({keys[m_id]: result for m_id, result in fresh.items()}, TIMEOUT_SECONDS)
+        cache.set_many({keys[m_id]: True for m_id in fresh}, TIMEOUT_SECONDS)
         for m_id, result in fresh.items():
             _remember(keys[m_id], result)
         out.update(fresh)

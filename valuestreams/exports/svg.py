@@ -124,7 +124,7 @@ _NAMES: dict[str, str] = {}
 
 # Rendered markup of cards and connectors by their geometry (see _Svg._memo).
 _MEMO: dict[Hashable, str] = {}
-_MEMO_SIZE = 50_000
+_MEMO_SIZE = 8_000  # about three drawings of 1,000 steps: a worker stays small
 
 
 def _attr_name(key: str) -> str:
@@ -561,7 +561,8 @@ class _Svg:
     def connector_label(self, c: ConnectorGeometry) -> None:
         assert c.label_box is not None
         self.out.append(
-            f'<g class="cw-handoff-label" data-handoff-id="{c.handoff_id}">'
+            f'<g class="cw-handoff-label" id="handoff-{c.handoff_id}-label"'
+            f' data-handoff-id="{c.handoff_id}">'
             + _rect(c.label_box.box)
             + _text(c.label_box.text)
             + "</g>"
@@ -751,3 +752,16 @@ def render_svg(geometry: Geometry, *, interactive: bool = False, title: str = ""
     but inert, as an export should be. All user text is XML-escaped.
     """
     return _Svg(geometry, interactive, title).render()
+
+
+def render_svg_pieces(
+    geometry: Geometry, *, interactive: bool = False, title: str = ""
+) -> list[str]:
+    """The pieces `render_svg` joins with newlines, for the editor to send only what changed.
+
+    Every ``<g>`` the drawing opens on its own is closed by a ``"</g>"`` piece of
+    its own; steps, handoffs and labels are one piece each, keyed by their id.
+    """
+    svg = _Svg(geometry, interactive, title)
+    svg.render()
+    return svg.out

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from departments.formats import format_duration, format_percent_value, format_signed
@@ -98,11 +99,42 @@ def _pack_segments(segments: Sequence[str], width: float, size: float) -> list[s
     return lines
 
 
+# Wrapped card text by what decides it: an edit changes one card, and formatting
+# and wrapping the others again was a third of an edit's layout time.
+_CONTENT: dict[tuple[object, ...], Content] = {}
+_CONTENT_SIZE = 8_000
+
+
 def box_content(
     step: StepData, is_journey: bool, text_width: float, opts: LayoutOptions, day: int
 ) -> Content:
     """The card's text wrapped to ``text_width``: key numbers for a value stream;
-    emotion, channel and touchpoint for a journey."""
+    emotion, channel and touchpoint for a journey (remembered: Content is frozen)."""
+    key = (
+        step.title,
+        step.process_time_minutes,
+        step.lead_time_minutes,
+        step.complete_accurate_pct,
+        step.emotion,
+        step.channel,
+        step.touchpoint,
+        is_journey,
+        text_width,
+        opts,
+        day,
+        get_language(),
+    )
+    content = _CONTENT.get(key)
+    if content is None:
+        if len(_CONTENT) >= _CONTENT_SIZE:
+            _CONTENT.clear()  # bounded memory: start over rather than track ages
+        content = _CONTENT[key] = _box_content(step, is_journey, text_width, opts, day)
+    return content
+
+
+def _box_content(
+    step: StepData, is_journey: bool, text_width: float, opts: LayoutOptions, day: int
+) -> Content:
     title = wrap_text(
         step.title or "—",
         text_width,

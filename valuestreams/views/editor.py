@@ -33,7 +33,6 @@ from .. import services
 from ..access import get_map_for_user
 from ..analysis import MapAnalysis, analysis_for_data
 from ..changes import UndoError
-from ..diagram import diagram_svg
 from ..forms import (
     FutureStateForm,
     HandoffForm,
@@ -49,6 +48,7 @@ from ..forms import (
 )
 from ..mapdata import MapData, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, Stage, Step
+from .editor_live import live_diagram, live_response, unchanged_since
 from .exports import download_links
 
 TEMPLATE = "valuestreams/editor.html"
@@ -138,7 +138,9 @@ def _live(
         "workspace": map_obj.workspace,
         "map": map_obj,
         "data": data,
-        "svg": diagram_svg(data, analysis, selected=selected, interactive=edit),
+        "diagram": live_diagram(
+            request, data, analysis, selected=selected, interactive=edit, present=present
+        ),
         "metrics": _metrics(data, analysis),
         "can_edit": edit,
         "present": present,
@@ -151,7 +153,7 @@ def _live(
     context.update(panel_context or {})
     if request.htmx:
         name = f"{PRESENT_TEMPLATE if present else TEMPLATE}#live"
-        return TemplateResponse(request, name, context, status=status)
+        return live_response(TemplateResponse(request, name, context, status=status))
     siblings = Map.objects.filter(
         Q(pk=map_obj.based_on_id) | Q(based_on_id=map_obj.based_on_id or map_obj.pk)
     ).exclude(pk=map_obj.pk)
@@ -334,11 +336,15 @@ def map_present(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
 
 @require_GET
 def map_poll(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
-    """204 when the client's version is current (one query after access); else the live fragment."""
+    """204 when the client's version is current; else the live fragment.
+
+    Viewers ask every 2 s: the unchanged case reads the membership and the map's
+    version in one query after the session's two, and renders nothing.
+    """
+    if unchanged_since(request, slug, map_id, request.GET.get("version")):
+        return HttpResponse(status=204)
     map_obj = get_map_for_user(request, slug, map_id)
     values = request_values(request.GET, "version", "step")
-    if values["version"] == map_obj.version:
-        return HttpResponse(status=204)
     present = request.GET.get("mode") == "present"
     selected = values["step"]
     return _live(request, map_obj, present=present, selected=selected, panel="keep")

@@ -1,24 +1,53 @@
-"""Measure the editor's server time and query counts on maps of growing size.
+"""Measure what a facilitator waits for in the editor, on maps of growing size.
 
-    python manage.py bench_editor [--sizes 50 200 1000] [--repeats 7]
+    python manage.py bench_editor [--sizes 200 1000] [--repeats 5] [--no-browser]
+                                  [--no-poll] [--memory-edits 100]
 
-For each size it builds a value-stream map in a throwaway workspace, then times
-(median over the repeats, via Django's test client, so without network or
-browser) the editor page and one edit round trip: moving a step to another cell,
-which answers with the new diagram and metrics. Prints JSON; the workspace, its
-maps and the benchmark user are deleted afterwards.
+For each size it builds a branching value-stream map with rework loops in a
+throwaway workspace and prints JSON:
+
+- ``server``: per edit kind (rename a step, move it across lanes, connect two
+  steps), cold (caches emptied, as after a restart: the whole diagram goes) and
+  warm (the browser's drawing is known: only the changes go), min/median/max
+  wall and CPU milliseconds over the repeats, queries, and the response size
+  as sent (gzip) and unpacked; the editor page for comparison. Through Django's
+  test client, on the database `DATABASE_URL` names (SQLite without it); when
+  that is PostgreSQL the same is measured on SQLite in a child process, so the
+  JSON has both.
+- ``memory``: growth of this process (resident set) over `--memory-edits` edits
+  of the largest map.
+- ``browser`` (when Chromium is present): Playwright against gunicorn (uvicorn
+  workers, loopback): save → diagram painted and drag-drop → painted, marked by
+  a requestAnimationFrame after the diagram's swap.
+- ``poll``: requests/s of the viewer poll when nothing changed (204), by wrk when
+  installed, else a threaded Python client, against gunicorn.
+
+Everything it creates is deleted afterwards (the maps' history with them).
 """
 
 from __future__ import annotations
 
-import itertools
+import argparse
+import gzip
 import json
+import os
+import re
+import shutil
 import statistics
+import subprocess
+import sys
+import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.test import Client
@@ -26,14 +55,54 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Department, Membership, Role, Workspace
+from valuestreams.analysis.cache import forget_all, stored_bytes
+from valuestreams.exports import svg as svg_module
+from valuestreams.forms import StepForm
+from valuestreams.layout import cards as cards_module
+from valuestreams.layout import text as text_module
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
 
-TARGETS_MS = {200: {"page": 150, "edit": 80}, 1000: {"page": 600}}
+TARGETS_MS: dict[str, Any] = {
+    "server_edit_warm_median": {200: 40},
+    "browser_save_painted_median": {200: 120, 1000: 250},
+    "browser_drag_painted_median": {200: 120, 1000: 250},
+    "poll_requests_per_s": 1000,
+}
 COLORS = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D", "#EECA3B"]
+CHROMIUM = "/usr/bin/chromium"
+_DRAWING = re.compile(rb'data-drawing="([^"]+)"')
+# Marks the diagram painted: the first animation frame after its wrapper changed
+# (the swap sets data-drawing), then the task after that frame.
+_PAINTED_JS = """() => new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error("the diagram was not swapped within 30 s")), 30000);
+  const wrap = document.getElementById("diagram");
+  const seen = new MutationObserver(() => {
+    seen.disconnect();
+    requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
+  });
+  seen.observe(wrap, {attributes: true, attributeFilter: ["data-drawing"]});
+  performance.clearResourceTimings();
+})"""
+# After the painted mark: the time since the edit's answer arrived (the browser's own part).
+_CLIENT_JS = """(end) => {
+  const answer = performance.getEntriesByType("resource")
+    .filter((e) => /\\/steps\\/\\d+\\/(edit|move)\\//.test(e.name)).pop();
+  return answer ? end - answer.responseEnd : null;
+}"""
+
+
+def _stats(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    return {
+        "min": round(min(values), 1),
+        "median": round(statistics.median(values), 1),
+        "max": round(max(values), 1),
+    }
 
 
 def _build(workspace: Workspace, departments: list[Department], steps: int) -> Map:
-    """A map with 6 lanes and as many stages as it takes for about 4 steps a cell."""
+    """A map with 6 lanes, about 4 steps a cell, a chain with branches and rework loops."""
     map_obj = Map.objects.create(workspace=workspace, name=f"Benchmark {steps} steps")
     lanes = Lane.objects.bulk_create(
         Lane(map=map_obj, department=d, position=i) for i, d in enumerate(departments)
@@ -42,117 +111,450 @@ def _build(workspace: Workspace, departments: list[Department], steps: int) -> M
     stages = Stage.objects.bulk_create(
         Stage(map=map_obj, name=f"Stage {i + 1}", position=i) for i in range(stage_count)
     )
-    rows = []
-    for i in range(steps):
-        lane, stage = lanes[(i * 7 + i // 3) % len(lanes)], stages[i * stage_count // steps]
-        rows.append(
-            Step(
-                map=map_obj,
-                lane=lane,
-                stage=stage,
-                position=i,
-                title=f"Step {i + 1} with a realistic, fairly long title",
-                process_time_minutes=10 + i % 50,
-                lead_time_minutes=60 + (i % 7) * 240,
-                complete_accurate_pct=80 + i % 20,
-            )
+    rows = [
+        Step(
+            map=map_obj,
+            lane=lanes[(i * 7 + i // 3) % len(lanes)],
+            stage=stages[i * stage_count // steps],
+            position=i,
+            title=f"Step {i + 1} with a realistic, fairly long title",
+            process_time_minutes=10 + i % 50,
+            lead_time_minutes=60 + (i % 7) * 240,
+            complete_accurate_pct=80 + i % 20,
         )
+        for i in range(steps)
+    ]
     created = Step.objects.bulk_create(rows)
+    pairs = [(i, i + 1, False) for i in range(steps - 1)]
+    pairs += [(i, i + 3, False) for i in range(0, steps - 3, 5)]  # branches
+    pairs += [(i, i - 4, True) for i in range(8, steps, 37)]  # rework loops
     Handoff.objects.bulk_create(
-        Handoff(map=map_obj, from_step=a, to_step=b, rework=(i % 37 == 36))
-        for i, (a, b) in enumerate(itertools.pairwise(created))
+        Handoff(map=map_obj, from_step=created[a], to_step=created[b], rework=rework)
+        for a, b, rework in pairs
     )
     return map_obj
 
 
 def _clean_up(workspace: Workspace) -> None:
-    """Delete the benchmark's maps (children first: lanes and stages are protected) and history."""
-    map_ids = list(Map.objects.filter(workspace=workspace).values_list("id", flat=True))
-    for model in (Handoff, Step, Lane, Stage):
-        model.objects.filter(map_id__in=map_ids).delete()
-        model.history.filter(map_id__in=map_ids).delete()
-    Map.objects.filter(pk__in=map_ids).delete()
-    Map.history.filter(id__in=map_ids).delete()
+    """Delete the benchmark's workspace: its maps' history goes with it (valuestreams.changes)."""
     workspace.delete()
 
 
-def _timed(call: Any) -> tuple[float, int]:
+def _empty_caches() -> None:
+    """As after a restart: no analysis, no drawing checksums, no memoised markup or text."""
+    cache.clear()
+    forget_all()
+    svg_module._MEMO.clear()
+    svg_module._NUMBERS.clear()
+    for memo in text_module._CACHE:
+        memo.clear()
+    cards_module._CONTENT.clear()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def step_form_data(step: Step, **changes: Any) -> dict[str, Any]:
+    """What the step panel's form posts for `step` as stored, with `changes` typed in."""
+    form = StepForm(instance=step)
+    data: dict[str, Any] = {"version": step.version}
+    for name, field in form.fields.items():
+        value = field.prepare_value(form[name].value())
+        if isinstance(value, list | tuple):
+            value = "\n".join(str(v) for v in value)
+        data[name] = "" if value is None else value
+    data.update(version=step.version, **changes)
+    return data
+
+
+class _Editor:
+    """The edits a facilitator makes, through Django's test client, keeping the drawing token."""
+
+    def __init__(self, client: Client, map_obj: Map) -> None:
+        self.client, self.map = client, map_obj
+        self.args = [map_obj.workspace.slug, map_obj.pk]
+        self.drawing = ""
+        steps = list(Step.objects.filter(map=map_obj).order_by("id"))
+        self.step = steps[0]
+        self.lanes = list(Lane.objects.filter(map=map_obj).order_by("position"))
+        self.targets = iter(steps[7:])
+        self.count = 0
+
+    def page(self) -> Any:
+        response = self.client.get(reverse("map_editor", args=self.args), HTTP_ACCEPT_ENCODING="")
+        self._keep(response)
+        return response
+
+    def _post(self, name: str, data: dict[str, Any], *extra: int) -> Any:
+        response = self.client.post(
+            reverse(name, args=[*self.args, *extra]),
+            data,
+            HTTP_HX_REQUEST="true",
+            HTTP_CW_DRAWING=self.drawing,
+            HTTP_ACCEPT_ENCODING="gzip",
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"{name} answered {response.status_code}")
+        self._keep(response)
+        return response
+
+    def _keep(self, response: Any) -> None:
+        body = response.content
+        if response.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        found = _DRAWING.search(body)
+        if found:
+            self.drawing = found.group(1).decode()
+
+    def rename(self) -> Any:
+        step = Step.objects.get(pk=self.step.pk)
+        self.count += 1
+        data = step_form_data(step, title=f"Renamed step, edit {self.count}")
+        return self._post("step_edit", data, step.pk)
+
+    def move(self) -> Any:
+        step = Step.objects.get(pk=self.step.pk)
+        lane = next(x for x in self.lanes if x.pk != step.lane_id)
+        data = {"lane": lane.pk, "stage": step.stage_id, "version": step.version, "position": 0}
+        return self._post("step_move", data, step.pk)
+
+    def connect(self) -> Any:
+        target = next(self.targets)
+        return self._post("handoff_add", {"from_step": self.step.pk, "to_step": target.pk})
+
+
+def _timed(call: Callable[[], Any]) -> dict[str, Any]:
     with CaptureQueriesContext(connection) as queries:
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         response = call()
-        elapsed = (time.perf_counter() - start) * 1000
-    if response.status_code not in (200, 204):
-        raise RuntimeError(f"unexpected status {response.status_code}")
-    return elapsed, len(queries)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    sent = response.content
+    body = gzip.decompress(sent) if response.get("Content-Encoding") == "gzip" else sent
+    return {
+        "wall": wall * 1000,
+        "cpu": cpu * 1000,
+        "queries": len(queries),
+        "sent": len(sent),
+        "unpacked": len(body),
+    }
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "wall_ms": _stats([r["wall"] for r in runs]),
+        "cpu_ms": _stats([r["cpu"] for r in runs]),
+        "queries": runs[-1]["queries"],
+        "bytes_sent": int(statistics.median(r["sent"] for r in runs)),
+        "bytes_unpacked": int(statistics.median(r["unpacked"] for r in runs)),
+    }
+
+
+@contextmanager
+def _server(workers: int, debug: bool) -> Iterator[int]:
+    """gunicorn with uvicorn workers on loopback, on this command's database."""
+    # The live-push benchmark's server starter: the same production-like server.
+    from workshop.testing import asgi_server, database_url
+
+    env = {
+        "DEBUG": "true" if debug else "false",
+        "SECRET_KEY": settings.SECRET_KEY,  # the session was signed here
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+        "LIVE_PUSH": "false",
+    }
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{settings.DATABASES['default']['NAME']}"
+    else:
+        env["DATABASE_URL"] = database_url(connection.settings_dict)
+    with asgi_server(workers=workers, gunicorn=True, env=env) as (_host, port, _process):
+        yield port
 
 
 class Command(BaseCommand):
-    help = "Benchmark the swimlane editor: page and edit round trip on maps of 50–1,000 steps."
+    help = "Benchmark the editor: server edits cold and warm, browser save/drag → painted, poll."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000])
-        parser.add_argument("--repeats", type=int, default=7)
+        parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000])
+        parser.add_argument("--repeats", type=int, default=5)
+        parser.add_argument("--no-browser", action="store_true")
+        parser.add_argument("--no-poll", action="store_true")
+        parser.add_argument("--memory-edits", type=int, default=100)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--server-only", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         tag = uuid.uuid4().hex[:8]
-        user_model = get_user_model()
+        user = get_user_model().objects.create(username=f"bench-editor-{tag}")
         workspace = Workspace.objects.create(name=f"Editor benchmark {tag}", slug=f"bench-{tag}")
-        user = user_model.objects.create(username=f"bench-editor-{tag}")
         Membership.objects.create(workspace=workspace, user=user, role=Role.FACILITATOR)
         departments = [
             Department.objects.create(workspace=workspace, name=f"Dept {i + 1}", color=c)
             for i, c in enumerate(COLORS[:6])
         ]
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
-        results: list[dict[str, Any]] = []
+        report: dict[str, Any] = {"repeats": options["repeats"], "load_average": os.getloadavg()}
         try:
-            for size in options["sizes"]:
-                results.append(self._measure(client, workspace, departments, size, options))
+            maps = {size: _build(workspace, departments, size) for size in options["sizes"]}
+            report["server"] = {connection.vendor: self._server_figures(user, maps, options)}
+            if options["server_only"]:
+                self.stdout.write(json.dumps(report))
+                return
+            if connection.vendor != "sqlite":
+                report["server"]["sqlite"] = self._sqlite_figures(options)
+            largest = maps[max(maps)]
+            report["memory"] = self._memory(user, largest, options["memory_edits"])
+            session = self._session(user)
+            if options["no_browser"] or not Path(CHROMIUM).exists():
+                report["browser"] = {
+                    "skipped": "no Chromium" if not options["no_browser"] else "off"
+                }
+            else:
+                with _server(options["workers"], debug=True) as port:
+                    report["browser"] = self._browser(port, session, maps, options["repeats"])
+            if not options["no_poll"]:
+                with _server(options["workers"], debug=False) as port:
+                    report["poll"] = self._poll(port, session, maps[min(maps)])
         finally:
             _clean_up(workspace)
             user.delete()
-        self.stdout.write(json.dumps({"repeats": options["repeats"], "maps": results}, indent=2))
+        report["targets_ms"] = {k: v for k, v in TARGETS_MS.items()}
+        self.stdout.write(json.dumps(report, indent=2))
 
-    def _measure(
-        self,
-        client: Client,
-        workspace: Workspace,
-        departments: list[Department],
-        size: int,
-        options: dict[str, Any],
+    # -- server ------------------------------------------------------------------
+
+    def _server_figures(
+        self, user: Any, maps: dict[int, Map], options: dict[str, Any]
     ) -> dict[str, Any]:
-        map_obj = _build(workspace, departments, size)
-        args = [workspace.slug, map_obj.pk]
-        page_url = reverse("map_editor", args=args)
-        step = Step.objects.filter(map=map_obj).order_by("id").first()
-        assert step is not None
-        cells = [(step.lane_id, step.stage_id)]
-        other = Lane.objects.filter(map=map_obj).exclude(pk=step.lane_id).first()
-        assert other is not None
-        cells.append((other.pk, step.stage_id))
-        move_url = reverse("step_move", args=[*args, step.pk])
+        out: dict[str, Any] = {}
+        for size, map_obj in maps.items():
+            client = Client(HTTP_HOST="localhost")
+            client.force_login(user)
+            editor = _Editor(client, map_obj)
+            editor.page()  # templates, first history rows
+            editor.move()
+            figures: dict[str, Any] = {
+                "steps": size,
+                "handoffs": Handoff.objects.filter(map=map_obj).count(),
+            }
+            pages = [_timed(editor.page) for _ in range(options["repeats"])]
+            figures["page"] = _summary(pages)
+            for kind in ("rename", "move", "connect"):
+                edit = getattr(editor, kind)
+                cold, warm = [], []
+                for _ in range(options["repeats"]):
+                    _empty_caches()
+                    cold.append(_timed(edit))
+                    warm.append(_timed(edit))
+                figures[kind] = {"cold": _summary(cold), "warm": _summary(warm)}
+            target = TARGETS_MS["server_edit_warm_median"].get(size)
+            if target is not None:
+                medians = [figures[k]["warm"]["wall_ms"]["median"] for k in ("rename", "move")]
+                figures["edit_target_ms"] = target
+                figures["edit_ok"] = max(medians) <= target
+            out[str(size)] = figures
+        return out
 
-        client.get(page_url)  # warm up: analysis cache, templates
-        pages = [_timed(lambda: client.get(page_url)) for _ in range(options["repeats"])]
+    def _sqlite_figures(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The same server figures on SQLite, in a child process with DATABASE_URL unset."""
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)
+        sizes = [str(s) for s in options["sizes"]]
+        command = [*manage, "bench_editor", "--server-only", "--repeats", str(options["repeats"])]
+        done = subprocess.run(
+            [*command, "--sizes", *sizes], env=env, check=True, capture_output=True, text=True
+        )
+        return dict(json.loads(done.stdout)["server"]["sqlite"])
 
-        edits = []
-        for i in range(options["repeats"] + 1):
-            lane_id, stage_id = cells[(i + 1) % 2]
-            version = Step.objects.values_list("version", flat=True).get(pk=step.pk)
-            data = {"lane": lane_id, "stage": stage_id, "version": version, "position": 0}
-            timing = _timed(lambda d=data: client.post(move_url, d, HTTP_HX_REQUEST="true"))
-            if i:  # the first move also writes the rows' first history records
-                edits.append(timing)
-        result = {
-            "steps": size,
-            "handoffs": size - 1,
-            "page_ms": round(statistics.median(t for t, _ in pages), 1),
-            "page_queries": pages[-1][1],
-            "edit_ms": round(statistics.median(t for t, _ in edits), 1),
-            "edit_queries": edits[-1][1],
+    def _memory(self, user: Any, map_obj: Map, edits: int) -> dict[str, Any]:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        editor = _Editor(client, map_obj)
+        editor.page()
+        for _ in range(10):  # warm up: templates, memos
+            editor.rename()
+        before = _rss_mb()
+        for i in range(edits):
+            (editor.rename if i % 2 else editor.move)()
+        growth = _rss_mb() - before
+        return {
+            "steps": Step.objects.filter(map=map_obj).count(),
+            "edits": edits,
+            "rss_growth_mb": round(growth, 1),
+            "rss_growth_mb_per_100_edits": round(growth * 100 / max(edits, 1), 1),
+            "analyses_kept_mb": round(stored_bytes() / 1e6, 1),
         }
-        for key, limit in TARGETS_MS.get(size, {}).items():
-            result[f"{key}_target_ms"] = limit
-            result[f"{key}_ok"] = result[f"{key}_ms"] <= limit
-        return result
+
+    def _session(self, user: Any) -> str:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return str(session.session_key)
+
+    # -- browser -----------------------------------------------------------------
+
+    def _browser(
+        self, port: int, session: str, maps: dict[int, Map], repeats: int
+    ) -> dict[str, Any]:
+        plans = {}
+        for size, map_obj in maps.items():
+            step = Step.objects.filter(map=map_obj).order_by("id").first()
+            assert step is not None
+            lanes = list(Lane.objects.filter(map=map_obj).values_list("id", flat=True))
+            url = reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk])
+            plans[size] = (f"http://127.0.0.1:{port}{url}?step={step.pk}", step, lanes)
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
+        out: dict[str, Any] = {}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM)
+            try:
+                for size, (url, step, lanes) in plans.items():
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    context.add_cookies(
+                        [
+                            {
+                                "name": settings.SESSION_COOKIE_NAME,
+                                "value": session,
+                                "url": f"http://127.0.0.1:{port}/",
+                            }
+                        ]
+                    )
+                    page = context.new_page()
+                    if os.environ.get("BENCH_DEBUG"):
+                        page.on("response", lambda r: self.stderr.write(f"{r.status} {r.url}"))
+                        page.on("console", lambda m: self.stderr.write(m.text))
+                    page.goto(url)
+                    page.wait_for_selector("#diagram svg")
+                    saves = [self._save(page, i) for i in range(repeats)]
+                    drags: list[list[float]] = []
+                    failed: list[str] = []
+                    for i in range(repeats):
+                        try:
+                            drags.append(self._drag(page, step, lanes, i))
+                        except PlaywrightError as error:  # a drop that missed its cell
+                            failed.append(str(error).splitlines()[0])
+                            page.reload()
+                            page.wait_for_selector("#diagram svg")
+                    out[str(size)] = {
+                        "save_painted_ms": _stats([t for t, _c in saves]),
+                        "drag_painted_ms": _stats([t for t, _c in drags]),
+                        # From the answer's last byte to painted: the browser's own part.
+                        "save_after_answer_ms": _stats([c for _t, c in saves if c is not None]),
+                        "drag_after_answer_ms": _stats([c for _t, c in drags if c is not None]),
+                        "drag_failures": failed,
+                        "target_ms": TARGETS_MS["browser_save_painted_median"].get(size),
+                    }
+                    context.close()
+            finally:
+                browser.close()
+        return out
+
+    @staticmethod
+    def _save(page: Any, i: int) -> list[float]:
+        page.wait_for_selector("#side-panel form [name=title]")
+        return list(
+            page.evaluate(
+                """async (text) => {
+              const painted = (PAINTED)();
+              const field = document.querySelector("#side-panel form [name=title]");
+              field.value = text;
+              const start = performance.now();
+              field.form.requestSubmit();
+              const end = await painted;
+              return [end - start, (CLIENT)(end)];
+            }""".replace("PAINTED", _PAINTED_JS).replace("CLIENT", _CLIENT_JS),
+                f"Saved from the browser {i}",
+            )
+        )
+
+    @staticmethod
+    def _drag(page: Any, step: Step, lanes: list[int], i: int) -> list[float]:
+        lane = lanes[(lanes.index(step.lane_id) + 1 + i % 2 * (len(lanes) - 2)) % len(lanes)]
+        box = page.evaluate(
+            """([stepId, laneId, stageId]) => {
+              const g = document.getElementById("step-" + stepId);
+              g.scrollIntoView({block: "center", inline: "center"});
+              const cell = document.querySelector(
+                `.cw-cell[data-lane-id="${laneId}"][data-stage-id="${stageId}"]`);
+              const a = g.getBoundingClientRect(), b = cell.getBoundingClientRect();
+              const dropY = b.y + Math.min(b.height - 8, 30);
+              return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, dropY];
+            }""",
+            [step.pk, lane if i % 2 == 0 else step.lane_id, step.stage_id],
+        )
+        page.mouse.move(box[0], box[1])
+        page.mouse.down()
+        page.mouse.move(box[2], box[3], steps=6)
+        page.evaluate(
+            """() => {
+              const painted = (PAINTED)();
+              window.cwDrag = new Promise((done) => {
+                document.addEventListener("pointerup", () => {
+                  const start = performance.now();
+                  painted.then((end) => done([end - start, (CLIENT)(end)]));
+                }, {once: true, capture: true});
+              });
+            }""".replace("PAINTED", _PAINTED_JS).replace("CLIENT", _CLIENT_JS)
+        )
+        page.mouse.up()
+        return list(page.evaluate("() => window.cwDrag"))
+
+    # -- poll --------------------------------------------------------------------
+
+    def _poll(self, port: int, session: str, map_obj: Map) -> dict[str, Any]:
+        map_obj.refresh_from_db()
+        url = reverse("map_poll", args=[map_obj.workspace.slug, map_obj.pk])
+        full = f"http://127.0.0.1:{port}{url}?version={map_obj.version}"
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+        wrk = shutil.which("wrk")
+        if wrk:
+            done = subprocess.run(
+                [wrk, "-t", "2", "-c", "16", "-d", "8s", "-H", f"Cookie: {cookie}", full],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+            return {
+                "tool": "wrk -t2 -c16 -d8s",
+                "requests_per_s": float(found.group(1)) if found else None,
+                "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+                "target": TARGETS_MS["poll_requests_per_s"],
+            }
+        return {"tool": "python threads", **_python_load(port, url, map_obj.version, cookie)}
+
+
+def _python_load(port: int, url: str, version: int, cookie: str) -> dict[str, Any]:
+    """Keep-alive requests from 8 threads for 5 s: a stand-in for wrk."""
+    import http.client
+
+    counts: list[int] = []
+    stop = time.monotonic() + 5
+
+    def run() -> None:
+        conn, n = http.client.HTTPConnection("127.0.0.1", port), 0
+        while time.monotonic() < stop:
+            conn.request("GET", f"{url}?version={version}", headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            n += response.status == 204
+        counts.append(n)
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {
+        "requests_per_s": round(sum(counts) / 5, 1),
+        "target": TARGETS_MS["poll_requests_per_s"],
+    }

@@ -1,0 +1,209 @@
+"""An edit sends what changed of the diagram, compressed; the poll stays cheap; the
+analysis store is bounded in bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import re
+from typing import Any
+
+import pytest
+
+from tests.factories import StepFactory, map_with_steps
+from tests.valuestreams.mapdata_builders import big_map
+from valuestreams.analysis import cache as analysis_cache
+from valuestreams.analysis.cache import (
+    analysis_for_data,
+    estimated_bytes,
+    forget_all,
+    stored_bytes,
+)
+from valuestreams.management.commands.bench_editor import step_form_data
+from valuestreams.models import Step
+from valuestreams.views.editor_live import KEPT, patch, remember, split
+
+from .editor_helpers import HTMX, client_for, fresh_cache, url
+
+pytestmark = pytest.mark.django_db
+__all__ = ["fresh_cache"]  # autouse: a clean cache per test
+
+DRAWING = re.compile(r'data-drawing="([^"]+)"')
+DIAGRAM = re.compile(r'<div id="diagram".*?</svg>', re.S)
+
+
+def diagram_of(html: str) -> str:
+    found = DIAGRAM.search(html)
+    assert found is not None
+    return found.group(0)
+
+
+def bigger_map(workspace: Any) -> tuple[Any, Step, Step]:
+    """A map with 40 more steps beside the two connected ones: a rename touches one card."""
+    map_obj, (first, second) = map_with_steps(workspace)
+    for i in range(40):
+        StepFactory(map=map_obj, lane=first.lane, stage=second.stage, title=f"Other {i}")
+    return map_obj, first, Step.objects.filter(map=map_obj, title="Other 39").get()
+
+
+def rename(client: Any, map_obj: Any, step: Step, title: str, **headers: str) -> Any:
+    data = step_form_data(step, title=title)
+    return client.post(url("step_edit", map_obj, step.pk), data, headers={**HTMX, **headers})
+
+
+def test_an_edit_answers_with_the_changed_step_only_a_fraction_of_the_page(workspace, editor):
+    map_obj, first, far = bigger_map(workspace)
+    client = client_for(editor)
+    # The facilitator has the step's panel open, as when typing its new name.
+    page = client.get(url("map_editor", map_obj) + f"?step={far.pk}").content.decode()
+    shown = DRAWING.search(page)
+    assert shown is not None
+
+    response = rename(client, map_obj, far, "Renamed 39", CW_Drawing=shown.group(1))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"  # all of it swaps out of band
+    assert "data-patch" in html
+    assert f'id="step-{far.pk}"' in html and "Renamed 39" in html
+    assert f'id="step-{first.pk}"' not in html  # an untouched card stays in the browser
+    assert len(diagram_of(html)) < len(diagram_of(page)) / 10
+
+
+def test_an_edit_without_a_known_drawing_sends_the_whole_diagram(workspace, editor):
+    map_obj, first, far = bigger_map(workspace)
+    client = client_for(editor)
+
+    html = rename(client, map_obj, far, "Renamed", CW_Drawing="0.0.0.edit.en").content.decode()
+
+    assert "data-patch" not in html
+    assert f'id="step-{first.pk}"' in html and f'id="step-{far.pk}"' in html
+
+
+def test_the_next_edit_patches_against_what_the_last_answer_showed(workspace, editor):
+    map_obj, first, far = bigger_map(workspace)
+    client = client_for(editor)
+    shown = DRAWING.search(client.get(url("map_editor", map_obj)).content.decode())
+    assert shown is not None
+    one = rename(client, map_obj, far, "Once", CW_Drawing=shown.group(1)).content.decode()
+    token = DRAWING.search(one)
+    assert token is not None and token.group(1) != shown.group(1)
+    far.refresh_from_db()
+
+    two = rename(client, map_obj, far, "Twice", CW_Drawing=token.group(1)).content.decode()
+
+    assert "data-patch" in two and "Twice" in two and f'id="step-{first.pk}"' not in two
+
+
+def test_pages_and_fragments_are_sent_compressed(workspace, editor):
+    map_obj, _first, _far = bigger_map(workspace)
+    response = client_for(editor).get(url("map_editor", map_obj), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert b'id="diagram"' in gzip.decompress(response.content)
+
+
+def test_an_unchanged_poll_reads_session_user_and_membership_with_version_only(
+    workspace, viewer, django_assert_num_queries
+):
+    map_obj, _steps = map_with_steps(workspace)
+    client = client_for(viewer)
+    poll = url("map_poll", map_obj) + f"?version={map_obj.version}"
+    client.get(poll, headers=HTMX)
+    with django_assert_num_queries(3):
+        response = client.get(poll, headers=HTMX)
+    assert response.status_code == 204
+
+
+def test_a_poll_of_another_workspace_s_map_is_not_found(workspace, other_workspace, viewer):
+    map_obj, _steps = map_with_steps(other_workspace)
+    response = client_for(viewer).get(
+        url("map_poll", map_obj) + f"?version={map_obj.version}", headers=HTMX
+    )
+    assert response.status_code == 404
+
+
+# -- the diff itself (pure) ----------------------------------------------------------
+
+
+PIECES = [
+    '<svg class="cw-diagram" width="10">',
+    "<title>Map</title>",
+    '<g class="cw-lanes">',
+    '<rect x="0"/>',
+    "</g>",
+    '<g class="cw-steps">',
+    '<g class="cw-step" id="step-1"><text>A</text></g>',
+    '<g class="cw-step" id="step-2"><text>B</text></g>',
+    "</g>",
+    "</svg>",
+]
+
+
+def test_a_patch_names_changed_added_and_removed_items_and_changed_layers() -> None:
+    remember(7, "before", split(PIECES))
+    after = [*PIECES]
+    after[0] = '<svg class="cw-diagram" width="20">'
+    after[3] = '<rect x="5"/>'
+    after[6] = '<g class="cw-step" id="step-1"><text>A2</text></g>'
+    after[7] = '<g class="cw-step" id="step-3"><text>C</text></g>'
+
+    result = patch(7, "before", split(after))
+
+    assert result is not None
+    assert result.startswith('<svg class="cw-diagram" width="20">')
+    assert '<g data-cw-at="1"><g class="cw-lanes">' in result
+    assert (
+        '<g data-cw-in="2" data-cw-before="">' in result and "A2" in result and "C</text>" in result
+    )
+    assert '<g data-cw-remove="step-2"></g>' in result
+    assert "<title>" not in result  # unchanged
+
+
+def test_no_patch_for_an_unknown_or_differently_shaped_drawing() -> None:
+    remember(7, "before", split(PIECES))
+    assert patch(7, "unknown", split(PIECES)) is None
+    assert patch(7, "before", split([PIECES[0], *PIECES[2:]])) is None
+
+
+# -- the analysis store --------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_store() -> None:
+    """The store is this process's: start each of these tests without other tests' results."""
+    forget_all()
+
+
+def test_the_analysis_store_stays_within_its_bytes_and_drops_the_oldest(
+    settings, empty_store
+) -> None:
+    settings.ANALYSIS_CACHE_MB = 2
+    data = big_map(1000, lanes=6, stages=40)
+    size = estimated_bytes(analysis_for_data(data))
+    assert 500_000 < size < 2 * 1024 * 1024
+
+    maps = [dataclasses.replace(data, id=data.id + i) for i in range(1, 6)]
+    results = [analysis_for_data(m) for m in maps]
+
+    assert stored_bytes() <= 2 * 1024 * 1024
+    assert (
+        analysis_cache._recalled(analysis_cache.cache_key(maps[-1].id, data.version))
+        is (results[-1])
+    )
+    assert analysis_cache._recalled(analysis_cache.cache_key(maps[0].id, data.version)) is None
+
+
+def test_only_the_newest_drawings_of_a_map_are_kept_to_patch_against() -> None:
+    for i in range(KEPT + 2):
+        remember(7, f"token-{i}", split(PIECES))
+    assert patch(7, "token-0", split(PIECES)) is None
+    assert patch(7, f"token-{KEPT + 1}", split(PIECES)) is not None
+
+
+def test_the_store_keeps_one_version_per_map(empty_store) -> None:
+    data = big_map(200, lanes=6, stages=8)
+    first = analysis_for_data(data)
+    newer = dataclasses.replace(data, version=data.version + 1)
+    analysis_for_data(newer)
+    assert stored_bytes() == estimated_bytes(first)
+    assert analysis_cache._recalled(analysis_cache.cache_key(data.id, data.version)) is None
