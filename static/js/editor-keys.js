@@ -264,6 +264,15 @@
 
   /* ---- after every swap: zoom, Tab stop and the selected step in view ---- */
   var before = null;
+  // A new or newly selected step is brought into view; an answer that changed nothing
+  // about the selection (an edit of the selected step, a poll) leaves the scroll alone.
+  var shownSelection = diagram() ? diagram().dataset.selected || null : null;
+  function revealNewSelection() {
+    var d = diagram();
+    var sel = d ? d.dataset.selected || null : null;
+    if (sel && sel !== shownSelection) reveal(document.getElementById("step-" + sel));
+    shownSelection = sel;
+  }
   document.body.addEventListener("htmx:beforeSwap", function () {
     var d = diagram();
     var stop = d && d.querySelector('[tabindex="0"]');
@@ -275,11 +284,14 @@
     if (!d) return;
     applyView();
     ensureTabStop(before && before.id);
-    var sel = d.dataset.selected;
-    // A new or newly selected step is brought into view; a poll that changed nothing
-    // about the selection leaves the scroll position alone.
-    if (sel && (!before || before.selected !== sel)) reveal(document.getElementById("step-" + sel));
+    revealNewSelection();
     before = null;
+  });
+  // An edit's answer patches the drawing in place (editor.js): keep one Tab stop.
+  document.addEventListener("cw:diagram-patched", function () {
+    applyView();
+    ensureTabStop(before && before.id);
+    revealNewSelection();
   });
   var resizing = null;
   window.addEventListener("resize", function () {

@@ -291,6 +291,8 @@
       // A step dropped where it was keeps its markup: undo the drag's offset by hand.
       if (lastDragged && lastDragged.isConnected) lastDragged.removeAttribute("transform");
       lastDragged = null;
+      // Patched nodes come with the server's tab order: editor-keys.js restores its own.
+      target.dispatchEvent(new CustomEvent("cw:diagram-patched", { bubbles: true }));
       return [target];
     }
   });
