@@ -28,7 +28,7 @@ from .engine import _collector_paused, analyze
 from .results import MapAnalysis, MapMetrics
 
 # Bump when MapAnalysis changes shape, so old pickles are never read back.
-SCHEMA = 2
+SCHEMA = 3
 TIMEOUT_SECONDS = 24 * 60 * 60
 
 
