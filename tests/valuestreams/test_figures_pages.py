@@ -70,6 +70,17 @@ def _tile(page: str, dom_id: str) -> str:
     return html.unescape(match.group(1)).strip()
 
 
+def _pages(user, map_obj) -> tuple[str, str]:
+    """The editor and the map page of `map_obj`, in English."""
+    client = client_for(user)
+    detail = reverse("map_detail", args=[map_obj.workspace.slug, map_obj.pk])
+    with translation.override("en"):
+        return (
+            client.get(url("map_editor", map_obj)).content.decode(),
+            client.get(detail).content.decode(),
+        )
+
+
 @pytest.mark.parametrize(
     ("lead", "process", "expected"),
     [
@@ -80,12 +91,7 @@ def _tile(page: str, dom_id: str) -> str:
 )
 def test_the_ladder_and_the_tiles_show_the_same_figures(workspace, editor, lead, process, expected):
     map_obj = _map(workspace, first_lead_time=lead, first_process_time=process)
-    client = client_for(editor)
-    with translation.override("en"):
-        editor_page = client.get(url("map_editor", map_obj)).content.decode()
-        map_page = client.get(
-            reverse("map_detail", args=[workspace.slug, map_obj.pk])
-        ).content.decode()
+    editor_page, map_page = _pages(editor, map_obj)
     for page, ids in ((editor_page, EDITOR_IDS), (map_page, PAGE_IDS)):
         ladder = _ladder_totals(page)
         tiles = {label: _tile(page, ids[label]) for label in LADDER_TOTALS}
@@ -93,14 +99,9 @@ def test_the_ladder_and_the_tiles_show_the_same_figures(workspace, editor, lead,
 
 
 def test_every_figure_on_both_pages_has_its_definition_on_focus(workspace, editor):
-    map_obj = _map(workspace, first_lead_time=None)
-    client = client_for(editor)
-    definitions = {str(d.label): str(d.text) for d in DEFINITIONS.values()}
+    pages = _pages(editor, _map(workspace, first_lead_time=None))
     with translation.override("en"):
-        pages = [
-            client.get(url("map_editor", map_obj)).content.decode(),
-            client.get(reverse("map_detail", args=[workspace.slug, map_obj.pk])).content.decode(),
-        ]
+        definitions = {str(d.label): str(d.text) for d in DEFINITIONS.values()}
     for page in pages:
         panel = re.search(r'<section id="(metrics|map-analysis)".*?</section>', page, re.S)
         assert panel and " style=" not in panel.group(0)  # the CSP allows no inline style
@@ -118,13 +119,7 @@ def test_every_figure_on_both_pages_has_its_definition_on_focus(workspace, edito
 
 
 def test_each_reason_for_an_unknown_figure_is_listed_once(workspace, editor):
-    map_obj = _map(workspace, first_lead_time=None, value_adding=False)
-    client = client_for(editor)
-    with translation.override("en"):
-        pages = [
-            client.get(url("map_editor", map_obj)).content.decode(),
-            client.get(reverse("map_detail", args=[workspace.slug, map_obj.pk])).content.decode(),
-        ]
+    pages = _pages(editor, _map(workspace, first_lead_time=None, value_adding=False))
     for page in pages:
         missing = "a step on the critical path has no lead time: “Receive the request”"
         assert html.unescape(page).count(missing) == 1
@@ -132,13 +127,9 @@ def test_each_reason_for_an_unknown_figure_is_listed_once(workspace, editor):
 
 
 def test_flow_efficiency_says_what_to_mark_on_both_pages(workspace, editor):
-    map_obj = _map(workspace, first_lead_time=30.0, value_adding=False)
-    client = client_for(editor)
-    with translation.override("en"):
-        editor_page = client.get(url("map_editor", map_obj)).content.decode()
-        map_page = client.get(
-            reverse("map_detail", args=[workspace.slug, map_obj.pk])
-        ).content.decode()
+    editor_page, map_page = _pages(
+        editor, _map(workspace, first_lead_time=30.0, value_adding=False)
+    )
     assert _tile(editor_page, "metric-flow_efficiency") == "—"
     assert _tile(map_page, "analysis-flow_efficiency") == "—"
     for page in (editor_page, map_page):
