@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -10,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, map_with_steps
+from tests.e2e.test_editor_browser import editor_url, log_in
+from tests.factories import map_with_steps
 from valuestreams.analysis import DEFINITIONS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,11 +26,7 @@ def test_definitions_show_on_focus_and_hover_on_the_map_page_and_in_the_editor(
 ) -> None:
     map_obj, _steps = map_with_steps(workspace)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", owner.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/login/).*$"))
+    log_in(page, live_server, owner)
 
     page.goto(live_server.url + reverse("map_detail", args=[workspace.slug, map_obj.pk]))
     tip = page.locator("#analysis-wait_time_minutes-def")
@@ -44,7 +40,7 @@ def test_definitions_show_on_focus_and_hover_on_the_map_page_and_in_the_editor(
     page.locator("#analysis-handoffs dt").hover()
     expect(page.locator("#analysis-handoffs-def")).to_be_visible()
 
-    page.goto(live_server.url + reverse("map_editor", args=[workspace.slug, map_obj.pk]))
+    page.goto(editor_url(live_server, map_obj))
     button = page.locator("#metric-cross .figure-help")
     expect(button).to_have_attribute("aria-describedby", "metric-cross-def")
     button.focus()
