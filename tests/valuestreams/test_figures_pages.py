@@ -12,8 +12,11 @@ from django.utils import translation
 
 from tests.factories import HandoffFactory, LaneFactory, MapFactory, StageFactory, StepFactory
 from valuestreams.analysis import DEFINITIONS
+from valuestreams.imports.eventlog_parse import ColumnMapping
+from valuestreams.imports.eventlogs import eventlog_import
 
 from .editor_helpers import client_for, fresh_cache, url
+from .imports.logs import EVENTLOGS, XES
 
 pytestmark = pytest.mark.django_db
 __all__ = ["fresh_cache"]  # autouse: a clean analysis cache per test
@@ -134,3 +137,33 @@ def test_flow_efficiency_says_what_to_mark_on_both_pages(workspace, editor):
     assert _tile(map_page, "analysis-flow_efficiency") == "—"
     for page in (editor_page, map_page):
         assert html.unescape(page).count("no step is marked value-adding") == 1
+
+
+def test_a_map_discovered_from_a_real_log_shows_unknown_figures_with_their_reasons_once(
+    workspace, editor
+):
+    log = EVENTLOGS / "running_example" / "running-example.xes"
+    if not log.exists():
+        pytest.skip("the shared event logs are not beside the repository")
+    with log.open("rb") as raw:
+        _log, map_obj = eventlog_import(
+            workspace=workspace,
+            name="Running example",
+            raw=raw,
+            filename=log.name,
+            mapping=ColumnMapping(**XES, lane="org:resource"),
+        )
+    editor_page, map_page = _pages(editor, map_obj)
+    for page, ids in ((editor_page, EDITOR_IDS), (map_page, PAGE_IDS)):
+        ladder = _ladder_totals(page)
+        # A log has one time per event: no process times, so no activity ratio.
+        for label in LADDER_TOTALS[1:]:
+            assert ladder[label] == _tile(page, ids[label]) == "—"
+        assert ladder["Lead time"] == _tile(page, ids["Lead time"])
+        notes = re.findall(
+            r'<li><span class="(?:metric|analysis)-note[^"]*">([^<]*)</span>([^<]*)</li>', page
+        )
+        texts = [html.unescape(text).strip() for _labels, text in notes]
+        assert texts and len(texts) == len(set(texts))
+        ratio = next(html.unescape(t) for labels, t in notes if "Activity ratio" in labels)
+        assert "have no" in ratio or "has no" in ratio  # names the steps to fill in
