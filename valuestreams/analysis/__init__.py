@@ -9,6 +9,8 @@ Public API:
 - `compare(before, after) -> Comparison` — current state against future state.
 - `analysis_to_dict(result) -> dict`, `comparison_to_dict(comparison) -> dict` — the JSON.
 - `format_duration(minutes, working_day_minutes) -> str` — "45 min", "3.5 h", "2 working days".
+- `journey_order(data) -> tuple[int, ...]` — the steps in the order the handoffs run.
+- `DEFINITIONS` — each figure's name and definition, for every page (definitions.py).
 
 Definitions: docs/metrics.md.
 """
@@ -19,7 +21,9 @@ from departments.formats import format_duration
 
 from .cache import analysis_for_data, analysis_for_map, metrics_for_map
 from .compare import compare, title_key
+from .definitions import DEFINITIONS
 from .engine import analyze
+from .journey import journey_order
 from .messages import Message
 from .results import (
     Comparison,
@@ -37,6 +41,7 @@ from .results import (
 from .serialize import METRIC_NAMES, analysis_to_dict, comparison_to_dict
 
 __all__ = [
+    "DEFINITIONS",
     "METRIC_NAMES",
     "Comparison",
     "DepartmentPair",
@@ -57,6 +62,7 @@ __all__ = [
     "compare",
     "comparison_to_dict",
     "format_duration",
+    "journey_order",
     "metrics_for_map",
     "title_key",
 ]

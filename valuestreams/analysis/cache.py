@@ -33,7 +33,7 @@ from .engine import _collector_paused, analyze
 from .results import MapAnalysis, MapMetrics
 
 # Bump when MapAnalysis changes shape, so old entries are never read back.
-SCHEMA = 3
+SCHEMA = 4
 TIMEOUT_SECONDS = 24 * 60 * 60
 #: Estimated bytes of a kept analysis: a base plus so much per step and per handoff
 #: (measured with tracemalloc: about 0.8 KB a step on maps of 200 to 5,000 steps).

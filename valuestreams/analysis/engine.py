@@ -648,13 +648,16 @@ def _path_metrics(
     else:
         process = math.fsum(s.process_time_minutes or 0.0 for s in path_steps)
 
+    # A figure derived from an unknown one repeats its cause (the same message, with
+    # the steps to fill in), so a page that groups notes says each problem once.
+    lead_cause = notes.get("lead_time_minutes") if lead is None else None
+    lead_or_zero = lead_cause or (message("note_lead_time_zero", wd) if lead == 0 else None)
+
     total_wait: float | None = None
     if lead is not None and process is not None:
         total_wait = lead - process
     else:
-        notes["wait_time_minutes"] = message(
-            "note_lead_time_unknown" if lead is None else "note_process_time_unknown", wd
-        )
+        notes["wait_time_minutes"] = lead_cause or notes["process_time_minutes"]
 
     no_pt_all = [s for s in data.steps if s.process_time_minutes is None]
     work_content: float | None = None
@@ -663,29 +666,28 @@ def _path_metrics(
     else:
         work_content = math.fsum(s.process_time_minutes or 0.0 for s in data.steps)
 
-    def ratio_of(numerator: float | None, name: str) -> float | None:
-        if lead is None:
-            notes.setdefault(name, message("note_lead_time_unknown", wd))
-            return None
-        if lead == 0:
-            notes.setdefault(name, message("note_lead_time_zero", wd))
-            return None
-        if numerator is None:
-            return None
-        return numerator / lead
+    activity_ratio: float | None = None
+    if lead_or_zero is not None:
+        notes["activity_ratio"] = lead_or_zero
+    elif process is None:
+        notes["activity_ratio"] = notes["process_time_minutes"]
+    else:
+        activity_ratio = process / (lead or 1.0)
 
-    if process is None:
-        notes["activity_ratio"] = message("note_process_time_unknown", wd)
-    activity_ratio = ratio_of(process, "activity_ratio")
-
+    # With no step marked value-adding the flow efficiency is not 0 % but not
+    # measured yet: the facilitator has to say which steps add value.
     value_adding = [s for s in path_steps if s.value_adding]
     no_va_pt = [s for s in value_adding if s.process_time_minutes is None]
-    va_time: float | None = None
-    if no_va_pt:
+    flow_efficiency: float | None = None
+    if lead_or_zero is not None:
+        notes["flow_efficiency"] = lead_or_zero
+    elif not any(s.value_adding for s in data.steps):
+        notes["flow_efficiency"] = message("note_no_value_adding", wd)
+    elif no_va_pt:
         notes["flow_efficiency"] = missing("note_missing_value_adding_time", no_va_pt)
     else:
         va_time = math.fsum(s.process_time_minutes or 0.0 for s in value_adding)
-    flow_efficiency = ratio_of(va_time, "flow_efficiency")
+        flow_efficiency = va_time / (lead or 1.0)
 
     fractions = [
         s.complete_accurate_pct / 100 for s in data.steps if s.complete_accurate_pct is not None

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 TEMPLATES: dict[str, _StrPromise] = {
     # Hotspot reasons for a step.
     "step_wait_share": gettext_lazy(
-        "%(wait_minutes)s of the %(total_minutes)s of waiting happens here"
+        "%(wait_minutes)s of the %(total_minutes)s of waiting over all steps happens here"
     ),
     "step_on_critical_path": gettext_lazy("on the critical path"),
     "step_rework_target": ngettext_lazy(
@@ -48,7 +48,8 @@ TEMPLATES: dict[str, _StrPromise] = {
     ),
     # Hotspot reasons for a department pair.
     "pair_wait_share": gettext_lazy(
-        "%(wait_minutes)s of the %(total_minutes)s of waiting happens after these handoffs"
+        "%(wait_minutes)s of the %(total_minutes)s of waiting over all steps happens"
+        " after these handoffs"
     ),
     "pair_handoff_share": gettext_lazy("%(count)d of the %(total)d cross-department handoffs"),
     "pair_on_critical_path": gettext_lazy("on the critical path"),
@@ -89,6 +90,10 @@ TEMPLATES: dict[str, _StrPromise] = {
     "note_process_time_unknown": gettext_lazy("the total process time is unknown"),
     "note_lead_time_zero": gettext_lazy("the total lead time is zero"),
     "note_no_complete_accurate": gettext_lazy("no step has a %%C&A"),
+    "note_no_value_adding": gettext_lazy(
+        "no step is marked value-adding: tick “Value-adding” on the steps the customer"
+        " would pay for"
+    ),
     "note_path_chosen_by_known_times": ngettext_lazy(
         "a step off the critical path has no lead time, so a slower path may exist: %(titles)s",
         "%(count)d steps off the critical path have no lead time, so a slower path may exist:"

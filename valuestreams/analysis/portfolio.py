@@ -33,9 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.utils.translation import gettext_lazy
-
 from .compare import compare
+from .definitions import DEFINITIONS
 from .messages import Message, message
 from .results import MapAnalysis, MapMetrics, MetricChange
 
@@ -52,23 +51,8 @@ TABLE_METRICS = (
     "cross_department_handoffs",
 )
 
-#: What each metric is called on screen.
-METRIC_LABELS = {
-    "lead_time_minutes": gettext_lazy("Lead time"),
-    "process_time_minutes": gettext_lazy("Process time"),
-    "wait_time_minutes": gettext_lazy("Waiting time"),
-    "work_content_minutes": gettext_lazy("Work content"),
-    "all_steps_wait_minutes": gettext_lazy("Waiting at all steps"),
-    "flow_efficiency": gettext_lazy("Flow efficiency"),
-    "rework_handoffs": gettext_lazy("Rework handoffs"),
-    "departments": gettext_lazy("Departments"),
-    "lane_changes_on_critical_path": gettext_lazy("Lane changes on the critical path"),
-    "steps": gettext_lazy("Steps"),
-    "activity_ratio": gettext_lazy("Activity ratio"),
-    "rolled_complete_accurate": gettext_lazy("Rolled %C&A"),
-    "handoffs": gettext_lazy("Handoffs"),
-    "cross_department_handoffs": gettext_lazy("Cross-department handoffs"),
-}
+#: What each metric is called on screen (one name everywhere: see definitions.py).
+METRIC_LABELS = {key: d.label for key, d in DEFINITIONS.items()}
 
 TROUBLED = ("unclear", "contested")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .definitions import Figure, NoteLine, map_figures, note_lines
 from .messages import CompactPickle, Message
 
 
@@ -179,6 +180,16 @@ class MapAnalysis(CompactPickle):
             return ()
         floor = self.hotspots[0].hotspot_score / 2
         return tuple(h for h in self.hotspots[:MARKED_HOTSPOTS] if h.hotspot_score >= floor)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """The figures the map page shows, named, defined and formatted (definitions.py)."""
+        return map_figures(self)
+
+    @property
+    def note_lines(self) -> tuple[NoteLine, ...]:
+        """Why figures are unknown or only a bound: each reason once, with its figures."""
+        return note_lines(self)
 
     @property
     def is_journey(self) -> bool:

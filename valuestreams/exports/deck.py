@@ -129,9 +129,9 @@ METRICS: tuple[MetricDefinition, ...] = tuple(
         ),
         (
             "wait_time_minutes",
-            gettext_lazy("Waiting"),
+            gettext_lazy("Waiting on the critical path"),
             "time",
-            gettext_lazy("Waiting: lead time minus process time on the critical path."),
+            gettext_lazy("Waiting on the critical path: lead time minus process time."),
         ),
         (
             "work_content_minutes",
@@ -394,13 +394,15 @@ def _hotspots_slide(prs: PresentationType, c: DeckContent) -> None:
     notes = [
         _(
             "A hotspot is a step that receives work from another department or is the "
-            "target of a rework loop. Its score (0–100) adds up: 40 × its share of all "
-            "waiting; 15 if on the critical path; 15 if work is sent back to it; 5 per "
+            "target of a rework loop. Its score (0–100) adds up: 40 × its share of the "
+            "waiting over all steps; 15 if on the critical path; 15 if work is sent back "
+            "to it; 5 per "
             "other department it receives work from (at most 15); 15 × the share of "
             "incoming work that is not complete and accurate."
         ),
         _(
-            "A department pair scores 40 × its share of all waiting, 20 × its share of "
+            "A department pair scores 40 × its share of the waiting over all steps, 20 × its "
+            "share of "
             "the cross-department handoffs, 15 if on the critical path, 15 × the share "
             "of work delivered not complete and accurate, and 10 for ping-pong or rework."
         ),

@@ -176,8 +176,9 @@ def workspace_deck(c: WorkspaceDeckContent) -> PresentationType:
     hotspot_notes = [
         _(
             "The handoff hotspots of all current-state maps, best score first. A step's "
-            "score (0–100) adds up: 40 × its share of its map's waiting; 15 if on the "
-            "critical path; 15 if work is sent back to it; 5 per other department it "
+            "score (0–100) adds up: 40 × its share of its map's waiting over all "
+            "steps; 15 if on the critical path; 15 if work is sent back to it; 5 per other "
+            "department it "
             "receives work from (at most 15); 15 × the share of incoming work that is not "
             "complete and accurate. Decision rights that are unclear or contested are named "
             "among the reasons. Future states are proposals and are left out."

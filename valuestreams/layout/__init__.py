@@ -35,6 +35,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from valuestreams.analysis.engine import analyze
+from valuestreams.analysis.journey import journey_order
 
 from .band import emotion_curve, ladder
 from .geometry import (
@@ -189,7 +190,7 @@ def _band(
         return None
     y = frame.lanes_bottom + o.band_gap
     if data.is_journey:
-        return emotion_curve(y, frame.lanes_right, frame, steps, o)
+        return emotion_curve(y, frame.lanes_right, frame, steps, o, journey_order(data))
     by_id = {s.id: s for s in steps}
     path = [s for s in overlay.critical_path if s in by_id]
     day = data.working_day_minutes or 480

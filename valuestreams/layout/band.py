@@ -251,17 +251,28 @@ def _slots(band: _Band, step_ids: Sequence[int]) -> dict[int, tuple[float, float
 
 
 def emotion_curve(
-    y: float, right: float, frame: Frame, steps: Sequence[StepData], o: LayoutOptions
+    y: float,
+    right: float,
+    frame: Frame,
+    steps: Sequence[StepData],
+    o: LayoutOptions,
+    order: Sequence[int] = (),
 ) -> EmotionCurve:
     """The journey's emotion curve: one point per step with an emotion, left to right
-    under its column, on a −2…+2 scale with a dashed zero line."""
+    under its column, on a −2…+2 scale with a dashed zero line.
+
+    ``order`` is the journey's order of steps (`valuestreams.analysis.journey_order`):
+    inside a column the points follow it, so the curve follows the handoffs rather
+    than the lanes' order. Steps it leaves out come last, in the given order."""
     with_emotion = [s for s in steps if s.emotion is not None]
     band = _Band(y, right, frame, {s.id: s for s in with_emotion}, 480, o)
     height = o.curve_height
     top, bottom = y + 34, y + height - 22
     zero = (top + bottom) / 2
     unit = (bottom - top) / 4
-    slots = _slots(band, [s.id for s in with_emotion])
+    rank = {step_id: i for i, step_id in enumerate(order)}
+    in_journey = sorted(with_emotion, key=lambda s: rank.get(s.id, len(rank)))
+    slots = _slots(band, [s.id for s in in_journey])
     points: list[CurvePoint] = []
     for step in sorted(with_emotion, key=lambda s: slots[s.id]):
         emotion = max(-2, min(2, step.emotion or 0))

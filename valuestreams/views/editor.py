@@ -9,7 +9,7 @@ look (and follow changes live); every write needs the editor role.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,12 +26,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from departments.access import HtmxHttpRequest
-from departments.formats import format_duration, format_percent, format_signed
+from departments.formats import format_signed
 from departments.models import Role
 
 from .. import services
 from ..access import get_map_for_user
 from ..analysis import MapAnalysis, analysis_for_data
+from ..analysis.definitions import NoteLine, analysis_figures, figure, note_lines
 from ..changes import UndoError
 from ..forms import (
     FutureStateForm,
@@ -59,39 +60,72 @@ HISTORY_LENGTH = 30
 PANELS_WITHOUT_STRUCTURE = {"step", "add", "handoff", "history", "gone", "keep"}
 
 
+#: The metrics panel's figures by their analysis key, with the ids their boxes have
+#: always had (`metric-cross`, …), which scripts and tests address.
+_PANEL_IDS = {
+    "lead_time_minutes": "lead_time",
+    "process_time_minutes": "process_time",
+    "activity_ratio": "activity_ratio",
+    "flow_efficiency": "flow_efficiency",
+    "rolled_complete_accurate": "rolled_ca",
+    "steps": "steps",
+    "departments": "departments",
+    "lowest_emotion": "lowest_emotion",
+    "handoffs": "handoffs",
+    "cross_department_handoffs": "cross",
+    "rework_handoffs": "rework",
+}
+_COUNTS = ("handoffs", "cross_department_handoffs", "rework_handoffs")
+_VALUE_STREAM = (
+    "lead_time_minutes",
+    "process_time_minutes",
+    "activity_ratio",
+    "flow_efficiency",
+    "rolled_complete_accurate",
+)
+
+
 @dataclass(frozen=True)
 class Metric:
-    """One number of the metrics panel, already formatted."""
+    """One number of the metrics panel, already formatted, with its definition.
+
+    `key` names the box (`metric-<key>`); name and definition come from the one
+    source of figures, `valuestreams.analysis.definitions`.
+    """
 
     key: str
     label: str
     value: str
+    definition: str
 
 
-def _metrics(data: MapData, analysis: MapAnalysis) -> list[Metric]:
-    m, day = analysis.metrics, data.working_day_minutes
-    counts = [
-        Metric("handoffs", _("Handoffs"), str(m.handoffs)),
-        Metric("cross", _("Cross-department handoffs"), str(m.cross_department_handoffs)),
-        Metric("rework", _("Rework handoffs"), str(m.rework_handoffs)),
-    ]
+@dataclass(frozen=True)
+class MetricsPanel:
+    """The metrics panel: its numbers and, once each, why some of them are unknown."""
+
+    metrics: tuple[Metric, ...]
+    notes: tuple[NoteLine, ...]
+
+    def __iter__(self) -> Iterator[Metric]:
+        return iter(self.metrics)
+
+
+def _metrics(data: MapData, analysis: MapAnalysis) -> MetricsPanel:
+    """The panel's figures, named and formatted like the map page's tiles."""
     if data.is_journey:
         emotions = [s.emotion for s in data.steps if s.emotion is not None]
-        low = min(emotions) if emotions else None
-        lowest = "—" if low is None else format_signed(low)
-        return [
-            Metric("steps", _("Steps"), str(m.steps)),
-            Metric("departments", _("Departments"), str(m.departments)),
-            Metric("lowest_emotion", _("Lowest emotion"), lowest),
-            *counts,
-        ]
-    return [
-        Metric("lead_time", _("Lead time"), format_duration(m.lead_time_minutes, day)),
-        Metric("process_time", _("Process time"), format_duration(m.process_time_minutes, day)),
-        Metric("activity_ratio", _("Activity ratio"), format_percent(m.activity_ratio)),
-        Metric("rolled_ca", _("Rolled %C&A"), format_percent(m.rolled_complete_accurate)),
-        *counts,
-    ]
+        lowest = "—" if not emotions else format_signed(min(emotions))
+        figures = (
+            *analysis_figures(analysis, ("steps", "departments")),
+            figure("lowest_emotion", lowest),
+            *analysis_figures(analysis, _COUNTS),
+        )
+    else:
+        figures = analysis_figures(analysis, _VALUE_STREAM + _COUNTS)
+    return MetricsPanel(
+        tuple(Metric(_PANEL_IDS[f.key], f.label, f.value, f.definition) for f in figures),
+        note_lines(analysis, (f.key for f in figures)),
+    )
 
 
 def _can_edit(request: HtmxHttpRequest) -> bool:

@@ -79,7 +79,7 @@ def test_it_ranks_hotspots_by_the_documented_score():
     assert [(s.id, s.hotspot_score) for s in r.hotspots] == [(c, 46.5), (d, 23.0)]
     reasons = [str(x) for x in r.steps[c].reasons]
     assert reasons == [
-        "4.5 h of the 7 h of waiting happens here",
+        "4.5 h of the 7 h of waiting over all steps happens here",
         "on the critical path",
         "receives work from another department",
         "only 95% of the work it receives from other departments is complete and accurate",
