@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -162,7 +162,7 @@ def _live(
     family = map_obj.based_on_id or map_obj.pk
     context["family"] = list(
         Map.objects.filter(Q(pk=family) | Q(based_on_id=family))
-        .order_by("based_on_id", "pk")
+        .order_by(F("based_on_id").asc(nulls_first=True), "pk")
         .only("id", "name", "state")
     )
     context["siblings"] = [m for m in context["family"] if m.pk != map_obj.pk]
