@@ -379,12 +379,12 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
     """Save the side panel's fields of a step, unless someone changed it meanwhile."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     step = _step(map_obj, step_id)
+    version = _version(request)  # a version that is no number is a bad request (400)
     day = map_obj.workspace.working_day_minutes
     instance = Step(pk=step.pk, map=map_obj)
     form = StepForm(request.POST, instance=instance, auto_id="step_%s", working_day_minutes=day)
     if not form.is_valid():
         return _step_refused(request, map_obj, step, form=form)
-    version = _version(request)
     try:
         services.step_update(
             step_id=step.pk, version=version, values=form.values(), user=request.user
