@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from departments.models import Role
-from tests.e2e.test_editor_browser import editor_url, log_in, member, shot
+from tests.e2e.test_editor_browser import ARTIFACTS, editor_url, log_in, member, shot
 from tests.factories import LaneFactory, MapFactory, StageFactory, map_with_steps
 from valuestreams.models import Step
 
@@ -85,3 +85,5 @@ def test_the_times_section_stays_as_the_facilitator_left_it(
     page.locator("label.face", has_text="0 neutral").click()
     page.keyboard.press("ArrowRight")
     expect(page.locator("input[name=emotion][value='1']")).to_be_checked()
+    page.locator("#step_process_time_minutes").fill("2880")
+    page.locator("#side-panel").screenshot(path=str(ARTIFACTS / "editor-panel-journey.png"))
