@@ -64,9 +64,7 @@ _UNITS = {
 }
 
 #: One amount with an optional unit; several may follow each other ("1d 4h").
-_PART = re.compile(
-    r"\s*(-?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:e[+-]?\d+)?)\s*([^\W\d_]*)\s*", re.UNICODE
-)
+_PART = re.compile(r"\s*(-?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:e[+-]?\d+)?)\s*([^\W\d_]*)\s*", re.UNICODE)
 
 #: The longest text a time field takes: enough for "1 d 7 h 59 m" and a typo.
 MAX_INPUT_LENGTH = 40

@@ -19,9 +19,11 @@ def test_enter_adds_a_step_and_opens_the_next_empty_cell_with_the_title_focused(
     page: Page, live_server: Any, workspace: Any
 ) -> None:
     user = member(workspace, Role.EDITOR, "fast")
-    map_obj = MapFactory(workspace=workspace)
-    lane = LaneFactory(map=map_obj)
-    stages = [StageFactory(map=map_obj, name=name, position=i) for i, name in enumerate("ABC")]
+    map_obj: Any = MapFactory(workspace=workspace)
+    lane: Any = LaneFactory(map=map_obj)
+    stages: list[Any] = [
+        StageFactory(map=map_obj, name=name, position=i) for i, name in enumerate("ABC")
+    ]
     log_in(page, live_server, user)
     page.goto(editor_url(live_server, map_obj))
     page.get_by_role("button", name=f"Add a step in {lane.department.name} × A").click()

@@ -23,7 +23,9 @@ def test_an_undo_whose_department_was_deleted_says_why_and_older_changes_still_u
     map_obj, (first, second) = map_with_steps(workspace)
     services.step_update(step_id=second.pk, version=1, values={"title": "Do it now"}, user=editor)
     lane = Lane.objects.select_related("department").get(pk=first.lane_id)
-    services.lane_delete(lane_id=lane.pk, map_version=Map.objects.get(pk=map_obj.pk).version, user=editor)
+    services.lane_delete(
+        lane_id=lane.pk, map_version=Map.objects.get(pk=map_obj.pk).version, user=editor
+    )
     # Someone deletes the department on its own page, now that no lane uses it.
     Department.objects.filter(pk=lane.department_id).delete()
 

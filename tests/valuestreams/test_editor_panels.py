@@ -160,7 +160,7 @@ def test_every_refused_editor_write_shows_a_visible_error_in_the_panel(workspace
 
 def test_hand_off_to_lists_other_steps_by_lane_without_those_already_connected(workspace, editor):
     map_obj, (first, second) = map_with_steps(workspace)
-    third = StepFactory(map=map_obj, lane=first.lane, stage=second.stage, title="Third")
+    third: Any = StepFactory(map=map_obj, lane=first.lane, stage=second.stage, title="Third")
     html = client_for(editor).get(url("step_panel", map_obj, first.pk), headers=HTMX)
     text = html.content.decode()
     select = text[
@@ -173,8 +173,8 @@ def test_hand_off_to_lists_other_steps_by_lane_without_those_already_connected(w
     assert f'value="{first.pk}"' not in select  # itself
     # The handoff's own panel names both steps and their lanes.
     handoff = Handoff.objects.get(map=map_obj)
-    text = client_for(editor).get(url("handoff_panel", map_obj, handoff.pk), headers=HTMX)
-    body = text.content.decode()
+    panel = client_for(editor).get(url("handoff_panel", map_obj, handoff.pk), headers=HTMX)
+    body = panel.content.decode()
     for name in (
         first.title,
         second.title,
@@ -186,7 +186,7 @@ def test_hand_off_to_lists_other_steps_by_lane_without_those_already_connected(w
 
 def test_history_names_both_steps_of_a_handoff(workspace, editor):
     map_obj, (first, second) = map_with_steps(workspace)
-    third = StepFactory(map=map_obj, lane=first.lane, stage=second.stage, title="Third")
+    third: Any = StepFactory(map=map_obj, lane=first.lane, stage=second.stage, title="Third")
     client = client_for(editor)
     client.post(
         url("handoff_add", map_obj), {"from_step": first.pk, "to_step": third.pk}, headers=HTMX
@@ -207,7 +207,7 @@ def test_history_names_both_steps_of_a_handoff(workspace, editor):
 def test_a_lane_gets_another_department_on_this_map_only_and_undo_brings_it_back(workspace, editor):
     map_obj, (first, _second) = map_with_steps(workspace)
     old = first.lane.department
-    spare = DepartmentFactory(workspace=workspace, name="Legal")
+    spare: Any = DepartmentFactory(workspace=workspace, name="Legal")
     client = client_for(editor)
     response = client.post(
         url("lane_edit", map_obj, first.lane_id), {"department": spare.pk}, headers=HTMX

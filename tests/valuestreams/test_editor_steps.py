@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.factories import map_with_steps
@@ -44,9 +46,9 @@ def test_adding_a_step_swaps_the_diagram_and_opens_the_step(board, editor):
 def test_enter_in_the_add_form_opens_the_next_empty_cell_of_the_same_lane(workspace, editor):
     from tests.factories import LaneFactory, MapFactory, StageFactory
 
-    map_obj = MapFactory(workspace=workspace)
-    lane = LaneFactory(map=map_obj)
-    stages = [StageFactory(map=map_obj, position=i) for i in range(3)]
+    map_obj: Any = MapFactory(workspace=workspace)
+    lane: Any = LaneFactory(map=map_obj)
+    stages: list[Any] = [StageFactory(map=map_obj, position=i) for i in range(3)]
     client = client_for(editor)
     data = {"title": "One", "lane": lane.pk, "stage": stages[0].pk}
     html = client.post(url("step_add", map_obj), data, headers=HTMX).content.decode()

@@ -591,9 +591,14 @@ def stage_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     return _structure_done(request, map_obj)
 
 
-def _position_refused(request: HtmxHttpRequest, map_obj: Map, move: PositionForm) -> HttpResponse:
-    problems = [f"{e}" for errors in move.errors.values() for e in errors]
-    return _structure_refused(request, map_obj, errors=problems)
+def _reorder(request: HtmxHttpRequest, map_obj: Map, move: Callable[[int], object]) -> HttpResponse:
+    """Move a stage or lane to the POSTed `position`; a position that is no place is refused."""
+    form = PositionForm(request.POST)
+    if not form.is_valid():
+        problems = [f"{e}" for errors in form.errors.values() for e in errors]
+        return _structure_refused(request, map_obj, errors=problems)
+    position = form.cleaned_data["position"]
+    return _structure_write(request, map_obj, lambda: move(position))
 
 
 @require_POST
@@ -602,14 +607,10 @@ def stage_edit(request: HtmxHttpRequest, slug: str, map_id: int, stage_id: int) 
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     stage = get_object_or_404(Stage, pk=stage_id, map=map_obj)
     if "position" in request.POST:
-        move = PositionForm(request.POST)
-        if not move.is_valid():
-            return _position_refused(request, map_obj, move)
-        position = move.cleaned_data["position"]
-        return _structure_write(
+        return _reorder(
             request,
             map_obj,
-            lambda: services.stage_move(stage_id=stage.pk, position=position, user=request.user),
+            lambda at: services.stage_move(stage_id=stage.pk, position=at, user=request.user),
         )
     form = StageForm(request.POST)
     if form.is_valid():
@@ -668,14 +669,10 @@ def lane_edit(request: HtmxHttpRequest, slug: str, map_id: int, lane_id: int) ->
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     lane = get_object_or_404(Lane, pk=lane_id, map=map_obj)
     if "position" in request.POST:
-        move = PositionForm(request.POST)
-        if not move.is_valid():
-            return _position_refused(request, map_obj, move)
-        position = move.cleaned_data["position"]
-        return _structure_write(
+        return _reorder(
             request,
             map_obj,
-            lambda: services.lane_move(lane_id=lane.pk, position=position, user=request.user),
+            lambda at: services.lane_move(lane_id=lane.pk, position=at, user=request.user),
         )
     if "name" in request.POST:
         if not _can_rename_departments(request):
