@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from departments.models import Role
 from tests.e2e.test_editor_browser import ARTIFACTS, editor_url, log_in, member, shot
-from tests.factories import LaneFactory, MapFactory, StageFactory, map_with_steps
+from tests.factories import LaneFactory, MapFactory, StageFactory, StepFactory, map_with_steps
 from valuestreams.models import Step
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -89,3 +89,26 @@ def test_the_times_section_stays_as_the_facilitator_left_it(
     expect(page.locator("input[name=emotion][value='1']")).to_be_checked()
     page.locator("#step_process_time_minutes").fill("2880")
     page.locator("#side-panel").screenshot(path=str(ARTIFACTS / "editor-panel-journey.png"))
+
+
+def test_connect_and_delete_leave_focus_on_the_panel_heading_and_say_so(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    user = member(workspace, Role.EDITOR, "linker")
+    map_obj, (first, second) = map_with_steps(workspace)
+    third: Any = StepFactory(map=map_obj, lane=second.lane, stage=first.stage, title="Third")
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    # "Hand off to" groups by lane and leaves out what is already connected.
+    group = page.locator(f"#handoff_to_step optgroup[label='{second.lane.department.name}']")
+    expect(group.locator("option")).to_have_text(["Third"])
+    page.select_option("#handoff_to_step", label="Third")
+    page.get_by_role("button", name="Connect", exact=True).click()
+    expect(page.locator("#side-panel .flash.ok")).to_contain_text("Connected.")
+    expect(page.locator("#panel-h")).to_be_focused()
+    page.get_by_role("button", name="Delete step").click()
+    expect(page.locator("#side-panel")).to_contain_text(f"Deleted “{first.title}”.")
+    expect(page.locator("#panel-h")).to_be_focused()
+    expect(page.locator("#cw-status")).to_contain_text(f"Deleted “{first.title}”.")
+    assert not Step.objects.filter(pk=first.pk).exists()
+    assert Step.objects.filter(pk=third.pk).exists()
