@@ -22,10 +22,16 @@ CHANGE_TEXTS: dict[str, _StrPromise] = {
     "step_edited": _("Edited step “%(title)s”"),
     "step_moved": _("Moved step “%(title)s”"),
     "step_deleted": _("Deleted step “%(title)s”"),
+    # Codes of older changes, which named no steps; kept so their history still reads.
     "steps_connected": _("Connected two steps"),
     "handoff_marked_rework": _("Marked a handoff as rework"),
     "handoff_edited": _("Edited a handoff"),
     "handoff_removed": _("Removed a handoff"),
+    "handoff_added": _("Connected “%(source)s” → “%(target)s”"),
+    "handoff_rework_on": _("Marked “%(source)s” → “%(target)s” as rework"),
+    "handoff_rework_off": _("Marked “%(source)s” → “%(target)s” as not rework"),
+    "handoff_labelled": _("Labelled “%(source)s” → “%(target)s” “%(label)s”"),
+    "handoff_deleted": _("Removed the handoff “%(source)s” → “%(target)s”"),
     "stage_added": _("Added stage “%(name)s”"),
     "stage_renamed": _("Renamed stage “%(old)s” to “%(name)s”"),
     "stage_moved": _("Moved stage “%(name)s”"),
@@ -33,6 +39,8 @@ CHANGE_TEXTS: dict[str, _StrPromise] = {
     "lane_added": _("Added lane “%(department)s”"),
     "lane_moved": _("Moved lane “%(department)s”"),
     "lane_removed": _("Removed lane “%(department)s”"),
+    "lane_department_changed": _("Lane “%(old)s” now stands for “%(department)s”"),
+    "department_renamed": _("Renamed department “%(old)s” to “%(name)s” in every map"),
     "future_state_created": _("Created as a future state of “%(map)s”"),
 }
 

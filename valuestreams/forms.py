@@ -14,11 +14,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from departments.models import HEX_COLOR, Department
 
-from .models import Lane, Map, Stage, Step
+from .models import Channel, Lane, Map, Stage, Step, channel_label
 from .rules import STEP_FIELDS, step_value_errors
+from .units import MAX_INPUT_LENGTH, DurationError, minutes_as_input, parse_duration
 
 #: The largest id or version a request may name (a PostgreSQL bigint).
 MAX_REQUEST_NUMBER = 2**63 - 1
@@ -38,6 +40,7 @@ class RequestValuesForm(forms.Form):
     stage = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
     from_step = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
     map = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
+    map_version = forms.IntegerField(required=False, min_value=0, max_value=MAX_REQUEST_NUMBER)
 
 
 def request_values(data: Mapping[str, Any], *names: str) -> dict[str, int | None]:
@@ -81,6 +84,53 @@ class _NumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
+class DurationField(forms.Field):
+    """A time typed with units ("2d", "3h", "45m", "1.5 d"; a plain number is minutes).
+
+    Cleaned to minutes by `units.parse_duration`, the one parser of typed times,
+    and shown back in units by `units.minutes_as_input`. A day is the workspace's
+    working day, `working_day_minutes`, which the form sets.
+    """
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+    )
+    default_error_messages = {
+        "invalid": _("Type a time such as 45m, 3h, 2d or 1.5 d (a plain number is minutes)."),
+    }
+
+    def __init__(self, *, working_day_minutes: int = 480, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.working_day_minutes = working_day_minutes
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "maxlength": str(MAX_INPUT_LENGTH)}
+
+    def to_python(self, value: Any) -> float | None:
+        if value is None or isinstance(value, int | float):
+            return None if value is None else float(value)
+        try:
+            return parse_duration(str(value), self.working_day_minutes)
+        except DurationError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int | float):
+            return minutes_as_input(float(value), self.working_day_minutes)
+        return value
+
+
+#: The five faces of the emotion scale, from −2 to +2, with what each means.
+EMOTION_CHOICES = [
+    ("", pgettext_lazy("emotion", "not set")),
+    ("-2", pgettext_lazy("emotion", "−2 very negative")),
+    ("-1", pgettext_lazy("emotion", "−1 negative")),
+    ("0", pgettext_lazy("emotion", "0 neutral")),
+    ("1", pgettext_lazy("emotion", "+1 positive")),
+    ("2", pgettext_lazy("emotion", "+2 very positive")),
+]
+
+
 class StepRulesForm(forms.ModelForm[Step]):
     """A form of a step that applies the step's value rules (rules.py) in `clean()`.
 
@@ -97,26 +147,60 @@ class StepRulesForm(forms.ModelForm[Step]):
 
 
 class StepForm(StepRulesForm):
-    """A step's fields in the side panel; `version` is the one the person started from."""
+    """A step's fields in the side panel; `version` is the one the person started from.
+
+    Times take units, a day being `working_day_minutes` (the workspace's working
+    day); the emotion is one of five faces; the channel is free text with the
+    suggested and already used channels offered (`channel_options`).
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     pain_points = _LinesField(label=_("Pain points (one per line)"), required=False)
     opportunities = _LinesField(label=_("Opportunities (one per line)"), required=False)
+    process_time_minutes = DurationField(label=_("Process time"), required=False)
+    lead_time_minutes = DurationField(label=_("Lead time"), required=False)
+    emotion = forms.TypedChoiceField(
+        label=_("Emotion"),
+        choices=EMOTION_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose an emotion from −2 to +2.")},
+    )
+
+    def __init__(self, *args: Any, working_day_minutes: int = 480, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("process_time_minutes", "lead_time_minutes"):
+            field: Any = self.fields[name]
+            field.working_day_minutes = working_day_minutes
+            field.widget.attrs["data-day-minutes"] = str(working_day_minutes)
+        auto_id = self.auto_id if isinstance(self.auto_id, str) else "id_%s"
+        self.fields["channel"].widget.attrs["list"] = f"{auto_id % 'channel'}-options"
 
     class Meta:
         model = Step
         fields = STEP_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "process_time_minutes": _NumberInput(attrs={"step": "any", "min": "0"}),
-            "lead_time_minutes": _NumberInput(attrs={"step": "any", "min": "0"}),
             "complete_accurate_pct": _NumberInput(attrs={"step": "any", "min": "0", "max": "100"}),
-            "emotion": forms.NumberInput(attrs={"min": "-2", "max": "2"}),
         }
 
     def values(self) -> dict[str, Any]:
         """The cleaned step fields, ready for `step_create` / `step_update`."""
         return {name: self.cleaned_data[name] for name in STEP_FIELDS if name in self.cleaned_data}
+
+
+def channel_options(used: list[str]) -> list[tuple[str, str]]:
+    """Channels to offer beside a step's channel field: the suggested ones, then those in use.
+
+    Each as (value, label); the value is what is stored (and shown in the field),
+    the label how it reads in the active language. Free text stays allowed.
+    """
+    options = [(str(c.value), channel_label(c.value)) for c in Channel]
+    known = {value for value, _label in options}
+    options += [(name, name) for name in sorted(set(used) - known, key=str.casefold) if name]
+    return options
 
 
 class QuickStepForm(forms.Form):

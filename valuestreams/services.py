@@ -38,13 +38,13 @@ def map_touch(*, map_id: int) -> None:
 
 
 class StaleVersionError(Exception):
-    """An edit based on an older version of a row: refused, never silently applied.
+    """A write based on an older version of a row (or of the map): refused, never applied.
 
-    `current` is the row as it is now, so the editor can show the newer value and
-    let the person apply theirs on top.
+    `current` is the row as it is now (None when it is gone), so the editor can
+    show the newer values and let the person apply theirs on top, or delete again.
     """
 
-    def __init__(self, current: Step | Handoff | None) -> None:
+    def __init__(self, current: Step | Handoff | Stage | Lane | None) -> None:
         super().__init__("stale version")
         self.current = current
 
@@ -73,16 +73,19 @@ def _editor_write(service: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def _lock_map_of(model: type[models.Model], pk: int) -> None:
-    """Take the row lock of the map row `pk` belongs to; StaleVersionError(None) if it is gone.
+def _lock_map_of(model: type[models.Model], pk: int) -> int:
+    """Take the row lock of the map row `pk` belongs to and return the map's version.
 
-    One query. Every editor change locks its map before it reads, so changes of
-    one map are applied one after another (see `changes.lock_map`).
+    StaleVersionError(None) if the row is gone. One query. Every editor change
+    locks its map before it reads, so changes of one map are applied one after
+    another (see `changes.lock_map`).
     """
     owner = model._default_manager.filter(pk=pk).values("map_id")
-    locked = Map.objects.select_for_update().filter(pk=Subquery(owner)).values_list("pk")
-    if not list(locked):
+    locked = Map.objects.select_for_update().filter(pk=Subquery(owner)).values_list("version")
+    found = list(locked)
+    if not found:
         raise StaleVersionError(None)
+    return int(found[0][0])
 
 
 def _check_step_values(values: Mapping[str, Any]) -> None:
@@ -91,14 +94,28 @@ def _check_step_values(values: Mapping[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _claim(model: type[Step] | type[Handoff], pk: int, version: int) -> None:
+def _claim(model: type[Step] | type[Handoff], pk: int, version: int | None) -> None:
     """Compare-and-set on the row's version in one UPDATE; raise StaleVersionError if stale.
 
     The UPDATE also holds the row's write lock until the transaction ends, so two
-    editors cannot both pass the check.
+    editors cannot both pass the check. No version at all counts as stale: a
+    write that does not say what it saw could overwrite anything.
     """
-    if not model.objects.filter(pk=pk, version=version).update(version=F("version") + 1):
+    if version is None or not model.objects.filter(pk=pk, version=version).update(
+        version=F("version") + 1
+    ):
         raise StaleVersionError(model.objects.filter(pk=pk).first())
+
+
+def _check_map_version(locked: int, seen: int | None, current: Stage | Lane) -> None:
+    """Refuse a stage or lane delete made on an older view of the map.
+
+    Stages and lanes carry no version of their own; deleting one takes every step
+    in it, so the map's version (which any edit of those steps bumps) is what the
+    person must have seen.
+    """
+    if seen is None or seen != locked:
+        raise StaleVersionError(current)
 
 
 def _renumber(steps: list[Step], *, skip: Step | None = None) -> None:
@@ -157,7 +174,7 @@ def step_create(
 
 @_editor_write
 def step_update(
-    *, step_id: int, version: int, values: Mapping[str, Any], user: AnyUser = None
+    *, step_id: int, version: int | None, values: Mapping[str, Any], user: AnyUser = None
 ) -> Step:
     """Change a step's fields if `version` is still current; else StaleVersionError."""
     clean = {k: v for k, v in values.items() if k in STEP_FIELDS}
@@ -211,24 +228,34 @@ def step_move(
 
 
 @_editor_write
-def step_delete(*, step_id: int, version: int | None = None, user: AnyUser = None) -> None:
-    """Delete a step and its handoffs (undoable); with `version`, only if still current."""
+def step_delete(*, step_id: int, version: int | None, user: AnyUser = None) -> None:
+    """Delete a step and its handoffs (undoable), only if `version` is still current."""
     _lock_map_of(Step, step_id)
-    if version is not None:
-        _claim(Step, step_id, version)
+    _claim(Step, step_id, version)
     step = Step.objects.get(pk=step_id)
     with recording_change(map_id=step.map_id, user=user, code="step_deleted", title=step.title):
         step.delete()
 
 
-def _check_handoff(map_id: int, from_step_id: int, to_step_id: int) -> None:
+def _check_handoff(map_id: int, from_step_id: int, to_step_id: int) -> dict[int, str]:
+    """Refuse a loop, a foreign step or a duplicate; the two steps' titles by id."""
     if from_step_id == to_step_id:
         raise ValidationError({"to_step": _("A handoff joins two different steps.")})
-    found = Step.objects.filter(pk__in=[from_step_id, to_step_id], map_id=map_id).count()
-    if found != 2:
+    titles = dict(
+        Step.objects.filter(pk__in=[from_step_id, to_step_id], map_id=map_id).values_list(
+            "pk", "title"
+        )
+    )
+    if len(titles) != 2:
         raise ValidationError({"to_step": _("Both steps must be on this map.")})
     if Handoff.objects.filter(from_step_id=from_step_id, to_step_id=to_step_id).exists():
         raise ValidationError({"to_step": _("These two steps are already connected.")})
+    return titles
+
+
+def _handoff_with_steps(handoff_id: int) -> Handoff:
+    # The history line names both ends, so their titles come with the handoff.
+    return Handoff.objects.select_related("from_step", "to_step").get(pk=handoff_id)
 
 
 @_editor_write
@@ -243,8 +270,14 @@ def handoff_create(
 ) -> Handoff:
     """Connect two steps of the map; refuses a loop to itself, a duplicate or a foreign step."""
     lock_map(map_obj.pk)
-    _check_handoff(map_obj.pk, from_step_id, to_step_id)
-    with recording_change(map_id=map_obj.pk, user=user, code="steps_connected"):
+    titles = _check_handoff(map_obj.pk, from_step_id, to_step_id)
+    with recording_change(
+        map_id=map_obj.pk,
+        user=user,
+        code="handoff_added",
+        source=titles[from_step_id],
+        target=titles[to_step_id],
+    ):
         handoff = Handoff(
             map_id=map_obj.pk,
             from_step_id=from_step_id,
@@ -263,23 +296,38 @@ def handoff_update(
     """Mark a handoff as rework (or not) and label it, if `version` is still current."""
     _lock_map_of(Handoff, handoff_id)
     _claim(Handoff, handoff_id, version)
-    handoff = Handoff.objects.get(pk=handoff_id)
+    handoff = _handoff_with_steps(handoff_id)
     ensure_baseline(Handoff, [handoff])
-    code = "handoff_marked_rework" if rework and not handoff.rework else "handoff_edited"
-    with recording_change(map_id=handoff.map_id, user=user, code=code):
+    if rework != handoff.rework:
+        code = "handoff_rework_on" if rework else "handoff_rework_off"
+    else:
+        code = "handoff_labelled"
+    with recording_change(
+        map_id=handoff.map_id,
+        user=user,
+        code=code,
+        source=handoff.from_step.title,
+        target=handoff.to_step.title,
+        label=label,
+    ):
         handoff.rework, handoff.label = rework, label
         handoff.save()
     return handoff
 
 
 @_editor_write
-def handoff_delete(*, handoff_id: int, version: int | None = None, user: AnyUser = None) -> None:
-    """Remove a handoff (undoable); with `version`, only if it is still current."""
+def handoff_delete(*, handoff_id: int, version: int | None, user: AnyUser = None) -> None:
+    """Remove a handoff (undoable), only if `version` is still current."""
     _lock_map_of(Handoff, handoff_id)
-    if version is not None:
-        _claim(Handoff, handoff_id, version)
-    handoff = Handoff.objects.get(pk=handoff_id)
-    with recording_change(map_id=handoff.map_id, user=user, code="handoff_removed"):
+    _claim(Handoff, handoff_id, version)
+    handoff = _handoff_with_steps(handoff_id)
+    with recording_change(
+        map_id=handoff.map_id,
+        user=user,
+        code="handoff_deleted",
+        source=handoff.from_step.title,
+        target=handoff.to_step.title,
+    ):
         handoff.delete()
 
 
@@ -341,10 +389,14 @@ def stage_move(*, stage_id: int, position: int, user: AnyUser = None) -> Stage:
 
 
 @_editor_write
-def stage_delete(*, stage_id: int, user: AnyUser = None) -> None:
-    """Remove a stage with the steps in it and their handoffs (undoable)."""
-    _lock_map_of(Stage, stage_id)
+def stage_delete(*, stage_id: int, map_version: int | None, user: AnyUser = None) -> None:
+    """Remove a stage with the steps in it and their handoffs (undoable).
+
+    Only if the map is still at `map_version`, the version the person saw.
+    """
+    locked = _lock_map_of(Stage, stage_id)
     stage = Stage.objects.get(pk=stage_id)
+    _check_map_version(locked, map_version, stage)
     with recording_change(map_id=stage.map_id, user=user, code="stage_removed", name=stage.name):
         for step in Step.objects.filter(stage_id=stage.pk):
             step.delete()
@@ -365,25 +417,7 @@ def lane_create(
     The department must belong to the map's workspace and not have a lane yet.
     """
     lock_map(map_obj.pk)
-    if department_id is None:
-        name = new_department_name.strip()
-        if not name:
-            raise ValidationError({"department": _("Choose a department or name a new one.")})
-        department = Department.objects.filter(
-            workspace_id=map_obj.workspace_id, name__iexact=name
-        ).first()
-        if department is None:
-            if not re.fullmatch(HEX_COLOR, color):
-                raise ValidationError({"color": _("Use a hex colour such as #4C78A8.")})
-            department = _department_create(map_obj.workspace_id, name, color)
-    else:
-        # Locked so that deleting the department waits for this lane, or this sees it gone.
-        found = Department.objects.select_for_update(no_key=True).filter(
-            pk=department_id, workspace_id=map_obj.workspace_id
-        )
-        department = found.first()
-        if department is None:
-            raise ValidationError({"department": _("Choose a department of this workspace.")})
+    department = _lane_department(map_obj, department_id, new_department_name, color)
     if Lane.objects.filter(map_id=map_obj.pk, department_id=department.pk).exists():
         raise ValidationError({"department": _("This department already has a lane here.")})
     with recording_change(
@@ -395,6 +429,32 @@ def lane_create(
         )
         lane.save()
     return lane
+
+
+def _lane_department(
+    map_obj: Map, department_id: int | None, new_department_name: str, color: str
+) -> Department:
+    """The workspace's department a lane is to stand for: chosen by id, or found or made by name."""
+    if department_id is None:
+        name = new_department_name.strip()
+        if not name:
+            raise ValidationError({"department": _("Choose a department or name a new one.")})
+        department = Department.objects.filter(
+            workspace_id=map_obj.workspace_id, name__iexact=name
+        ).first()
+        if department is None:
+            if not re.fullmatch(HEX_COLOR, color):
+                raise ValidationError({"color": _("Use a hex colour such as #4C78A8.")})
+            department = _department_create(map_obj.workspace_id, name, color)
+        return department
+    # Locked so that deleting the department waits for this lane, or this sees it gone.
+    found = Department.objects.select_for_update(no_key=True).filter(
+        pk=department_id, workspace_id=map_obj.workspace_id
+    )
+    department = found.first()
+    if department is None:
+        raise ValidationError({"department": _("Choose a department of this workspace.")})
+    return department
 
 
 def _department_create(workspace_id: int, name: str, color: str) -> Department:
@@ -421,10 +481,87 @@ def lane_move(*, lane_id: int, position: int, user: AnyUser = None) -> Lane:
 
 
 @_editor_write
-def lane_delete(*, lane_id: int, user: AnyUser = None) -> None:
-    """Remove a lane with the steps in it and their handoffs (undoable)."""
+def lane_set_department(
+    *,
+    lane_id: int,
+    department_id: int | None = None,
+    new_department_name: str = "",
+    color: str = "#4C78A8",
+    user: AnyUser = None,
+) -> Lane:
+    """Let a lane stand for another department of the workspace (undoable).
+
+    Only this map changes; the department is an existing one without a lane here
+    or, with `new_department_name`, one created (or found by that name).
+    """
+    _lock_map_of(Lane, lane_id)
+    lane = Lane.objects.select_related("department", "map").get(pk=lane_id)
+    department = _lane_department(lane.map, department_id, new_department_name, color)
+    if department.pk == lane.department_id:
+        return lane
+    if Lane.objects.filter(map_id=lane.map_id, department_id=department.pk).exists():
+        raise ValidationError({"department": _("This department already has a lane here.")})
+    ensure_baseline(Lane, [lane])
+    with recording_change(
+        map_id=lane.map_id,
+        user=user,
+        code="lane_department_changed",
+        old=lane.department.name,
+        department=department.name,
+    ):
+        lane.department = department
+        lane.save()
+    return lane
+
+
+@_editor_write
+def department_rename(*, lane_id: int, name: str, user: AnyUser = None) -> Department:
+    """Rename the department a lane stands for: in every map of the workspace.
+
+    Recorded in this map's history but not undoable (departments keep no history);
+    every map with a lane for it gets a new version, so open editors redraw.
+    """
     _lock_map_of(Lane, lane_id)
     lane = Lane.objects.select_related("department").get(pk=lane_id)
+    department = lane.department
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("A department needs a name.")})
+    taken = Department.objects.filter(workspace_id=department.workspace_id, name__iexact=name)
+    if taken.exclude(pk=department.pk).exists():
+        raise ValidationError(
+            {"name": _("A department with this name already exists in the workspace.")}
+        )
+    old = department.name
+    if old == name:
+        return department
+    with recording_change(
+        map_id=lane.map_id, user=user, code="department_renamed", old=old, name=name
+    ) as change:
+        Department.objects.filter(pk=department.pk).update(name=name)
+        change.undoable = False
+        change.save(update_fields=["undoable"])
+    Map.objects.filter(lanes__department_id=department.pk).exclude(pk=lane.map_id).update(
+        version=F("version") + 1
+    )
+    department.name = name
+    return department
+
+
+def department_map_count(department_id: int) -> int:
+    """How many maps have a lane for the department: what renaming it touches."""
+    return Map.objects.filter(lanes__department_id=department_id).distinct().count()
+
+
+@_editor_write
+def lane_delete(*, lane_id: int, map_version: int | None, user: AnyUser = None) -> None:
+    """Remove a lane with the steps in it and their handoffs (undoable).
+
+    Only if the map is still at `map_version`, the version the person saw.
+    """
+    locked = _lock_map_of(Lane, lane_id)
+    lane = Lane.objects.select_related("department").get(pk=lane_id)
+    _check_map_version(locked, map_version, lane)
     with recording_change(
         map_id=lane.map_id, user=user, code="lane_removed", department=lane.department.name
     ):

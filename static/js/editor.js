@@ -328,6 +328,105 @@
     if (sel) selectedId = sel;
   });
 
+  /* ---- the side panel: focus, announcement, remembered sections, time read-back ----
+   * After every swap of the panel (a step saved, moved, connected, the panel
+   * closed, something deleted) focus goes to the panel's first autofocus field
+   * or its heading, unless it was in the diagram (then it stays on the selected
+   * step), and the panel's opening is announced in #cw-status. */
+  var REMEMBER = "cw-editor-details:";
+  function rememberDetails(scope) {
+    scope.querySelectorAll("details[data-remember]").forEach(function (d) {
+      var kept = null;
+      try { kept = window.sessionStorage.getItem(REMEMBER + d.dataset.remember); } catch (e) { kept = null; }
+      // An error inside keeps the section open whatever was remembered.
+      if (kept !== null && !d.querySelector(".has-error")) d.open = kept === "open";
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    var d = event.target;
+    if (!(d instanceof HTMLDetailsElement) || !d.dataset.remember) return;
+    try { window.sessionStorage.setItem(REMEMBER + d.dataset.remember, d.open ? "open" : "closed"); } catch (e) { /* private mode */ }
+  }, true);
+
+  function formatMinutes(form, minutes) {
+    var day = Number(form.querySelector("[data-day-minutes]").dataset.dayMinutes) || 480;
+    var amount = minutes, unit = form.dataset.unitMin;
+    if (minutes >= day) { amount = minutes / day; unit = form.dataset.unitD; }
+    else if (minutes >= 60) { amount = minutes / 60; unit = form.dataset.unitH; }
+    var text = (Math.round(amount * 10) / 10).toLocaleString(document.documentElement.lang || undefined);
+    return text + " " + unit;
+  }
+  var UNITS = { m: 1, min: 1, mins: 1, minute: 1, minutes: 1, minuut: 1, minuten: 1,
+    h: 60, hr: 60, hrs: 60, hour: 60, hours: 60, u: 60, uur: 60, uren: 60, std: 60, stunde: 60, stunden: 60,
+    d: "d", day: "d", days: "d", dag: "d", dagen: "d", t: "d", tag: "d", tage: "d" };
+  // The same reading as units.parse_duration on the server: a plain number is minutes.
+  function parseDuration(text, day) {
+    var rest = text.trim().toLowerCase(), total = 0;
+    if (!rest) return null;
+    var part = /^\s*(-?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*([a-z\u00c0-\u024f]*)\s*/;
+    while (rest) {
+      var m = part.exec(rest);
+      if (!m) return NaN;
+      var size = m[2] ? UNITS[m[2]] : 1;
+      if (size === undefined) return NaN;
+      total += Number(m[1].replace(",", ".")) * (size === "d" ? day : size);
+      rest = rest.slice(m[0].length);
+    }
+    return total;
+  }
+  function readBack(input) {
+    var form = input.form, out = document.getElementById(input.id + "_readback");
+    if (!form || !out) return;
+    var day = Number(input.dataset.dayMinutes) || 480;
+    var minutes = parseDuration(input.value, day);
+    if (minutes === null) { out.textContent = ""; return; }
+    if (isNaN(minutes)) { out.textContent = form.dataset.readbackInvalid; return; }
+    out.textContent = form.dataset.readback.replace("{amount}", formatMinutes(form, minutes)).replace("{day}", form.dataset.day);
+  }
+  document.addEventListener("input", function (event) {
+    var t = event.target;
+    if (t instanceof HTMLInputElement && t.dataset.dayMinutes) readBack(t);
+  });
+
+  var panelFocus = false;
+  document.body.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    var panelEl = document.getElementById("side-panel");
+    // Focus that was in the panel (or nowhere) follows the panel; focus in the diagram stays there.
+    panelFocus = !active || active === document.body || !!(panelEl && panelEl.contains(active));
+  });
+  function panelSwapped() {
+    var panelEl = document.getElementById("side-panel");
+    if (!panelEl || panelEl.dataset.seen === "1") return;
+    panelEl.dataset.seen = "1";
+    rememberDetails(panelEl);
+    panelEl.querySelectorAll("input[data-day-minutes]").forEach(readBack);
+    if (panelEl.dataset.announce) announce(panelEl.dataset.announce);
+    var lost = document.activeElement === document.body || !document.activeElement;
+    if (panelFocus || lost) {
+      var target = panelEl.querySelector("[autofocus]") || document.getElementById("panel-h");
+      if (target) target.focus({ preventScroll: false });
+    }
+    panelFocus = false;
+  }
+  document.body.addEventListener("htmx:afterSettle", panelSwapped);
+  document.body.addEventListener("htmx:oobAfterSwap", function () { setTimeout(panelSwapped, 0); });
+  var firstPanel = document.getElementById("side-panel");
+  if (firstPanel) {
+    firstPanel.dataset.seen = "1";
+    rememberDetails(firstPanel);
+    firstPanel.querySelectorAll("input[data-day-minutes]").forEach(readBack);
+    // A new map opens at the form for its first lane (#lane-add).
+    if (window.location.hash === "#lane-add") {
+      var laneAdd = document.getElementById("lane-add");
+      if (laneAdd) {
+        laneAdd.scrollIntoView({ block: "center" });
+        var firstField = laneAdd.querySelector("select, input:not([type=hidden])");
+        if (firstField) firstField.focus();
+      }
+    }
+  }
+
   /* ---- hotspot reasons on hover and keyboard focus ---- */
   var tooltip = document.getElementById("cw-tooltip");
   function showTooltip(step) {

@@ -11,7 +11,7 @@ from departments.models import Department, Role
 from tests.e2e.test_editor_browser import editor_url, log_in, member, shot
 from tests.factories import map_with_steps
 from valuestreams import services
-from valuestreams.models import Lane, Step
+from valuestreams.models import Lane, Map, Step
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,9 @@ def test_an_undo_whose_department_was_deleted_says_why_and_older_changes_still_u
     map_obj, (first, second) = map_with_steps(workspace)
     services.step_update(step_id=second.pk, version=1, values={"title": "Do it now"}, user=editor)
     lane = Lane.objects.select_related("department").get(pk=first.lane_id)
-    services.lane_delete(lane_id=lane.pk, user=editor)
+    services.lane_delete(
+        lane_id=lane.pk, map_version=Map.objects.get(pk=map_obj.pk).version, user=editor
+    )
     # Someone deletes the department on its own page, now that no lane uses it.
     Department.objects.filter(pk=lane.department_id).delete()
 

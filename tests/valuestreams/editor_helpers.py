@@ -30,3 +30,10 @@ def fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+def map_version(map_obj: Any) -> int:
+    """The map's version as stored now: what a stage or lane delete must say it saw."""
+    from valuestreams.models import Map
+
+    return int(Map.objects.values_list("version", flat=True).get(pk=map_obj.pk))

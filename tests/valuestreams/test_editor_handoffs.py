@@ -85,7 +85,9 @@ def test_a_stale_handoff_edit_shows_the_newer_value(workspace, editor):
 def test_deleting_a_handoff(workspace, editor):
     map_obj, _steps = map_with_steps(workspace)
     handoff = Handoff.objects.get(map=map_obj)
-    response = client_for(editor).post(url("handoff_delete", map_obj, handoff.pk), headers=HTMX)
+    response = client_for(editor).post(
+        url("handoff_delete", map_obj, handoff.pk), {"version": handoff.version}, headers=HTMX
+    )
     assert response.status_code == 200
     assert f'id="handoff-{handoff.pk}"' not in response.content.decode()
     assert not Handoff.objects.filter(pk=handoff.pk).exists()

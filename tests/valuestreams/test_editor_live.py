@@ -50,7 +50,7 @@ def test_the_history_shows_who_changed_what_and_what_was_undone(workspace, edito
     map_obj, (first, _second) = map_with_steps(workspace)
     client = client_for(editor)
     client.post(url("step_edit", map_obj, first.pk), {"title": "A", "version": 1}, headers=HTMX)
-    client.post(url("step_delete", map_obj, first.pk), headers=HTMX)
+    client.post(url("step_delete", map_obj, first.pk), {"version": 2}, headers=HTMX)
     client.post(url("map_undo", map_obj), headers=HTMX)
     html = client.get(url("map_history", map_obj), headers=HTMX).content.decode()
     assert "Edited step “A”" in html and "Deleted step “A”" in html

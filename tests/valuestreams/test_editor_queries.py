@@ -65,3 +65,45 @@ def test_page_and_edit_query_counts_are_the_same_for_a_small_and_a_large_map(
     with django_assert_num_queries(small_page):
         client.get(url("map_editor", large[0]))
     assert (small_page, small_edit) == (large_page, large_edit)
+    # Absolute: the page and a move, whatever the map's size.
+    assert (small_page, small_edit) == (PAGE_QUERIES, MOVE_QUERIES)
+
+
+#: Queries of the editor page (structure panel shown) and of a move, pinned. The
+#: structure panel counts, in one query, the maps each lane's department is on (what
+#: renaming it touches): one more than before it said so.
+PAGE_QUERIES = 13
+MOVE_QUERIES = 30
+
+#: Queries per write, pinned: (view, data maker, queries). Each is the same on a
+#: 2-step and a 69-step map (checked below), so none grows with the map. An edit
+#: costs most: the model form checks each of the step's database constraints with
+#: a query of its own (Django's constraint validation).
+WRITES: list[tuple[str, Any, int]] = [
+    ("step_edit", lambda m, s, c: ({"title": "New title", "version": s.version}, [s.pk]), 49),
+    ("step_delete", lambda m, s, c: ({"version": s.version}, [s.pk]), 32),
+    ("step_add", lambda m, s, c: ({"title": "Added", "lane": c[0].pk, "stage": c[1].pk}, []), 26),
+    ("stage_add", lambda m, s, c: ({"name": "Extra stage"}, []), 22),
+]
+
+
+def write_queries(client, map_obj, step, cell, name, make) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data, args = make(map_obj, step, cell)
+    with CaptureQueriesContext(connection) as edit:
+        response = client.post(url(name, map_obj, *args), data, headers=HTMX)
+        assert response.status_code == 200, (name, response.status_code)
+    return len(edit)
+
+
+@pytest.mark.parametrize(("name", "make", "pinned"), WRITES, ids=[w[0] for w in WRITES])
+def test_each_write_costs_the_same_queries_on_a_small_and_a_large_map(
+    workspace, editor, name, make, pinned
+):
+    client = client_for(editor)
+    small = build(workspace, lanes=2, stages=2, per_cell=1)
+    large = build(workspace, lanes=4, stages=6, per_cell=3)
+    counts = [write_queries(client, *built, name, make) for built in (small, large)]
+    assert counts[0] == counts[1] == pinned

@@ -168,7 +168,7 @@ def test_handoff_create_update_delete_and_undo(workspace, editor):
         handoff_id=handoff.pk, version=1, rework=True, label="missing form", user=editor
     )
     assert Handoff.objects.get(pk=handoff.pk).rework
-    services.handoff_delete(handoff_id=handoff.pk, user=editor)
+    services.handoff_delete(handoff_id=handoff.pk, version=2, user=editor)
     services.map_undo(map_obj=map_obj)
     assert Handoff.objects.get(pk=handoff.pk).label == "missing form"
     services.map_undo(map_obj=map_obj)
@@ -200,7 +200,8 @@ def test_stages_and_lanes_are_added_renamed_reordered_removed_and_undone(workspa
     assert first_lane is not None and first_lane.department.name == "Legal"
     old_lane = Lane.objects.filter(map=map_obj).exclude(pk=lane.pk).first()
     assert old_lane is not None
-    services.lane_delete(lane_id=old_lane.pk, user=editor)
+    seen = Map.objects.get(pk=map_obj.pk).version
+    services.lane_delete(lane_id=old_lane.pk, map_version=seen, user=editor)
     for _ in range(6):
         services.map_undo(map_obj=map_obj)
     assert snapshot(map_obj.pk) == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.factories import map_with_steps
@@ -35,8 +37,30 @@ def test_adding_a_step_swaps_the_diagram_and_opens_the_step(board, editor):
     assert (
         'id="metrics" class="metrics-panel" aria-labelledby="metrics-h" hx-swap-oob="true"' in html
     )
-    assert 'id="side-panel"' in html and "Step added" in html
+    assert 'id="side-panel"' in html and "Added “Check the form”." in html
     assert step.position == first.position + 1  # at the end of its cell
+    # Enter went on to the next empty cell of the lane, or (none left) to the new step.
+    assert 'data-panel="add"' in html or 'data-panel="step"' in html
+
+
+def test_enter_in_the_add_form_opens_the_next_empty_cell_of_the_same_lane(workspace, editor):
+    from tests.factories import LaneFactory, MapFactory, StageFactory
+
+    map_obj: Any = MapFactory(workspace=workspace)
+    lane: Any = LaneFactory(map=map_obj)
+    stages: list[Any] = [StageFactory(map=map_obj, position=i) for i in range(3)]
+    client = client_for(editor)
+    data = {"title": "One", "lane": lane.pk, "stage": stages[0].pk}
+    html = client.post(url("step_add", map_obj), data, headers=HTMX).content.decode()
+    assert 'data-panel="add"' in html
+    assert f'name="stage" value="{stages[1].pk}"' in html and "autofocus" in html
+    data = {"title": "Three", "lane": lane.pk, "stage": stages[2].pk}
+    html = client.post(url("step_add", map_obj), data, headers=HTMX).content.decode()
+    # Nothing empty to the right of the last stage: the new step's own panel.
+    assert 'data-panel="step"' in html and "Three" in html
+    data = {"title": "Two", "lane": lane.pk, "stage": stages[1].pk, "details": "1"}
+    html = client.post(url("step_add", map_obj), data, headers=HTMX).content.decode()
+    assert 'data-panel="step"' in html
 
 
 def test_an_empty_title_is_shown_in_place_and_nothing_is_saved(board, editor):
@@ -100,8 +124,9 @@ def test_editing_a_step_saves_it_and_updates_the_metrics(board, editor):
         ({"lead_time_minutes": 1e308}, "lead_time_minutes", "at most 5,256,000 minutes"),
         ({"process_time_minutes": 1e308}, "process_time_minutes", "at most"),
         ({"lead_time_minutes": 5_256_001}, "lead_time_minutes", "at most"),
-        ({"lead_time_minutes": "nan"}, "lead_time_minutes", "Enter a number"),
-        ({"lead_time_minutes": "inf"}, "lead_time_minutes", "Enter a number"),
+        ({"lead_time_minutes": "nan"}, "lead_time_minutes", "Type a time such as 45m"),
+        ({"lead_time_minutes": "inf"}, "lead_time_minutes", "Type a time such as 45m"),
+        ({"lead_time_minutes": "3 weeks"}, "lead_time_minutes", "Type a time such as 45m"),
         ({"pain_points": "late\x00again"}, "pain_points", "NUL"),
         ({"opportunities": "\x00"}, "opportunities", "NUL"),
     ],
@@ -218,11 +243,17 @@ def test_the_editor_page_preselects_a_step(board, editor):
     assert Stage.objects.filter(map=map_obj).count() == 2
 
 
-def test_the_step_form_shows_whole_minutes_without_a_decimal_point():
+def test_the_step_form_shows_times_in_the_largest_unit_that_fits_exactly():
     from valuestreams.forms import StepForm
     from valuestreams.models import Step
 
-    form = StepForm(instance=Step(title="Check", process_time_minutes=30.0, lead_time_minutes=90.5))
-    html = str(form["process_time_minutes"]) + str(form["lead_time_minutes"])
-    assert 'value="30"' in html
-    assert 'value="90.5"' in html
+    step = Step(title="Check", process_time_minutes=30.0, lead_time_minutes=90.5)
+    html = str(StepForm(instance=step)["process_time_minutes"])
+    html += str(StepForm(instance=step)["lead_time_minutes"])
+    assert 'value="30m"' in html
+    assert 'value="90.5m"' in html
+    step = Step(title="Check", process_time_minutes=90.0, lead_time_minutes=2880.0)
+    form = StepForm(instance=step, working_day_minutes=450)
+    assert 'value="1.5h"' in str(form["process_time_minutes"])
+    assert 'value="6.4m"' not in str(form["lead_time_minutes"])
+    assert 'value="6.4d"' in str(form["lead_time_minutes"])

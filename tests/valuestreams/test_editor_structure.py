@@ -10,7 +10,7 @@ from departments.models import Department
 from tests.factories import DepartmentFactory, WorkspaceFactory, map_with_steps
 from valuestreams.models import Lane, Stage
 
-from .editor_helpers import HTMX, client_for, fresh_cache, url
+from .editor_helpers import HTMX, client_for, fresh_cache, map_version, url
 
 pytestmark = pytest.mark.django_db
 __all__ = ["fresh_cache"]  # autouse: a clean analysis cache per test
@@ -30,7 +30,8 @@ def test_adding_renaming_moving_and_removing_stages(workspace, editor):
     client.post(url("stage_edit", map_obj, close.pk), {"name": "Wrap up"}, headers=HTMX)
     client.post(url("stage_edit", map_obj, close.pk), {"position": 0}, headers=HTMX)
     assert stage_names(map_obj) == ["Wrap up", "Ask", "Do"]
-    response = client.post(url("stage_delete", map_obj, close.pk), headers=HTMX)
+    seen = {"map_version": map_version(map_obj)}
+    response = client.post(url("stage_delete", map_obj, close.pk), seen, headers=HTMX)
     assert response.status_code == 200
     assert f'data-stage-id="{close.pk}"' not in response.content.decode()
     assert stage_names(map_obj) == ["Ask", "Do"]
@@ -89,7 +90,10 @@ def test_a_bad_colour_is_shown_in_place(workspace, editor):
 
 def test_removing_a_lane_removes_its_steps(workspace, editor):
     map_obj, (first, _second) = map_with_steps(workspace)
-    response = client_for(editor).post(url("lane_delete", map_obj, first.lane_id), headers=HTMX)
+    seen = {"map_version": map_version(map_obj)}
+    response = client_for(editor).post(
+        url("lane_delete", map_obj, first.lane_id), seen, headers=HTMX
+    )
     assert response.status_code == 200
     assert not Lane.objects.filter(pk=first.lane_id).exists()
     assert map_obj.steps.count() == 1

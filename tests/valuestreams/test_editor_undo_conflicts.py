@@ -14,7 +14,7 @@ from valuestreams import services
 from valuestreams.changes import UndoError
 from valuestreams.models import Lane, MapChange, Step
 
-from .editor_helpers import HTMX, client_for, fresh_cache, url
+from .editor_helpers import HTMX, client_for, fresh_cache, map_version, url
 
 pytestmark = pytest.mark.django_db
 __all__ = ["fresh_cache"]  # autouse: a clean analysis cache per test
@@ -71,7 +71,7 @@ def test_an_undo_that_cannot_apply_is_skipped_so_older_changes_stay_undoable(wor
     map_obj, (first, second) = map_with_steps(workspace)
     services.step_update(step_id=second.pk, version=1, values={"title": "Older"}, user=editor)
     lane = Lane.objects.select_related("department").get(pk=first.lane_id)
-    services.lane_delete(lane_id=lane.pk, user=editor)
+    services.lane_delete(lane_id=lane.pk, map_version=map_version(map_obj), user=editor)
     Department.objects.filter(pk=lane.department_id).delete()
     with pytest.raises(UndoError) as caught:
         services.map_undo(map_obj=map_obj)
@@ -93,7 +93,8 @@ def test_undoing_a_lane_whose_department_was_deleted_answers_409_with_the_reason
     client = client_for(editor)
     services.step_update(step_id=second.pk, version=1, values={"title": "Older"}, user=editor)
     lane = Lane.objects.get(pk=first.lane_id)
-    assert client.post(url("lane_delete", map_obj, lane.pk), headers=HTMX).status_code == 200
+    seen = {"map_version": map_version(map_obj)}
+    assert client.post(url("lane_delete", map_obj, lane.pk), seen, headers=HTMX).status_code == 200
     Department.objects.filter(pk=lane.department_id).delete()
     refused = client.post(url("map_undo", map_obj), headers=HTMX)
     assert refused.status_code == 409

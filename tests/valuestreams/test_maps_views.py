@@ -42,7 +42,9 @@ def test_an_editor_creates_a_map_with_its_stages(as_editor, workspace):
 
     map_obj = Map.objects.get(workspace=workspace)
     assert response.status_code == 302
-    assert response["Location"] == reverse("map_detail", args=[workspace.slug, map_obj.pk])
+    # Straight into the editor, at the form for the first lane.
+    editor = reverse("map_editor", args=[workspace.slug, map_obj.pk])
+    assert response["Location"] == f"{editor}#lane-add"
     assert list(map_obj.stages.values_list("name", flat=True)) == ["Ask", "Plan", "Move"]
     assert not map_obj.lanes.exists()
 

@@ -3,24 +3,24 @@
 Every write is one POST that answers with the `live` fragment of the editor's
 template: the diagram (the swap target) plus out-of-band swaps of the metrics
 panel, the undo bar and the side panel. Bad input answers 422 with the form in
-the side panel; a stale version answers 409 with the newer values. Viewers may
-look (and follow changes live); every write needs the editor role.
+the side panel; a write based on an older version (or none) answers 409 with
+the newer values, through one path (`_stale`). Which panel follows is decided
+here; the panels themselves are typed states built in `editor_panels`. Viewers
+may look (and follow changes live); every write needs the editor role.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, retarget
@@ -48,16 +48,16 @@ from ..forms import (
     request_values,
 )
 from ..mapdata import MapData, map_data_from
-from ..models import Handoff, Lane, Map, MapChange, Stage, Step
+from ..models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
+from . import editor_panels as panels
 from .editor_live import live_diagram, live_response, unchanged_since
+from .editor_panels import PanelState
 from .exports import download_links
 
 TEMPLATE = "valuestreams/editor.html"
 PRESENT_TEMPLATE = "valuestreams/editor_present.html"
 #: How many changes the history panel lists.
 HISTORY_LENGTH = 30
-#: Side panels that do not show the stages and lanes (all others do, below a message).
-PANELS_WITHOUT_STRUCTURE = {"step", "add", "handoff", "history", "gone", "keep"}
 
 
 #: The metrics panel's figures by their analysis key, with the ids their boxes have
@@ -133,6 +133,12 @@ def _can_edit(request: HtmxHttpRequest) -> bool:
     return bool(membership and membership.has_role(Role.EDITOR))
 
 
+def _can_rename_departments(request: HtmxHttpRequest) -> bool:
+    # Renaming a department renames it in every map: the departments pages' right.
+    membership = getattr(request, "membership", None)
+    return bool(membership and membership.has_role(Role.FACILITATOR))
+
+
 def _undo_state(map_obj: Map) -> dict[str, Any]:
     # One query: the newest change and the oldest undone one decide both buttons.
     changes = list(
@@ -153,8 +159,7 @@ def _live(
     request: HtmxHttpRequest,
     map_obj: Map,
     *,
-    panel: str | None = None,
-    panel_context: Mapping[str, Any] | None = None,
+    panel: PanelState | None = None,
     selected: int | None = None,
     present: bool = False,
     status: int = 200,
@@ -162,12 +167,16 @@ def _live(
 ) -> TemplateResponse:
     """Render the editor (or, for htmx, its `live` fragment) for the map as stored now.
 
-    `data` is the map as stored now when the caller has already loaded it.
+    `panel` is the side panel to show; None leaves it as it is (htmx) or shows
+    the structure panel (the whole page). `data` is the map as stored now when
+    the caller has already loaded it.
     """
     if data is None:
         data = _stored(map_obj)
     analysis = analysis_for_data(data)
     edit = _can_edit(request) and not present
+    if edit and panel is None and not request.htmx:
+        panel = _structure(request, map_obj, data)
     context: dict[str, Any] = {
         "workspace": map_obj.workspace,
         "map": map_obj,
@@ -182,16 +191,18 @@ def _live(
         "selected": selected,
         **_undo_state(map_obj),
     }
-    if edit and panel not in PANELS_WITHOUT_STRUCTURE:
-        context.update(_structure_context(map_obj, data))
-    context.update(panel_context or {})
     if request.htmx:
         name = f"{PRESENT_TEMPLATE if present else TEMPLATE}#live"
         return live_response(TemplateResponse(request, name, context, status=status))
-    siblings = Map.objects.filter(
-        Q(pk=map_obj.based_on_id) | Q(based_on_id=map_obj.based_on_id or map_obj.pk)
-    ).exclude(pk=map_obj.pk)
-    context["siblings"] = list(siblings.only("id", "name", "state"))
+    # Current state first, then its future states by age: the same order on every map.
+    family = map_obj.based_on_id or map_obj.pk
+    context["family"] = list(
+        Map.objects.filter(Q(pk=family) | Q(based_on_id=family))
+        .order_by(F("based_on_id").asc(nulls_first=True), "pk")
+        .only("id", "name", "state")
+    )
+    context["siblings"] = [m for m in context["family"] if m.pk != map_obj.pk]
+    context["offers_future_state"] = map_obj.state != MapState.FUTURE
     context["future_state_form"] = FutureStateForm()
     context["downloads"] = download_links(map_obj)
     return TemplateResponse(
@@ -205,129 +216,66 @@ def _stored(map_obj: Map) -> MapData:
     return map_data_from(map_obj)
 
 
-def _structure_context(map_obj: Map, data: MapData) -> dict[str, Any]:
-    return {
-        "lane_form": LaneForm(map_obj=map_obj),
-        "stage_form": StageForm(),
-    }
+def _structure(request: HtmxHttpRequest, map_obj: Map, data: MapData, **kwargs: Any) -> PanelState:
+    return panels.structure_panel(
+        map_obj, data, can_rename_departments=_can_rename_departments(request), **kwargs
+    )
 
 
 def _panel(
-    request: HtmxHttpRequest, map_obj: Map, panel: str, context: Mapping[str, Any], status: int
+    request: HtmxHttpRequest, map_obj: Map, panel: PanelState, status: int = 200
 ) -> HttpResponse:
-    """The side panel alone (errors, conflicts, selection), or the whole page without htmx."""
+    """The side panel alone (a panel opened, or a write refused), or the whole page without htmx.
+
+    A refused write (4xx) shows its panel where the form was typed, never the
+    diagram: writes target the diagram, so the response is retargeted.
+    """
     if not request.htmx:
-        return _live(request, map_obj, panel=panel, panel_context=context, status=status)
-    full = {"workspace": map_obj.workspace, "map": map_obj, "can_edit": True, "panel": panel}
-    full.update(context)
-    response = TemplateResponse(request, f"{TEMPLATE}#side-panel", full, status=status)
+        return _live(request, map_obj, panel=panel, status=status)
+    context = {"workspace": map_obj.workspace, "map": map_obj, "can_edit": True, "panel": panel}
+    if isinstance(panel, panels.HistoryPanel):
+        context.update(_undo_state(map_obj))
+    response = TemplateResponse(request, f"{TEMPLATE}#side-panel", context, status=status)
     if status >= 400:
-        # Writes target the diagram; a refused one shows its form where it was typed.
         return retarget(response, "#side-panel")
     return response
 
 
-def _done(request: HtmxHttpRequest, map_obj: Map, **kwargs: Any) -> HttpResponse:
+def _done(
+    request: HtmxHttpRequest,
+    map_obj: Map,
+    panel: PanelState,
+    *,
+    data: MapData | None = None,
+    selected: int | None = None,
+) -> HttpResponse:
     """After a successful write: the live fragment for htmx, a redirect otherwise."""
     if not request.htmx:
         url = reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk])
-        selected = kwargs.get("selected")
         return HttpResponseRedirect(f"{url}?step={selected}" if selected else url)
-    return _live(request, map_obj, **kwargs)
+    return _live(request, map_obj, panel=panel, data=data, selected=selected)
 
 
-def _step_panel_context(
+def _stale(
+    request: HtmxHttpRequest,
     map_obj: Map,
-    step: Step,
-    form: StepForm | None = None,
-    handoff_form: HandoffForm | None = None,
+    stale: services.StaleVersionError,
     *,
-    data: MapData | None = None,
-) -> dict[str, Any]:
-    """The step's side panel: its form, move controls and connections.
-
-    Everything but the form comes from the map's plain data (`data`, loaded here
-    when the caller has none), so the panel adds no queries to a write's response.
-    """
-    if data is None:
-        data = map_data_from(map_obj)
-    lane_ids, stage_ids = [x.id for x in data.lanes], [x.id for x in data.stages]
-    li, si = lane_ids.index(step.lane_id), stage_ids.index(step.stage_id)
-    # data.steps is in reading order, so a cell's steps come by position, then id.
-    cell = [x.id for x in data.steps if (x.lane_id, x.stage_id) == (step.lane_id, step.stage_id)]
-    ci = cell.index(step.pk)
-    moves = [
-        ("left", _("Move left"), "←", lane_ids[li], stage_ids[si - 1] if si else None, None),
-        (
-            "right",
-            _("Move right"),
-            "→",
-            lane_ids[li],
-            stage_ids[si + 1] if si + 1 < len(stage_ids) else None,
-            None,
-        ),
-        ("up", _("Move up"), "↑", lane_ids[li - 1] if li else None, stage_ids[si], None),
-        (
-            "down",
-            _("Move down"),
-            "↓",
-            lane_ids[li + 1] if li + 1 < len(lane_ids) else None,
-            stage_ids[si],
-            None,
-        ),
-        (
-            "earlier",
-            _("Move earlier in cell"),
-            "⤒",
-            lane_ids[li] if ci else None,
-            stage_ids[si],
-            ci - 1,
-        ),
-        (
-            "later",
-            _("Move later in cell"),
-            "⤓",
-            lane_ids[li] if ci + 1 < len(cell) else None,
-            stage_ids[si],
-            ci + 1,
-        ),
-    ]
-    step_by_id = {x.id: x for x in data.steps}
-    handoffs = [
-        {
-            "pk": h.id,
-            "from_step_id": h.from_step_id,
-            "from_step": step_by_id[h.from_step_id],
-            "to_step": step_by_id[h.to_step_id],
-            "rework": h.rework,
-        }
-        for h in data.handoffs
-        if step.pk in (h.from_step_id, h.to_step_id)
-    ]
-    chosen = str(handoff_form.data.get("to_step", "")) if handoff_form is not None else ""
-    others = [(x.id, x.title) for x in data.steps if x.id != step.pk]
-    # Built here, not in a template loop: on a 1,000-step map the loop alone costs more
-    # than the rest of the panel.
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((pk, mark_safe(" selected") if str(pk) == chosen else "", title) for pk, title in others),
+    action: str,
+    retry: StepForm | HandoffUpdateForm | None = None,
+    mine: Step | None = None,
+) -> HttpResponse:
+    """409, the one answer to every stale write: the row's newer values in its panel."""
+    panel = panels.conflict_panel(
+        map_obj,
+        stale.current,
+        map_data_from(map_obj),
+        action=action,
+        can_rename_departments=_can_rename_departments(request),
+        retry=retry,
+        mine=mine,
     )
-    return {
-        "step": step,
-        "form": form
-        or StepForm(instance=step, initial={"version": step.version}, auto_id="step_%s"),
-        "move_form": StepMoveForm(
-            map_obj=map_obj,
-            initial={"lane": step.lane_id, "stage": step.stage_id, "version": step.version},
-            auto_id="move_%s",
-        ),
-        "moves": moves,
-        "handoffs": handoffs,
-        "handoff_options": options,
-        "handoff_form": handoff_form
-        or HandoffForm(map_obj=map_obj, initial={"from_step": step.pk}, auto_id="handoff_%s"),
-    }
+    return _panel(request, map_obj, panel, 409)
 
 
 def _step(map_obj: Map, step_id: int) -> Step:
@@ -336,8 +284,26 @@ def _step(map_obj: Map, step_id: int) -> Step:
     )
 
 
-def _version(request: HtmxHttpRequest) -> int | None:
-    return request_values(request.POST, "version")["version"]
+def _version(request: HtmxHttpRequest, name: str = "version") -> int | None:
+    return request_values(request.POST, name)[name]
+
+
+def _step_saved(
+    request: HtmxHttpRequest, map_obj: Map, step_id: int, flash: str = ""
+) -> HttpResponse:
+    """After a write of one step: the diagram with the step selected and its panel."""
+    step = _step(map_obj, step_id)
+    data = _stored(map_obj)
+    panel = panels.step_panel(map_obj, step, data, flash=flash)
+    return _done(request, map_obj, panel, data=data, selected=step.pk)
+
+
+def _step_refused(
+    request: HtmxHttpRequest, map_obj: Map, step: Step, status: int = 422, **forms: Any
+) -> HttpResponse:
+    """The step's panel with the form that was refused in place."""
+    panel = panels.step_panel(map_obj, step, map_data_from(map_obj), **forms)
+    return _panel(request, map_obj, panel, status)
 
 
 # -- Pages and fragments that only read ----------------------------------------------
@@ -351,13 +317,9 @@ def map_editor(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse
     if selected is not None and _can_edit(request):
         step = Step.objects.filter(pk=selected, map=map_obj).select_related("lane", "stage").first()
         if step is not None:
-            return _live(
-                request,
-                map_obj,
-                panel="step",
-                panel_context=_step_panel_context(map_obj, step),
-                selected=step.pk,
-            )
+            data = map_data_from(map_obj)
+            panel = panels.step_panel(map_obj, step, data)
+            return _live(request, map_obj, panel=panel, selected=step.pk, data=data)
     return _live(request, map_obj)
 
 
@@ -381,15 +343,14 @@ def map_poll(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     values = request_values(request.GET, "version", "step")
     present = request.GET.get("mode") == "present"
     selected = values["step"]
-    return _live(request, map_obj, present=present, selected=selected, panel="keep")
+    return _live(request, map_obj, present=present, selected=selected)
 
 
 @require_GET
 def map_history(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """Who changed what, when: the newest changes of the map, undone ones marked."""
     map_obj = get_map_for_user(request, slug, map_id)
-    context = {**_undo_state(map_obj), "can_edit": _can_edit(request)}
-    return _panel(request, map_obj, "history", context, 200)
+    return _panel(request, map_obj, panels.HistoryPanel())
 
 
 @require_GET
@@ -397,16 +358,14 @@ def step_panel(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) -
     """The side panel of one step (editors)."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     step = _step(map_obj, step_id)
-    return _panel(request, map_obj, "step", _step_panel_context(map_obj, step), 200)
+    return _panel(request, map_obj, panels.step_panel(map_obj, step, map_data_from(map_obj)))
 
 
 @require_GET
 def structure_panel(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """The side panel for stages and lanes (editors)."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    data = map_data_from(map_obj)
-    context = {**_structure_context(map_obj, data), "data": data}
-    return _panel(request, map_obj, "structure", context, 200)
+    return _panel(request, map_obj, _structure(request, map_obj, map_data_from(map_obj)))
 
 
 # -- Steps ---------------------------------------------------------------------------
@@ -417,57 +376,42 @@ def step_add_panel(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResp
     """The quick form to add a step to one lane × stage cell."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     form = QuickStepForm(map_obj=map_obj, initial=request_values(request.GET, "lane", "stage"))
-    return _panel(request, map_obj, "add", {"add_form": form, **_cell_names(map_obj, form)}, 200)
-
-
-def _cell_names(map_obj: Map, form: QuickStepForm) -> dict[str, Any]:
-    ids = request_values(form.data if form.is_bound else form.initial, "lane", "stage")
-    lane = (
-        Lane.objects.filter(map=map_obj, pk=ids["lane"]).select_related("department").first()
-        if ids["lane"] is not None
-        else None
-    )
-    stage = (
-        Stage.objects.filter(map=map_obj, pk=ids["stage"]).first()
-        if ids["stage"] is not None
-        else None
-    )
-    return {"add_lane": lane, "add_stage": stage}
+    return _panel(request, map_obj, panels.add_panel(map_obj, form))
 
 
 @require_POST
 def step_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
-    """Add a step to a cell; the side panel then shows it for the rest of its fields."""
+    """Add a step to a cell; then the add form of the next empty cell in the lane.
+
+    With `details` (the second button), or when the lane has no empty cell to the
+    right, the new step's own panel follows, for the rest of its fields.
+    """
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     form = QuickStepForm(request.POST, map_obj=map_obj)
-    if not form.is_valid():
-        return _panel(
-            request, map_obj, "add", {"add_form": form, **_cell_names(map_obj, form)}, 422
-        )
-    try:
-        step = services.step_create(
-            map_obj=map_obj,
-            lane_id=form.cleaned_data["lane"].pk,
-            stage_id=form.cleaned_data["stage"].pk,
-            values={"title": form.cleaned_data["title"]},
-            user=request.user,
-        )
-    except ValidationError as error:
-        # The lane or stage was removed meanwhile.
-        form.add_error(None, error.messages)
-        return _panel(
-            request, map_obj, "add", {"add_form": form, **_cell_names(map_obj, form)}, 422
-        )
-    step = _step(map_obj, step.pk)
+    if form.is_valid():
+        try:
+            step = services.step_create(
+                map_obj=map_obj,
+                lane_id=form.cleaned_data["lane"].pk,
+                stage_id=form.cleaned_data["stage"].pk,
+                values={"title": form.cleaned_data["title"]},
+                user=request.user,
+            )
+        except ValidationError as error:
+            # The lane or stage was removed meanwhile.
+            form.add_error(None, error.messages)
+    if form.errors:
+        return _panel(request, map_obj, panels.add_panel(map_obj, form), 422)
+    added = _("Added “%(title)s”.") % {"title": step.title}
     data = _stored(map_obj)
-    return _done(
-        request,
-        map_obj,
-        panel="step",
-        panel_context={**_step_panel_context(map_obj, step, data=data), "just_added": True},
-        data=data,
-        selected=step.pk,
-    )
+    cell = panels.next_empty_cell(data, step.lane_id, step.stage_id)
+    if cell is None or "details" in request.POST:
+        step = _step(map_obj, step.pk)
+        panel: PanelState = panels.step_panel(map_obj, step, data, flash=added)
+        return _done(request, map_obj, panel, data=data, selected=step.pk)
+    following = QuickStepForm(map_obj=map_obj, initial={"lane": cell[0], "stage": cell[1]})
+    panel = panels.add_panel(map_obj, following, flash=added)
+    return _done(request, map_obj, panel, data=data, selected=step.pk)
 
 
 @require_POST
@@ -475,56 +419,28 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
     """Save the side panel's fields of a step, unless someone changed it meanwhile."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     step = _step(map_obj, step_id)
-    form = StepForm(request.POST, instance=Step(pk=step.pk, map=map_obj), auto_id="step_%s")
-    version = _version(request)
-    if not form.is_valid() or version is None:
-        return _panel(request, map_obj, "step", _step_panel_context(map_obj, step, form), 422)
+    version = _version(request)  # a version that is no number is a bad request (400)
+    day = map_obj.workspace.working_day_minutes
+    instance = Step(pk=step.pk, map=map_obj)
+    form = StepForm(request.POST, instance=instance, auto_id="step_%s", working_day_minutes=day)
+    if not form.is_valid():
+        return _step_refused(request, map_obj, step, form=form)
     try:
         services.step_update(
             step_id=step.pk, version=version, values=form.values(), user=request.user
         )
     except services.StaleVersionError as stale:
-        return _conflict(request, map_obj, step, form, stale)
-    step = _step(map_obj, step.pk)
-    data = _stored(map_obj)
-    return _done(
-        request,
-        map_obj,
-        panel="step",
-        panel_context={**_step_panel_context(map_obj, step, data=data), "saved": True},
-        data=data,
-        selected=step.pk,
-    )
-
-
-def _conflict(
-    request: HtmxHttpRequest,
-    map_obj: Map,
-    step: Step,
-    form: StepForm,
-    stale: services.StaleVersionError,
-) -> HttpResponse:
-    """409: keep what the person typed, show the newer values, offer to apply theirs on top."""
-    current = stale.current
-    if current is None or not isinstance(current, Step):
-        return _panel(request, map_obj, "gone", {}, 409)
-    mine = form.values()
-    differences = []
-    for name, value in mine.items():
-        theirs = getattr(current, name)
-        if theirs != value:
-            label = getattr(Step._meta.get_field(name), "verbose_name", name)
-            differences.append({"label": str(label), "theirs": theirs, "mine": value})
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    retry = StepForm(data, instance=Step(pk=step.pk, map=map_obj), auto_id="step_%s")
-    retry.is_valid()
-    context = {
-        **_step_panel_context(map_obj, current, retry),
-        "conflict": differences,
-        "conflict_version": current.version,
-    }
-    return _panel(request, map_obj, "step", context, 409)
+        data = request.POST.copy()
+        current = stale.current
+        data["version"] = str(getattr(current, "version", ""))
+        retry = StepForm(
+            data, instance=Step(pk=step.pk, map=map_obj), auto_id="step_%s", working_day_minutes=day
+        )
+        retry.is_valid()
+        return _stale(
+            request, map_obj, stale, action="edit", retry=retry, mine=Step(**form.values())
+        )
+    return _step_saved(request, map_obj, step.pk, _("Saved."))
 
 
 @require_POST
@@ -533,56 +449,36 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     step = _step(map_obj, step_id)
     form = StepMoveForm(request.POST, map_obj=map_obj, auto_id="move_%s")
-    if not form.is_valid():
-        return _panel(
-            request, map_obj, "step", {**_step_panel_context(map_obj, step), "move_form": form}, 422
-        )
-    try:
-        services.step_move(
-            step_id=step.pk,
-            version=form.cleaned_data["version"],
-            lane_id=form.cleaned_data["lane"].pk,
-            stage_id=form.cleaned_data["stage"].pk,
-            position=form.cleaned_data["position"],
-            user=request.user,
-        )
-    except services.StaleVersionError as stale:
-        if stale.current is None:
-            return _panel(request, map_obj, "gone", {}, 409)
-        step = _step(map_obj, step.pk)
-        context = {**_step_panel_context(map_obj, step), "move_conflict": True}
-        return _panel(request, map_obj, "step", context, 409)
-    except ValidationError as error:
-        # The target lane or stage was removed meanwhile.
-        form.add_error(None, error.messages)
-        context = {**_step_panel_context(map_obj, step), "move_form": form}
-        return _panel(request, map_obj, "step", context, 422)
-    step = _step(map_obj, step.pk)
-    data = _stored(map_obj)
-    return _done(
-        request,
-        map_obj,
-        panel="step",
-        panel_context=_step_panel_context(map_obj, step, data=data),
-        data=data,
-        selected=step.pk,
-    )
+    if form.is_valid():
+        try:
+            services.step_move(
+                step_id=step.pk,
+                version=form.cleaned_data["version"],
+                lane_id=form.cleaned_data["lane"].pk,
+                stage_id=form.cleaned_data["stage"].pk,
+                position=form.cleaned_data["position"],
+                user=request.user,
+            )
+        except services.StaleVersionError as stale:
+            return _stale(request, map_obj, stale, action="move")
+        except ValidationError as error:
+            # The target lane or stage was removed meanwhile.
+            form.add_error(None, error.messages)
+    if form.errors:
+        return _step_refused(request, map_obj, step, move_form=form)
+    return _step_saved(request, map_obj, step.pk, _("Moved."))
 
 
 @require_POST
 def step_delete(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) -> HttpResponse:
-    """Delete a step and its handoffs; the panel offers to undo it."""
+    """Delete a step and its handoffs, if it is still as the person saw it; undoable."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     step = _step(map_obj, step_id)
     try:
         services.step_delete(step_id=step.pk, version=_version(request), user=request.user)
     except services.StaleVersionError as stale:
-        current = stale.current
-        if not isinstance(current, Step):
-            return _panel(request, map_obj, "gone", {}, 409)
-        context = {**_step_panel_context(map_obj, current), "delete_conflict": True}
-        return _panel(request, map_obj, "step", context, 409)
-    return _done(request, map_obj, panel="deleted", panel_context={"deleted_title": step.title})
+        return _stale(request, map_obj, stale, action="delete")
+    return _structure_done(request, map_obj, notice=panels.deleted(step.title))
 
 
 # -- Handoffs ------------------------------------------------------------------------
@@ -590,7 +486,7 @@ def step_delete(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) 
 
 @require_POST
 def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
-    """Connect two steps of this map."""
+    """Connect two steps of this map; the panel of the step the handoff starts from follows."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     form = HandoffForm(request.POST, map_obj=map_obj, auto_id="handoff_%s")
     from_id = request_values(request.POST, "from_step")["from_step"]
@@ -610,25 +506,17 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
                 user=request.user,
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            for name, messages in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages)
+    if form.errors and source is not None:
+        return _step_refused(request, map_obj, source, handoff_form=form)
     if form.errors:
-        if source is None:
-            return _panel(request, map_obj, "connect", {"handoff_form": form}, 422)
-        context = _step_panel_context(map_obj, source, handoff_form=form)
-        return _panel(request, map_obj, "step", context, 422)
-    if source is None:
-        return _done(request, map_obj)
-    source = _step(map_obj, source.pk)
-    data = _stored(map_obj)
-    return _done(
-        request,
-        map_obj,
-        panel="step",
-        panel_context=_step_panel_context(map_obj, source, data=data),
-        data=data,
-        selected=source.pk,
-    )
+        # No step to start from: say so on the structure panel, the editor's home.
+        problems = [_("Choose the step the handoff starts from, then the step it goes to.")]
+        panel = _structure(request, map_obj, map_data_from(map_obj), errors=problems)
+        return _panel(request, map_obj, panel, 422)
+    assert source is not None  # a valid form has a from-step of this map
+    return _step_saved(request, map_obj, source.pk, _("Connected."))
 
 
 def _handoff(map_obj: Map, handoff_id: int) -> Handoff:
@@ -645,11 +533,7 @@ def handoff_panel(
 ) -> HttpResponse:
     """The side panel of one handoff: rework, label, delete."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    handoff = _handoff(map_obj, handoff_id)
-    form = HandoffUpdateForm(
-        initial={"version": handoff.version, "rework": handoff.rework, "label": handoff.label}
-    )
-    return _panel(request, map_obj, "handoff", {"handoff": handoff, "handoff_edit_form": form}, 200)
+    return _panel(request, map_obj, panels.handoff_panel(_handoff(map_obj, handoff_id)))
 
 
 @require_POST
@@ -659,9 +543,7 @@ def handoff_edit(request: HtmxHttpRequest, slug: str, map_id: int, handoff_id: i
     handoff = _handoff(map_obj, handoff_id)
     form = HandoffUpdateForm(request.POST)
     if not form.is_valid():
-        return _panel(
-            request, map_obj, "handoff", {"handoff": handoff, "handoff_edit_form": form}, 422
-        )
+        return _panel(request, map_obj, panels.handoff_panel(handoff, form=form), 422)
     try:
         services.handoff_update(
             handoff_id=handoff.pk,
@@ -671,96 +553,65 @@ def handoff_edit(request: HtmxHttpRequest, slug: str, map_id: int, handoff_id: i
             user=request.user,
         )
     except services.StaleVersionError as stale:
-        return _handoff_conflict(request, map_obj, handoff.pk, stale)
-    handoff = _handoff(map_obj, handoff.pk)
-    form = HandoffUpdateForm(
-        initial={"version": handoff.version, "rework": handoff.rework, "label": handoff.label}
-    )
-    return _done(
-        request,
-        map_obj,
-        panel="handoff",
-        panel_context={"handoff": handoff, "handoff_edit_form": form, "saved": True},
-    )
-
-
-def _handoff_conflict(
-    request: HtmxHttpRequest,
-    map_obj: Map,
-    handoff_id: int,
-    stale: services.StaleVersionError,
-    *,
-    deleting: bool = False,
-) -> HttpResponse:
-    """409: the handoff changed (or went) meanwhile; show its newer values.
-
-    An edit keeps what the person typed, to apply on top; a delete shows the
-    handoff as it is now, to delete again if still wanted.
-    """
-    current = stale.current
-    if not isinstance(current, Handoff):
-        return _panel(request, map_obj, "gone", {}, 409)
-    data = request.POST.copy()
-    if deleting:
-        data.update({"label": current.label, "rework": "on" if current.rework else ""})
-    data["version"] = str(current.version)
-    context = {
-        "handoff": _handoff(map_obj, handoff_id),
-        "handoff_edit_form": HandoffUpdateForm(data),
-        "handoff_conflict": current,
-        "handoff_delete_conflict": deleting,
-    }
-    return _panel(request, map_obj, "handoff", context, 409)
+        # What the person typed stays, on top of the newer version.
+        data = request.POST.copy()
+        data["version"] = str(getattr(stale.current, "version", ""))
+        return _stale(request, map_obj, stale, action="edit", retry=HandoffUpdateForm(data))
+    panel = panels.handoff_panel(_handoff(map_obj, handoff.pk), flash=_("Saved."))
+    return _done(request, map_obj, panel)
 
 
 @require_POST
 def handoff_delete(
     request: HtmxHttpRequest, slug: str, map_id: int, handoff_id: int
 ) -> HttpResponse:
-    """Remove a handoff (undoable), unless someone changed it meanwhile."""
+    """Remove a handoff (undoable), if it is still as the person saw it."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     handoff = _handoff(map_obj, handoff_id)
     try:
         services.handoff_delete(handoff_id=handoff.pk, version=_version(request), user=request.user)
     except services.StaleVersionError as stale:
-        return _handoff_conflict(request, map_obj, handoff.pk, stale, deleting=True)
-    return _done(
-        request, map_obj, panel="deleted", panel_context={"deleted_title": _("the handoff")}
-    )
+        return _stale(request, map_obj, stale, action="delete")
+    what = f"{handoff.from_step.title} → {handoff.to_step.title}"
+    return _structure_done(request, map_obj, notice=panels.deleted(what))
 
 
 # -- Stages and lanes ----------------------------------------------------------------
 
 
-def _structure_error(request: HtmxHttpRequest, map_obj: Map, **forms: Any) -> HttpResponse:
-    data = map_data_from(map_obj)
-    context = {**_structure_context(map_obj, data), "data": data, **forms}
-    return _panel(request, map_obj, "structure", context, 422)
+def _structure_refused(
+    request: HtmxHttpRequest, map_obj: Map, status: int = 422, **kwargs: Any
+) -> HttpResponse:
+    """The structure panel with what was refused in place."""
+    return _panel(
+        request, map_obj, _structure(request, map_obj, map_data_from(map_obj), **kwargs), status
+    )
 
 
 def _structure_write(
-    request: HtmxHttpRequest, map_obj: Map, write: Callable[[], object]
+    request: HtmxHttpRequest, map_obj: Map, write: Callable[[], object], **refused: Any
 ) -> HttpResponse:
-    """Run a stage or lane write: the structure panel, or 409 when the row went meanwhile."""
+    """Run a stage or lane write: the structure panel after it, 409 when stale, 422 when refused.
+
+    `refused` names where a refusal's messages go: `lane_id` for a lane's own
+    form, else the panel's top.
+    """
     try:
         write()
-    except services.StaleVersionError:
-        return _panel(request, map_obj, "gone", {}, 409)
+    except services.StaleVersionError as stale:
+        return _stale(request, map_obj, stale, action="delete")
     except ValidationError as error:
-        data = map_data_from(map_obj)
-        context = {**_structure_context(map_obj, data), "data": data}
-        return _panel(request, map_obj, "structure", {**context, "refused": error.messages}, 409)
+        if "lane_id" in refused:
+            return _structure_refused(request, map_obj, lane_errors=error.messages, **refused)
+        return _structure_refused(request, map_obj, errors=error.messages, **refused)
     return _structure_done(request, map_obj)
 
 
-def _structure_done(request: HtmxHttpRequest, map_obj: Map) -> HttpResponse:
-    data = map_data_from(map_obj)
-    return _done(
-        request,
-        map_obj,
-        panel="structure",
-        panel_context={**_structure_context(map_obj, data), "data": data},
-    )
+def _structure_done(
+    request: HtmxHttpRequest, map_obj: Map, notice: panels.Notice | None = None
+) -> HttpResponse:
+    data = _stored(map_obj)
+    return _done(request, map_obj, _structure(request, map_obj, data, notice=notice), data=data)
 
 
 @require_POST
@@ -776,8 +627,18 @@ def stage_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("name", error.message_dict.get("name", error.messages))
     if form.errors:
-        return _structure_error(request, map_obj, stage_form=form)
+        return _structure_refused(request, map_obj, stage_form=form)
     return _structure_done(request, map_obj)
+
+
+def _reorder(request: HtmxHttpRequest, map_obj: Map, move: Callable[[int], object]) -> HttpResponse:
+    """Move a stage or lane to the POSTed `position`; a position that is no place is refused."""
+    form = PositionForm(request.POST)
+    if not form.is_valid():
+        problems = [f"{e}" for errors in form.errors.values() for e in errors]
+        return _structure_refused(request, map_obj, errors=problems)
+    position = form.cleaned_data["position"]
+    return _structure_write(request, map_obj, lambda: move(position))
 
 
 @require_POST
@@ -786,14 +647,10 @@ def stage_edit(request: HtmxHttpRequest, slug: str, map_id: int, stage_id: int) 
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     stage = get_object_or_404(Stage, pk=stage_id, map=map_obj)
     if "position" in request.POST:
-        move = PositionForm(request.POST)
-        if not move.is_valid():
-            return _structure_error(request, map_obj)
-        position = move.cleaned_data["position"]
-        return _structure_write(
+        return _reorder(
             request,
             map_obj,
-            lambda: services.stage_move(stage_id=stage.pk, position=position, user=request.user),
+            lambda at: services.stage_move(stage_id=stage.pk, position=at, user=request.user),
         )
     form = StageForm(request.POST)
     if form.is_valid():
@@ -801,22 +658,25 @@ def stage_edit(request: HtmxHttpRequest, slug: str, map_id: int, stage_id: int) 
             services.stage_rename(
                 stage_id=stage.pk, name=form.cleaned_data["name"], user=request.user
             )
-        except services.StaleVersionError:
-            return _panel(request, map_obj, "gone", {}, 409)
+        except services.StaleVersionError as stale:
+            return _stale(request, map_obj, stale, action="edit")
         except ValidationError as error:
             form.add_error("name", error.message_dict.get("name", error.messages))
     if form.errors:
-        return _structure_error(request, map_obj, rename_form=form, rename_stage_id=stage.pk)
+        return _structure_refused(request, map_obj, rename_form=form, rename_stage_id=stage.pk)
     return _structure_done(request, map_obj)
 
 
 @require_POST
 def stage_delete(request: HtmxHttpRequest, slug: str, map_id: int, stage_id: int) -> HttpResponse:
-    """Remove a stage with its steps (undoable)."""
+    """Remove a stage with its steps (undoable), if the map is still as the person saw it."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     stage = get_object_or_404(Stage, pk=stage_id, map=map_obj)
+    seen = _version(request, "map_version")
     return _structure_write(
-        request, map_obj, lambda: services.stage_delete(stage_id=stage.pk, user=request.user)
+        request,
+        map_obj,
+        lambda: services.stage_delete(stage_id=stage.pk, map_version=seen, user=request.user),
     )
 
 
@@ -836,70 +696,108 @@ def lane_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            for name, messages in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages)
     if form.errors:
-        return _structure_error(request, map_obj, lane_form=form)
+        return _structure_refused(request, map_obj, lane_form=form)
     return _structure_done(request, map_obj)
 
 
 @require_POST
 def lane_edit(request: HtmxHttpRequest, slug: str, map_id: int, lane_id: int) -> HttpResponse:
-    """Move a lane up or down (`position`)."""
+    """Move a lane (`position`), rename its department (`name`) or change it (`department`)."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     lane = get_object_or_404(Lane, pk=lane_id, map=map_obj)
-    move = PositionForm(request.POST)
-    if not move.is_valid():
-        return _structure_error(request, map_obj)
-    position = move.cleaned_data["position"]
+    if "position" in request.POST:
+        return _reorder(
+            request,
+            map_obj,
+            lambda at: services.lane_move(lane_id=lane.pk, position=at, user=request.user),
+        )
+    if "name" in request.POST:
+        if not _can_rename_departments(request):
+            # The same right as on the departments pages: it renames it in every map.
+            return _structure_refused(
+                request,
+                map_obj,
+                403,
+                lane_id=lane.pk,
+                lane_errors=[_("Only a facilitator can rename a department.")],
+            )
+        name = str(request.POST.get("name", ""))
+        return _structure_write(
+            request,
+            map_obj,
+            lambda: services.department_rename(lane_id=lane.pk, name=name, user=request.user),
+            lane_id=lane.pk,
+        )
+    form = LaneForm(request.POST, map_obj=map_obj)
+    if not form.is_valid():
+        problems = [f"{e}" for errors in form.errors.values() for e in errors]
+        return _structure_refused(request, map_obj, lane_id=lane.pk, lane_errors=problems)
+    department = form.cleaned_data["department"]
     return _structure_write(
         request,
         map_obj,
-        lambda: services.lane_move(lane_id=lane.pk, position=position, user=request.user),
+        lambda: services.lane_set_department(
+            lane_id=lane.pk,
+            department_id=department.pk if department else None,
+            new_department_name=form.cleaned_data["new_department"],
+            color=form.cleaned_data["color"] or "#4C78A8",
+            user=request.user,
+        ),
+        lane_id=lane.pk,
     )
 
 
 @require_POST
 def lane_delete(request: HtmxHttpRequest, slug: str, map_id: int, lane_id: int) -> HttpResponse:
-    """Remove a lane with its steps (undoable)."""
+    """Remove a lane with its steps (undoable), if the map is still as the person saw it."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     lane = get_object_or_404(Lane, pk=lane_id, map=map_obj)
+    seen = _version(request, "map_version")
     return _structure_write(
-        request, map_obj, lambda: services.lane_delete(lane_id=lane.pk, user=request.user)
+        request,
+        map_obj,
+        lambda: services.lane_delete(lane_id=lane.pk, map_version=seen, user=request.user),
     )
 
 
 # -- The map as a whole --------------------------------------------------------------
 
 
-def _undo_refused(
-    request: HtmxHttpRequest, map_obj: Map, error: UndoError, *, redo: bool
+def _undo_done(
+    request: HtmxHttpRequest, map_obj: Map, run: Callable[[], MapChange | None], *, redo: bool
 ) -> HttpResponse:
-    """409 with the map as it is now and why nothing was undone (or redone)."""
-    context = {"undo_reason": error.reason, "undo_change": error.change, "redo": redo}
-    return _live(request, map_obj, panel="undo_failed", panel_context=context, status=409)
+    """Undo or redo: the structure panel says what happened, or (409) why nothing did."""
+    try:
+        change = run()
+    except UndoError as error:
+        notice = panels.undo_refused(error.reason, error.change, redo=redo)
+        data = _stored(map_obj)
+        panel = _structure(request, map_obj, data, notice=notice)
+        return _live(request, map_obj, panel=panel, status=409, data=data)
+    return _structure_done(request, map_obj, notice=panels.undone(change, redo=redo))
 
 
 @require_POST
 def map_undo(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """Undo the map's newest change, whoever made it: the one the button named, if it says."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    try:
-        change = services.map_undo(map_obj=map_obj, seen=UndoForm(request.POST).seen())
-    except UndoError as error:
-        return _undo_refused(request, map_obj, error, redo=False)
-    return _done(request, map_obj, panel="undone", panel_context={"undone_change": change})
+    seen = UndoForm(request.POST).seen()
+    return _undo_done(
+        request, map_obj, lambda: services.map_undo(map_obj=map_obj, seen=seen), redo=False
+    )
 
 
 @require_POST
 def map_redo(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """Redo the map's oldest undone change: the one the button named, if it says."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    try:
-        change = services.map_redo(map_obj=map_obj, seen=UndoForm(request.POST).seen())
-    except UndoError as error:
-        return _undo_refused(request, map_obj, error, redo=True)
-    return _done(request, map_obj, panel="redone", panel_context={"redone_change": change})
+    seen = UndoForm(request.POST).seen()
+    return _undo_done(
+        request, map_obj, lambda: services.map_redo(map_obj=map_obj, seen=seen), redo=True
+    )
 
 
 @require_POST

@@ -151,7 +151,9 @@ def map_new(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if new_map is not None:
             messages.success(request, _("Map “%s” created.") % new_map.name)
-            return HttpResponseRedirect(reverse("map_detail", args=[slug, new_map.pk]))
+            # Straight into the editor, at the form for the first lane: a new map has none.
+            editor = reverse("map_editor", args=[slug, new_map.pk])
+            return HttpResponseRedirect(f"{editor}#lane-add")
     return form_page(
         request,
         form,

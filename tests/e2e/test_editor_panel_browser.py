@@ -1,0 +1,114 @@
+"""The editor's side panel in a real browser: fast entry, time read-back, focus after swaps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from departments.models import Role
+from tests.e2e.test_editor_browser import ARTIFACTS, editor_url, log_in, member, shot
+from tests.factories import LaneFactory, MapFactory, StageFactory, StepFactory, map_with_steps
+from valuestreams.models import Step
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_enter_adds_a_step_and_opens_the_next_empty_cell_with_the_title_focused(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    user = member(workspace, Role.EDITOR, "fast")
+    map_obj: Any = MapFactory(workspace=workspace)
+    lane: Any = LaneFactory(map=map_obj)
+    stages: list[Any] = [
+        StageFactory(map=map_obj, name=name, position=i) for i, name in enumerate("ABC")
+    ]
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj))
+    page.get_by_role("button", name=f"Add a step in {lane.department.name} × A").click()
+    title = page.locator("#side-panel .add-form input[name=title]")
+    expect(title).to_be_focused()
+    for name in ("First", "Second"):
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        expect(page.locator(".cw-step", has_text=name)).to_be_visible()
+        expect(page.locator("#cw-status")).to_contain_text("Add a step in")
+    expect(page.locator("#side-panel")).to_contain_text(f"{lane.department.name} × C")
+    expect(page.locator("#side-panel .add-form input[name=title]")).to_be_focused()
+    cells = {s.title: s.stage_id for s in Step.objects.filter(map=map_obj)}
+    assert cells == {"First": stages[0].pk, "Second": stages[1].pk}
+
+
+def test_times_read_back_in_working_days_and_focus_follows_the_panel(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    user = member(workspace, Role.EDITOR, "timer")
+    map_obj, (first, _second) = map_with_steps(workspace)
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    lead = page.locator("#step_lead_time_minutes")
+    lead.fill("2880")
+    expect(page.locator("#step_lead_time_minutes_readback")).to_have_text("= 6 d at 8 h a day")
+    lead.fill("2d")
+    expect(page.locator("#step_lead_time_minutes_readback")).to_have_text("= 2 d at 8 h a day")
+    page.get_by_role("button", name="Save step").click()
+    expect(page.locator("#side-panel .flash.ok")).to_contain_text("Saved.")
+    expect(page.locator("#panel-h")).to_be_focused()
+    expect(page.locator("#cw-status")).to_contain_text(f"Step “{first.title}”")
+    first.refresh_from_db()
+    assert first.lead_time_minutes == 960
+    # Move down: the button goes away with the swap; focus lands on the panel heading.
+    page.get_by_role("button", name="Move down").click()
+    expect(page.locator("#side-panel .flash.ok")).to_contain_text("Moved.")
+    expect(page.locator("#panel-h")).to_be_focused()
+    # Close: the structure panel's heading.
+    page.get_by_role("button", name="Close").click()
+    expect(page.locator("#panel-h")).to_have_text("Build the map")
+    expect(page.locator("#panel-h")).to_be_focused()
+    shot(page, "panel-focus")
+
+
+def test_the_times_section_stays_as_the_facilitator_left_it(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    user = member(workspace, Role.EDITOR, "journey")
+    map_obj, (first, second) = map_with_steps(workspace, kind="customer_journey")
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    times = page.locator("details[data-remember=times]")
+    expect(times).not_to_have_attribute("open", "")
+    times.locator("summary").click()
+    expect(times).to_have_attribute("open", "")
+    page.locator(".cw-step", has_text=second.title).click()
+    expect(page.locator("#step_title")).to_have_value(second.title)
+    expect(page.locator("details[data-remember=times]")).to_have_attribute("open", "")
+    # The emotion faces are a radio group that the keyboard can use.
+    page.locator("label.face", has_text="0 neutral").click()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("input[name=emotion][value='1']")).to_be_checked()
+    page.locator("#step_process_time_minutes").fill("2880")
+    page.locator("#side-panel").screenshot(path=str(ARTIFACTS / "editor-panel-journey.png"))
+
+
+def test_connect_and_delete_leave_focus_on_the_panel_heading_and_say_so(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    user = member(workspace, Role.EDITOR, "linker")
+    map_obj, (first, second) = map_with_steps(workspace)
+    third: Any = StepFactory(map=map_obj, lane=second.lane, stage=first.stage, title="Third")
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    # "Hand off to" groups by lane and leaves out what is already connected.
+    group = page.locator(f"#handoff_to_step optgroup[label='{second.lane.department.name}']")
+    expect(group.locator("option")).to_have_text(["Third"])
+    page.select_option("#handoff_to_step", label="Third")
+    page.get_by_role("button", name="Connect", exact=True).click()
+    expect(page.locator("#side-panel .flash.ok")).to_contain_text("Connected.")
+    expect(page.locator("#panel-h")).to_be_focused()
+    page.get_by_role("button", name="Delete step").click()
+    expect(page.locator("#side-panel")).to_contain_text(f"Deleted “{first.title}”.")
+    expect(page.locator("#panel-h")).to_be_focused()
+    expect(page.locator("#cw-status")).to_contain_text(f"Deleted “{first.title}”.")
+    assert not Step.objects.filter(pk=first.pk).exists()
+    assert Step.objects.filter(pk=third.pk).exists()
