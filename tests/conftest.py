@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from departments.models import Role
 
@@ -53,6 +56,18 @@ def _empty_cache() -> None:
     sequence back too, so a new map can get the id of an earlier test's map.
     """
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Leave the default language active after every test.
+
+    A test client request in Dutch or German activates that language in the test's
+    thread and nothing turns it back: tests that follow (say, a deck's texts) would
+    read German.
+    """
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
