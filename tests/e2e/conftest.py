@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Error as PlaywrightError
+
+# Requests the live server is answering now: the editor polls every 2 s, and a
+# request still inside its transaction (a map row lock) while the test database is
+# flushed deadlocks the flush, failing the next test. Counted from Django's signals.
+_in_flight = 0
+_in_flight_changed = threading.Condition()
+
+
+def _request_started(**_kwargs: Any) -> None:
+    global _in_flight
+    with _in_flight_changed:
+        _in_flight += 1
+
+
+def _request_finished(**_kwargs: Any) -> None:
+    global _in_flight
+    with _in_flight_changed:
+        _in_flight = max(0, _in_flight - 1)
+        _in_flight_changed.notify_all()
+
+
+request_started.connect(_request_started, dispatch_uid="e2e-in-flight-started")
+request_finished.connect(_request_finished, dispatch_uid="e2e-in-flight-finished")
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +78,27 @@ def quiet_page(page: Page) -> Iterator[Page]:
     yield page
     page.goto("about:blank")
     page.wait_for_timeout(300)
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_before_flush(
+    browser: Browser,
+    no_csp_violations: list[str],
+    live_server: Any,
+    _django_db_helper: None,
+) -> Iterator[None]:
+    """After each browser test: every page left for a blank one, then no request running.
+
+    Depends on the database fixture, so it runs before the flush: nothing polls
+    any more, and the live server has answered what was already on its way.
+    """
+    yield
+    for ctx in browser.contexts:
+        for open_page in ctx.pages:
+            # A page the test already closed or crashed polls nothing.
+            with contextlib.suppress(PlaywrightError):
+                open_page.goto("about:blank")
+    deadline = time.monotonic() + 15
+    with _in_flight_changed:
+        while _in_flight and time.monotonic() < deadline:
+            _in_flight_changed.wait(0.1)

@@ -86,7 +86,12 @@ def go_to_cell(page: Page, lane: Lane, stage: Stage, stage_index: int) -> None:
 def add_step_by_keys(page: Page, lane: Lane, stage: Stage, stage_index: int, title: str) -> None:
     go_to_cell(page, lane, stage, stage_index)
     page.keyboard.press("Enter")
-    title_field = "#side-panel .add-form input[name=title]"
+    # The panel of this cell: after a save, the next cell's panel is already open.
+    form = (
+        f"#side-panel .add-form:has(input[name=lane][value='{lane.pk}'])"
+        f":has(input[name=stage][value='{stage.pk}'])"
+    )
+    title_field = f"{form} input[name=title]"
     expect(page.locator(title_field)).to_be_visible()
     if not focused(page, title_field):  # the panel's focus handling may differ; keys still reach it
         tab_to(page, title_field)
