@@ -510,8 +510,11 @@ class _Svg:
 
     def connector_label(self, c: ConnectorGeometry) -> None:
         assert c.label_box is not None
+        # A label shortened to fit gives its full text on hover.
+        full = "" if c.label_box.text.text == c.label else f"<title>{_esc(c.label)}</title>"
         self.out.append(
             f'<g class="cw-handoff-label" data-handoff-id="{c.handoff_id}">'
+            + full
             + _rect(c.label_box.box)
             + _text(c.label_box.text)
             + "</g>"

@@ -20,7 +20,8 @@ The phases, each a module whose functions take values and return values:
 - `style`: colours and every stroke, head, mark and decoration;
 - `grid`: lanes, columns, cells and the cards placed in them (`cards`: a card's
   text and decorations);
-- `routing`: how a handoff's connector is routed, styled and labelled;
+- `routing`: how a handoff's connector is routed and styled;
+- `labels`: where each handoff's label sits, clear of cards, headers and each other;
 - `band`: the lead-time ladder or emotion curve under the lanes;
 - `legend`: the legend.
 
@@ -52,6 +53,7 @@ from .geometry import (
 )
 from .grid import (
     Frame,
+    Room,
     build_frame,
     cell_geometries,
     column_geometries,
@@ -61,6 +63,7 @@ from .grid import (
     lane_geometries,
     place_boxes,
 )
+from .labels import place_labels
 from .legend import legend
 from .options import LadderTotals, LayoutOptions, Overlay
 from .routing import route_connectors
@@ -141,13 +144,26 @@ def layout_map(
         overlay = Overlay.from_analysis(analyze(data), hotspots=False)
     o = options or LayoutOptions()
     steps = drawable_steps(data)
-    frame = build_frame(data, steps, o)
-    lanes = lane_geometries(data, frame, o)
-    columns = column_geometries(data, frame, o)
     drawn = {s.id for s in steps}
     critical = frozenset(s for s in overlay.critical_path if s in drawn)
-    boxes = place_boxes(data, frame, lanes, overlay, critical, o)
-    ordered = tuple(boxes[s.id] for s in steps)
+    # Routing and labels may find a gutter, corridor or card gap too small; the grid
+    # is then built again with room added just there (most maps need one pass).
+    room = Room()
+    for attempt in range(_PASSES):
+        frame = build_frame(data, steps, o, room)
+        lanes = lane_geometries(data, frame, o)
+        boxes = place_boxes(data, frame, lanes, overlay, critical, o)
+        ordered = tuple(boxes[s.id] for s in steps)
+        final = attempt == _PASSES - 1
+        routed, short = route_connectors(data.handoffs, frame, boxes, o)
+        connectors, crowded = place_labels(
+            routed, ordered, frame, o, final=final, clear=attempt == 0
+        )
+        missing = short.added(crowded)
+        if final or not missing:
+            break
+        room = room.added(missing)
+    columns = column_geometries(data, frame, o)
     band = _band(data, frame, steps, overlay, o)
     width, bottom = _extent(frame, band, o)
     items: tuple[LegendItem, ...] = ()
@@ -170,7 +186,7 @@ def layout_map(
         columns=columns,
         cells=cell_geometries(data, frame, o),
         boxes=ordered,
-        connectors=route_connectors(data.handoffs, frame, boxes, o),
+        connectors=connectors,
         ladder=band if isinstance(band, LadderGeometry) else None,
         curve=band if isinstance(band, EmotionCurve) else None,
         legend=items,
@@ -179,6 +195,10 @@ def layout_map(
         dividers=dividers(columns, lanes),
         interaction=INTERACTION,
     )
+
+
+#: Layout passes at most: the first, and two with room added where it was short.
+_PASSES = 3
 
 
 def _band(
