@@ -197,8 +197,8 @@ def layout_map(
     )
 
 
-#: Layout passes at most: the first, and two with room added where it was short.
-_PASSES = 3
+#: Layout passes at most: the first, and up to three with room added where it was short.
+_PASSES = 4
 
 
 def _band(

@@ -44,15 +44,18 @@ class Room:
     ``gutters``: gutter index (0 = left of the first column) → extra width, split
     evenly on both sides of the gutter's centre line; ``corridors``: lane index →
     extra corridor height; ``gaps``: (lane index, rank) → extra space above the
-    card of that rank. The default is no extra room: small maps keep their size.
+    card of that rank; ``rows``: (lane index, rank) → extra height of that row's
+    cards (for many connectors on one card side). The default is no extra room:
+    small maps keep their size.
     """
 
     gutters: Mapping[int, float] = field(default_factory=dict)
     corridors: Mapping[int, float] = field(default_factory=dict)
     gaps: Mapping[tuple[int, int], float] = field(default_factory=dict)
+    rows: Mapping[tuple[int, int], float] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.gutters or self.corridors or self.gaps)
+        return bool(self.gutters or self.corridors or self.gaps or self.rows)
 
     def added(self, other: Room) -> Room:
         """This room plus ``other``'s, place by place."""
@@ -60,6 +63,7 @@ class Room:
             _add(self.gutters, other.gutters),
             _add(self.corridors, other.corridors),
             _add(self.gaps, other.gaps),
+            _add(self.rows, other.rows),
         )
 
 
@@ -154,10 +158,12 @@ def _rows(
     data: MapData,
     cells: Mapping[tuple[int, int], tuple[StepData, ...]],
     col_widths: Sequence[float],
+    room: Room,
     o: LayoutOptions,
 ) -> tuple[dict[int, Content], dict[int, int], list[list[float]]]:
     """Every card's wrapped text, its rank in its cell, and per lane one row height
-    per rank: the tallest card of that rank in any of the lane's cells."""
+    per rank: the tallest card of that rank in any of the lane's cells, plus any
+    extra room the row was given."""
     day = data.working_day_minutes or 480
     contents: dict[int, Content] = {}
     rank: dict[int, int] = {}
@@ -172,6 +178,9 @@ def _rows(
             if len(heights) <= k:
                 heights.append(0.0)
             heights[k] = max(heights[k], content_height(content, o))
+    for (li, k), extra in room.rows.items():
+        if k < len(row_heights[li]):
+            row_heights[li][k] += extra
     return contents, rank, row_heights
 
 
@@ -222,7 +231,7 @@ def build_frame(
     stage_index = {stage.id: i for i, stage in enumerate(data.stages)}
     base_widths, stage_lines = _column_widths(data.stages, o)
     cells = _stack(steps, lane_index, stage_index)
-    contents, rank, row_heights = _rows(data, cells, base_widths, o)
+    contents, rank, row_heights = _rows(data, cells, base_widths, room, o)
     # A gutter grows by half its extra room on each side of its centre line, the
     # column border: the cards beside it move apart, their width stays.
     extra = room.gutters

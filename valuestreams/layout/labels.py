@@ -3,17 +3,17 @@
 A label is a box on its own connector's line. Every connector offers candidate
 spots along its segments (the middle of a long horizontal run first, then further
 along it, then on vertical runs, where the label may slide sideways as long as
-its line still passes through it). Labels are placed greedily, in handoff order:
-a spot is taken only when the box stays clear of the cards (with their rings and
-badges), the lane headers, the editor's "+" buttons and every label placed
-before; among those, spots that cover fewer other lines and lane-border marks
-win. A label with no free spot asks for room where its connector runs: a wider
-gutter, a taller corridor or a wider gap between stacked cards (`grid.Room`);
-`layout_map` lays the map out again with that room, so the map grows only where
-a label needs it.
+its line still passes through it). Labels are placed greedily, the ones with the
+fewest candidate spots first: a spot is taken only when the box stays clear of
+the cards (with their rings and badges), the lane headers, the editor's "+"
+buttons and every label placed before; among those, spots that cover fewer other
+lines and lane-border marks win. A label with no free spot asks for room where
+its connector runs: a wider gutter, a taller corridor or a wider gap between
+stacked cards (`grid.Room`); `layout_map` lays the map out again with that room,
+so the map grows only where a label needs it.
 
-Long labels are shortened with an ellipsis to one and a half card widths; renderers give
-the full text on hover.
+Long labels are shortened with an ellipsis to one and a half card widths;
+renderers give the full text on hover.
 """
 
 from __future__ import annotations
@@ -146,20 +146,26 @@ def place_labels(
         frame.lanes_bottom - LABEL_CLEARANCE,
     )
     room = _Requests()
-    placed: list[ConnectorGeometry] = []
+    placed = list(connectors)
+    todo: list[tuple[int, int, str, float, list[_Spot]]] = []
     for i, c in enumerate(connectors):
         label = c.label.strip()
-        if not label:
-            placed.append(c)
-            continue
-        text = shorten(label, 1.5 * o.box_width - 2 * _PAD_X, o.text_size)
-        width = round(measure_text(text, o.text_size) + 2 * _PAD_X, 2)
-        at = _best_spot(c.points, width, i, hard, soft, bounds, lenient=final)
+        if label:
+            text = shorten(label, 1.5 * o.box_width - 2 * _PAD_X, o.text_size)
+            width = round(measure_text(text, o.text_size) + 2 * _PAD_X, 2)
+            spots = _spots(c.points, width)
+            todo.append((len(spots), i, text, width, spots))
+    # The labels with the fewest spots first: a label that can go anywhere along a
+    # long route must not take the only spot of one on a short route.
+    todo.sort(key=lambda item: item[:2])
+    for _count, i, text, width, spots in todo:
+        c = connectors[i]
+        at = _best_spot(spots, c.points, width, i, hard, soft, bounds, lenient=final)
         if not final and (at is None or (clear and at.covers)):
             # No spot, or only one on top of other lines: ask for room, and take
             # the best spot there is for now (the next pass places it again).
             room.ask(c.points, width, frame, o)
-            at = at or _best_spot(c.points, width, i, hard, soft, bounds, lenient=True)
+            at = at or _best_spot(spots, c.points, width, i, hard, soft, bounds, lenient=True)
         assert at is not None  # lenient always finds a spot on a route
         taken = (
             at.x - width / 2,
@@ -168,7 +174,7 @@ def place_labels(
             at.y + LABEL_HEIGHT / 2,
         )
         hard.add(_grow(taken, LABEL_CLEARANCE))
-        placed.append(replace(c, label_box=_label_box(text, at, width, c, o)))
+        placed[i] = replace(c, label_box=_label_box(text, at, width, c, o))
     return tuple(placed), room.room()
 
 
@@ -192,10 +198,15 @@ def _spots(points: Sequence[Point], width: float) -> list[_Spot]:
     one's middle first), then vertical runs with the label slid along and across."""
     spots: list[_Spot] = []
     longest = max((abs(p.x - q.x) for p, q in itertools.pairwise(points)), default=0.0)
-    for p, q in itertools.pairwise(points):
+    last_k = len(points) - 2
+    for k, (p, q) in enumerate(itertools.pairwise(points)):
+        # Keep clear of the route's ends (the arrowhead); a corner may be covered.
+        end_p = _END if k == 0 else 0.0
+        end_q = _END if k == last_k else 0.0
         if abs(p.y - q.y) < 0.01:
             lo, hi = sorted((p.x, q.x))
-            first, last = lo + width / 2 + _END, hi - width / 2 - _END
+            lo_end, hi_end = (end_p, end_q) if p.x <= q.x else (end_q, end_p)
+            first, last = lo + width / 2 + lo_end, hi - width / 2 - hi_end
             if first > last:
                 continue
             mid = (lo + hi) / 2
@@ -204,7 +215,8 @@ def _spots(points: Sequence[Point], width: float) -> list[_Spot]:
                 spots.append(_Spot(base + abs(x - mid) / (hi - lo), x, p.y))
         elif abs(p.x - q.x) < 0.01:
             lo, hi = sorted((p.y, q.y))
-            first, last = lo + LABEL_HEIGHT / 2 + _END, hi - LABEL_HEIGHT / 2 - _END
+            lo_end, hi_end = (end_p, end_q) if p.y <= q.y else (end_q, end_p)
+            first, last = lo + LABEL_HEIGHT / 2 + lo_end, hi - LABEL_HEIGHT / 2 - hi_end
             if first > last:
                 continue
             mid = (lo + hi) / 2
@@ -236,6 +248,7 @@ def _steps(first: float, last: float, mid: float, step: float) -> list[float]:
 
 
 def _best_spot(
+    spots: list[_Spot],
     points: Sequence[Point],
     width: float,
     owner: int,
@@ -250,7 +263,6 @@ def _best_spot(
     best: tuple[float, _Spot] | None = None
     fallback: tuple[float, _Spot] | None = None
     half_w, half_h = width / 2, LABEL_HEIGHT / 2
-    spots = _spots(points, width)
     if not spots and lenient:  # a route too short for any spot: its middle
         p, q = max(itertools.pairwise(points), key=_length)
         spots = [_Spot(0.0, (p.x + q.x) / 2, (p.y + q.y) / 2)]
@@ -289,7 +301,7 @@ class _Requests:
     def ask(self, points: Sequence[Point], width: float, frame: Frame, o: LayoutOptions) -> None:
         """Ask for room where this route can hold a label: its longest horizontal run
         through a gutter grows to the label's length, else the corridor or card gap
-        its longest vertical run passes gets one more row of labels."""
+        its longest vertical run passes (corridors first) gets one more row of labels."""
         row = LABEL_HEIGHT + 2 * LABEL_CLEARANCE + 2
         runs = sorted(itertools.pairwise(points), key=_length, reverse=True)
         for p, q in runs:
@@ -304,14 +316,23 @@ class _Requests:
         for p, q in runs:
             if abs(p.x - q.x) < 0.01 and abs(p.y - q.y) > 0.01:
                 lo, hi = sorted((p.y, q.y))
-                place = _gap_of(lo, hi, frame)
-                if place is not None:
-                    self.gaps[place] += row
-                    return
                 lane = _corridor_of(lo, hi, frame)
                 if lane is not None:
                     self.corridors[lane] += row
                     return
+                place = _gap_of(lo, hi, frame)
+                if place is not None:
+                    self.gaps[place] += row
+                    return
+        # Only short runs beside the cards: widen the gutter of the longest
+        # horizontal one, which grows by half of it on each side.
+        for p, q in runs:
+            if abs(p.y - q.y) < 0.01:
+                middle = (p.x + q.x) / 2
+                gutters = range(len(frame.col_x) + 1)
+                gutter = min(gutters, key=lambda g: abs(frame.gutter_x(g) - middle))
+                self.gutters[gutter] += 2 * max(width + 2 * _END - abs(p.x - q.x), 0.0) + 2
+                return
         # Nothing to grow (a route on a corridor only): one more row in that corridor.
         lane = _lane_at(points[0].y, frame)
         if lane is not None:
@@ -319,10 +340,13 @@ class _Requests:
 
 
 def _gutter_between(lo: float, hi: float, frame: Frame) -> int | None:
-    """The gutter whose two cards a horizontal run from ``lo`` to ``hi`` joins."""
-    for g in range(1, len(frame.col_x)):
-        left = frame.card_x[g - 1] + frame.card_widths[g - 1]
-        if abs(lo - left) < 0.5 and abs(hi - frame.card_x[g]) < 0.5:
+    """The gutter before the card a horizontal run from ``lo`` to ``hi`` ends at,
+    when the run starts at a card in an earlier column (a straight card-to-card run)."""
+    rights = [x + w for x, w in zip(frame.card_x, frame.card_widths, strict=True)]
+    if not any(abs(lo - right) < 0.5 for right in rights):
+        return None
+    for g in range(1, len(frame.card_x)):
+        if abs(hi - frame.card_x[g]) < 0.5:
             return g
     return None
 
@@ -337,13 +361,13 @@ def _corridor_of(lo: float, hi: float, frame: Frame) -> int | None:
 
 
 def _gap_of(lo: float, hi: float, frame: Frame) -> tuple[int, int] | None:
-    """(lane, rank) of the gap between two stacked cards that a vertical run spans
-    exactly (a handoff to the next card of a cell), else None."""
+    """(lane, rank) of the first gap between two stacked rows of cards that a
+    vertical run from ``lo`` to ``hi`` passes through, else None."""
     for lane, tops in enumerate(frame.row_tops):
         heights = frame.row_heights[lane]
         for k in range(1, len(tops)):
             above = tops[k - 1] + heights[k - 1]
-            if abs(lo - above) < 0.5 and abs(hi - tops[k]) < 0.5:
+            if lo <= above + 0.5 and tops[k] - 0.5 <= hi:
                 return lane, k
     return None
 

@@ -142,11 +142,11 @@ def route_connectors(
         for h in handoffs
         if h.from_step_id in boxes and h.to_step_id in boxes
     ]
-    _assign_ports(routes, boxes)
+    rows = _assign_ports(routes, board)
     gutters = _assign_gutter_tracks(routes, board)
     corridors = _assign_corridor_tracks(routes, board)
     boundaries = frame.lane_y[1:]
-    return tuple(_connector(r, boundaries) for r in routes), Room(gutters, corridors)
+    return tuple(_connector(r, boundaries) for r in routes), Room(gutters, corridors, rows=rows)
 
 
 def _plan(handoff: HandoffData, a: BoxGeometry, b: BoxGeometry, board: _Board) -> _Route:
@@ -176,16 +176,24 @@ def _plan(handoff: HandoffData, a: BoxGeometry, b: BoxGeometry, board: _Board) -
         )
     # Same column, later in reading order: straight down or up when nothing is in
     # the way, else around through the gutter on the right.
-    if (la == lb and rb == ra + 1) or (lb > la and board.column_clear(ca, a, b)):
+    # Between lanes, a jog between the two ports runs in the upper lane's corridor
+    # and takes a track there like the corridor runs.
+    if la == lb and rb == ra + 1:
         return _Route(handoff, a, b, "vertical", "B", "T", False)
+    if lb > la and board.column_clear(ca, a, b):
+        return _Route(handoff, a, b, "vertical", "B", "T", False, corridor_lane=la)
     if lb < la and board.column_clear(ca, b, a):
-        return _Route(handoff, a, b, "vertical", "T", "B", False)
+        return _Route(handoff, a, b, "vertical", "T", "B", False, corridor_lane=lb)
     return _Route(handoff, a, b, "side", "R", "R", False, gutters=[ca + 1])
 
 
-def _assign_ports(routes: list[_Route], boxes: Mapping[int, BoxGeometry]) -> None:
+def _assign_ports(routes: list[_Route], board: _Board) -> dict[tuple[int, int], float]:
     """Spread connectors that share a card side along it, ordered by where their
-    other end is, so that they fan out without crossing near the card."""
+    other end is, so that they fan out without crossing near the card; returns the
+    extra height of each row whose cards have more connectors on a side than it
+    holds `TRACK_SPACING` apart."""
+    boxes = board.boxes
+    short: dict[tuple[int, int], float] = {}
     sides: dict[tuple[int, Side], list[tuple[float, int, int, bool]]] = defaultdict(list)
     for i, r in enumerate(routes):
         other_out = r.b.y + r.b.height / 2 if r.out_side in "LR" else r.b.x + r.b.width / 2
@@ -202,9 +210,12 @@ def _assign_ports(routes: list[_Route], boxes: Mapping[int, BoxGeometry]) -> Non
         else:
             spacing = min(16.0, (box.width - 40) / max(n, 1))
             middle = box.x + box.width / 2
-        # Far enough apart to aim at, as long as the side holds them all.
+        # Far enough apart to aim at; a card too short for them grows next pass.
         length = box.height if side in "LR" else box.width
         spacing = max(spacing, min(TRACK_SPACING, (length - 4) / max(n, 1)))
+        if side in "LR" and n * TRACK_SPACING + 4 > length:
+            row = (board.lane_of(box), board.frame.rank[step_id])
+            short[row] = max(short.get(row, 0.0), n * TRACK_SPACING + 4 - length)
         # A partner straight across (same row or same column) takes the middle
         # port, so that the line between them stays straight; the rest fan out.
         anchor = (n - 1) / 2
@@ -219,6 +230,7 @@ def _assign_ports(routes: list[_Route], boxes: Mapping[int, BoxGeometry]) -> Non
                 routes[i].out_port = pos
             else:
                 routes[i].in_port = pos
+    return short
 
 
 def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> dict[int, float]:
@@ -256,6 +268,9 @@ def _assign_corridor_tracks(routes: list[_Route], board: _Board) -> dict[int, fl
         if r.mode in ("back", "corridor"):
             x1, x2 = _corridor_span(r, board)
             corridor_runs[r.corridor_lane].append((min(x1, x2), max(x1, x2), i))
+        elif r.corridor_lane >= 0 and abs(r.out_port - r.in_port) > 0.5:  # a jog
+            x1, x2 = sorted((r.out_port, r.in_port))
+            corridor_runs[r.corridor_lane].append((x1, x2, i))
     short: dict[int, float] = {}
     for lane, lane_runs in corridor_runs.items():
         tracks = _assign_tracks(lane_runs, 4.0)
@@ -328,7 +343,7 @@ def _points(r: _Route) -> list[Point]:
     if r.mode == "vertical":
         y1 = a.bottom if r.out_side == "B" else a.y
         y2 = b.y if r.in_side == "T" else b.bottom
-        mid = (y1 + y2) / 2
+        mid = r.corridor_y if r.corridor_lane >= 0 else (y1 + y2) / 2
         return [
             Point(r.out_port, y1),
             Point(r.out_port, mid),
