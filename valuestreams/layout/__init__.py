@@ -149,20 +149,25 @@ def layout_map(
     # Routing and labels may find a gutter, corridor or card gap too small; the grid
     # is then built again with room added just there (most maps need one pass).
     room = Room()
+    frame: Frame | None = None
+    clear = True
     for attempt in range(_PASSES):
-        frame = build_frame(data, steps, o, room)
+        frame = build_frame(data, steps, o, room, measured=frame)
         lanes = lane_geometries(data, frame, o)
         boxes = place_boxes(data, frame, lanes, overlay, critical, o)
         ordered = tuple(boxes[s.id] for s in steps)
         final = attempt == _PASSES - 1
-        routed, short = route_connectors(data.handoffs, frame, boxes, o)
-        connectors, crowded = place_labels(
-            routed, ordered, frame, o, final=final, clear=attempt == 0
-        )
-        missing = short.added(crowded)
-        if final or not missing:
+        routed, short = route_connectors(data.handoffs, frame, boxes, o, final=final)
+        if short and not final:
+            room = room.added(short)  # labels wait for the room the routes need
+            continue
+        # The first time labels are placed, one that covers other lines asks for room too.
+        connectors, crowded = place_labels(routed, ordered, frame, o, final=final, clear=clear)
+        if final or not crowded:
             break
-        room = room.added(missing)
+        room = room.added(crowded)
+        clear = False
+    assert frame is not None
     columns = column_geometries(data, frame, o)
     band = _band(data, frame, steps, overlay, o)
     width, bottom = _extent(frame, band, o)

@@ -83,7 +83,8 @@ class Frame:
     place in its stack; ``row_tops``/``row_heights`` are per lane, per rank.
     ``card_x``/``card_widths`` are the cards' span in each column (the column minus
     its padding and any extra gutter room), ``corridor_heights`` per lane; ``room``
-    is the extra room the frame was built with.
+    is the extra room the frame was built with, ``base_widths`` and
+    ``base_row_heights`` the sizes before it.
     """
 
     lane_index: Mapping[int, int]
@@ -106,6 +107,8 @@ class Frame:
     card_widths: tuple[float, ...]
     corridor_heights: tuple[float, ...]
     room: Room
+    base_widths: tuple[float, ...]
+    base_row_heights: tuple[tuple[float, ...], ...]
 
     def corridor_y(self, lane: int, opts: LayoutOptions) -> float:
         """Centre of lane ``lane``'s corridor, the strip below its cards."""
@@ -158,12 +161,10 @@ def _rows(
     data: MapData,
     cells: Mapping[tuple[int, int], tuple[StepData, ...]],
     col_widths: Sequence[float],
-    room: Room,
     o: LayoutOptions,
 ) -> tuple[dict[int, Content], dict[int, int], list[list[float]]]:
     """Every card's wrapped text, its rank in its cell, and per lane one row height
-    per rank: the tallest card of that rank in any of the lane's cells, plus any
-    extra room the row was given."""
+    per rank: the tallest card of that rank in any of the lane's cells."""
     day = data.working_day_minutes or 480
     contents: dict[int, Content] = {}
     rank: dict[int, int] = {}
@@ -178,9 +179,6 @@ def _rows(
             if len(heights) <= k:
                 heights.append(0.0)
             heights[k] = max(heights[k], content_height(content, o))
-    for (li, k), extra in room.rows.items():
-        if k < len(row_heights[li]):
-            row_heights[li][k] += extra
     return contents, rank, row_heights
 
 
@@ -222,16 +220,33 @@ def _lane_extents(
 
 
 def build_frame(
-    data: MapData, steps: Sequence[StepData], o: LayoutOptions, room: Room | None = None
+    data: MapData,
+    steps: Sequence[StepData],
+    o: LayoutOptions,
+    room: Room | None = None,
+    measured: Frame | None = None,
 ) -> Frame:
     """Measure every card and size the grid around them, with ``room`` added where
-    an earlier pass found connectors or labels short of it."""
+    an earlier pass found connectors or labels short of it; the cards' text is
+    taken from ``measured`` (an earlier pass's frame of the same map) when given."""
     room = room or Room()
     lane_index = {lane.id: i for i, lane in enumerate(data.lanes)}
     stage_index = {stage.id: i for i, stage in enumerate(data.stages)}
-    base_widths, stage_lines = _column_widths(data.stages, o)
-    cells = _stack(steps, lane_index, stage_index)
-    contents, rank, row_heights = _rows(data, cells, base_widths, room, o)
+    cells: Mapping[tuple[int, int], tuple[StepData, ...]]
+    contents: Mapping[int, Content]
+    rank: Mapping[int, int]
+    if measured is None:
+        base_widths, stage_lines = _column_widths(data.stages, o)
+        cells = _stack(steps, lane_index, stage_index)
+        contents, rank, base_rows = _rows(data, cells, base_widths, o)
+    else:
+        base_widths, stage_lines = list(measured.base_widths), list(measured.stage_lines)
+        cells, contents, rank = measured.cells, measured.contents, measured.rank
+        base_rows = [list(heights) for heights in measured.base_row_heights]
+    row_heights = [list(heights) for heights in base_rows]
+    for (li, k), grow in room.rows.items():
+        if k < len(row_heights[li]):
+            row_heights[li][k] += grow
     # A gutter grows by half its extra room on each side of its centre line, the
     # column border: the cards beside it move apart, their width stays.
     extra = room.gutters
@@ -272,6 +287,8 @@ def build_frame(
         card_widths=tuple(card_widths),
         corridor_heights=tuple(corridors),
         room=room,
+        base_widths=tuple(base_widths),
+        base_row_heights=tuple(tuple(h) for h in base_rows),
     )
 
 

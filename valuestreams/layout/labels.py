@@ -120,6 +120,8 @@ def place_labels(
     every label found a spot). With ``clear`` a label that covers other lines also
     asks for room; with ``final`` a label without a free spot takes the least
     crowded one instead of asking for room."""
+    if not any(c.label.strip() for c in connectors):
+        return tuple(connectors), Room()
     hard = _Index()
     for box in boxes:
         hard.add(_grow(_footprint(box), LABEL_CLEARANCE))

@@ -53,6 +53,10 @@ __all__ = ["route_connectors", "simplify"]
 
 Side = Literal["L", "R", "T", "B"]
 
+#: How far from its centre a gutter or corridor grows for parallel runs at most
+#: (17 tracks); beyond, runs share tracks: a dense map must not grow without bound.
+MAX_TRACK_REACH = 8 * TRACK_SPACING
+
 
 @dataclass(slots=True)
 class _Route:
@@ -131,11 +135,14 @@ def route_connectors(
     frame: Frame,
     boxes: Mapping[int, BoxGeometry],
     opts: LayoutOptions,
+    *,
+    final: bool = True,
 ) -> tuple[tuple[ConnectorGeometry, ...], Room]:
     """One styled connector per handoff whose two steps are both on the drawing
     (labels not yet placed: see `labels.place_labels`), and the extra room that
-    gutters and corridors need to keep their parallel runs `TRACK_SPACING` apart
-    (empty when the frame has enough)."""
+    gutters, corridors and card sides need to keep their parallel runs
+    `TRACK_SPACING` apart (empty when the frame has enough). Unless ``final``, a
+    frame short of room gets no connectors: the next pass draws them."""
     board = _Board(frame, boxes, opts)
     routes = [
         _plan(h, boxes[h.from_step_id], boxes[h.to_step_id], board)
@@ -145,8 +152,11 @@ def route_connectors(
     rows = _assign_ports(routes, board)
     gutters = _assign_gutter_tracks(routes, board)
     corridors = _assign_corridor_tracks(routes, board)
+    short = Room(gutters, corridors, rows=rows)
+    if short and not final:
+        return (), short
     boundaries = frame.lane_y[1:]
-    return tuple(_connector(r, boundaries) for r in routes), Room(gutters, corridors, rows=rows)
+    return tuple(_connector(r, boundaries) for r in routes), short
 
 
 def _plan(handoff: HandoffData, a: BoxGeometry, b: BoxGeometry, board: _Board) -> _Route:
@@ -248,7 +258,7 @@ def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> dict[int, floa
     for gutter, gutter_runs in runs.items():
         tracks = _assign_tracks(gutter_runs, 3.0)
         limit = board.gutter_limit(gutter)
-        need = _track_reach(max(tracks.values()))
+        need = min(_track_reach(max(tracks.values())), MAX_TRACK_REACH)
         if need > limit:
             short[gutter] = 2 * (need - limit)
         for key, track in tracks.items():
@@ -275,7 +285,7 @@ def _assign_corridor_tracks(routes: list[_Route], board: _Board) -> dict[int, fl
     for lane, lane_runs in corridor_runs.items():
         tracks = _assign_tracks(lane_runs, 4.0)
         limit = board.corridor_limit(lane)
-        need = _track_reach(max(tracks.values()))
+        need = min(_track_reach(max(tracks.values())), MAX_TRACK_REACH)
         if need > limit:
             short[lane] = 2 * (need - limit)
         for key, track in tracks.items():
