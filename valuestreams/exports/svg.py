@@ -381,7 +381,7 @@ class _Svg:
         w.extend(_line(border) for border in self.g.lane_borders)
         for lane in self.g.lanes:
             w.append(f'<g class="cw-lane-header" data-lane-id="{lane.lane_id}">')
-            w.append(_rect(lane.header))
+            w.append(_full_text(lane.name, lane.text) + _rect(lane.header))
             w.append(_rect(lane.stripe))
             w.extend(_text(line) for line in lane.text)
             w.append("</g>")
@@ -393,7 +393,7 @@ class _Svg:
         w.extend(_line(divider) for divider in self.g.dividers)
         for column in self.g.columns:
             w.append(f'<g class="cw-stage-header" data-stage-id="{column.stage_id}">')
-            w.append(_rect(column.header))
+            w.append(_full_text(column.name, column.text) + _rect(column.header))
             w.extend(_text(line) for line in column.text)
             w.append("</g>")
         w.append("</g>")
@@ -690,6 +690,13 @@ def _face(face: Face) -> str:
         + _stroke(face.mouth_stroke)
         + "/></g>"
     )
+
+
+def _full_text(text: str, lines: Sequence[TextLine]) -> str:
+    """A <title> with ``text`` when its drawn ``lines`` end shortened (full text on hover)."""
+    if any(line.text.endswith("…") for line in lines) and not text.endswith("…"):
+        return f"<title>{_esc(text)}</title>"
+    return ""
 
 
 def render_svg(geometry: Geometry, *, interactive: bool = False, title: str = "") -> str:
