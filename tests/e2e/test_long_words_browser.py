@@ -47,9 +47,8 @@ def long_map(workspace: Any) -> Any:
 def test_a_200_character_word_keeps_every_page_within_the_screen(
     browser: Browser, live_server: Any, workspace: Any, long_map: Any, width: int, height: int
 ) -> None:
-    user = MembershipFactory(
-        workspace=workspace, role=Role.EDITOR, user=UserFactory(username="longword")
-    ).user
+    user: Any = UserFactory(username="longword")
+    MembershipFactory(workspace=workspace, role=Role.EDITOR, user=user)
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")
