@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .mapdata_builders import handoff, map_data, step
 
 DEMO = Path(__file__).resolve().parents[2] / "valuestreams" / "demo"
 EPS = 0.01
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _boxes_meet(a: Rect, b: Rect) -> bool:
@@ -257,3 +259,23 @@ def test_labels_do_not_change_when_nothing_else_does():
     first = layout_map(data)
     again = layout_map(replace(data, name="Renamed"))
     assert [c.label_box for c in first.connectors] == [c.label_box for c in again.connectors]
+
+
+def test_every_connector_in_the_editor_has_its_own_click_area_no_wider_than_the_spacing():
+    """The hit path sits in its connector's group, under its own line, as wide as
+    the spacing of parallel runs: the line under the pointer is the one that opens."""
+    steps = (step(1, 1, 1), *(step(i, 1 + i % 4, 3, i) for i in range(2, 7)))
+    geometry = layout_map(map_data(steps, tuple(handoff(i, 1, i) for i in range(2, 7))))
+    root = ET.fromstring(render_svg(geometry, interactive=True))
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class", "").split()[:1] == ["cw-handoff"]]
+    assert [g.get("data-handoff-id") for g in groups] == [str(i) for i in range(2, 7)]
+    spacing = geometry.interaction.hit_width
+    for group in groups:
+        hit, line = list(group.iter(f"{SVG}path"))[:2]  # then any boundary marks
+        assert hit.get("class") == "cw-hit" and line.get("class") == "cw-line"
+        assert hit.get("d") == line.get("d")
+        assert hit.get("pointer-events") == "stroke"
+        assert float(hit.get("stroke-width", "0")) == spacing
+    assert close_parallel_runs(geometry) == []
+    exported = ET.fromstring(render_svg(geometry))
+    assert not [p for p in exported.iter(f"{SVG}path") if p.get("class") == "cw-hit"]
