@@ -18,10 +18,13 @@ renderers give the full text on hover.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from .geometry import BoxGeometry, ConnectorGeometry
 from .grid import Frame, Room
@@ -40,10 +43,18 @@ LABEL_CLEARANCE = 3.0
 _PAD_X = 6.0
 #: Distance kept from the ends of a segment (the corners and the arrowhead).
 _END = 10.0
+#: Free spots compared at most per label (the cheapest first), and spots tried at most.
+_LOOK = 24
+_MAX_SPOTS = 400
+#: Positions along one vertical run at most.
+_ALONG = 48
+#: Rows of labels a corridor or a gap between cards grows by at most.
+_MAX_ROWS = 3
 #: Size of a bucket of the spatial index.
 _BUCKET = 160.0
 
 _Box = tuple[float, float, float, float]  # x1, y1, x2, y2
+Key = TypeVar("Key")
 
 
 @dataclass(slots=True)
@@ -149,13 +160,14 @@ def place_labels(
     )
     room = _Requests()
     placed = list(connectors)
+    bands = _bands(frame)
     todo: list[tuple[int, int, str, float, list[_Spot]]] = []
     for i, c in enumerate(connectors):
         label = c.label.strip()
         if label:
             text = shorten(label, 1.5 * o.box_width - 2 * _PAD_X, o.text_size)
             width = round(measure_text(text, o.text_size) + 2 * _PAD_X, 2)
-            spots = _spots(c.points, width)
+            spots = _spots(c.points, width, bands)
             todo.append((len(spots), i, text, width, spots))
     # The labels with the fewest spots first: a label that can go anywhere along a
     # long route must not take the only spot of one on a short route.
@@ -166,7 +178,7 @@ def place_labels(
         if not final and (at is None or (clear and at.covers)):
             # No spot, or only one on top of other lines: ask for room, and take
             # the best spot there is for now (the next pass places it again).
-            room.ask(c.points, width, frame, o)
+            room.ask(c.points, width, frame, o, crowded=at is None)
             at = at or _best_spot(spots, c.points, width, i, hard, soft, bounds, lenient=True)
         assert at is not None  # lenient always finds a spot on a route
         taken = (
@@ -195,10 +207,14 @@ def _footprint(box: BoxGeometry) -> _Box:
     return (x1, y1, x2, y2)
 
 
-def _spots(points: Sequence[Point], width: float) -> list[_Spot]:
+def _spots(
+    points: Sequence[Point], width: float, bands: Sequence[tuple[float, float]]
+) -> list[_Spot]:
     """Candidate centres along a route, cheapest first: horizontal runs (the longest
-    one's middle first), then vertical runs with the label slid along and across."""
-    spots: list[_Spot] = []
+    one's middle first), then vertical runs with the label slid along and across;
+    on a vertical run, every few px within ``bands`` (the strips free of cards:
+    corridors and gaps between stacked cards), more sparsely elsewhere."""
+    found: list[tuple[float, float, float]] = []  # cost, x, y
     longest = max((abs(p.x - q.x) for p, q in itertools.pairwise(points)), default=0.0)
     last_k = len(points) - 2
     for k, (p, q) in enumerate(itertools.pairwise(points)):
@@ -213,8 +229,8 @@ def _spots(points: Sequence[Point], width: float) -> list[_Spot]:
                 continue
             mid = (lo + hi) / 2
             base = 0.3 * (1 - (hi - lo) / longest) if longest else 0.0
-            for x in _steps(first, last, mid, 8.0):
-                spots.append(_Spot(base + abs(x - mid) / (hi - lo), x, p.y))
+            for x in _steps(first, last, mid, max(8.0, (hi - lo) / 40)):
+                found.append((base + abs(x - mid) / (hi - lo), x, p.y))
         elif abs(p.x - q.x) < 0.01:
             lo, hi = sorted((p.y, q.y))
             lo_end, hi_end = (end_p, end_q) if p.y <= q.y else (end_q, end_p)
@@ -222,13 +238,34 @@ def _spots(points: Sequence[Point], width: float) -> list[_Spot]:
             if first > last:
                 continue
             mid = (lo + hi) / 2
+            ys = set(_steps(first, last, mid, max(6.0, (hi - lo) / 24)))
+            start = bisect.bisect_left(bands, (first - 400.0, 0.0))
+            for top, bottom in bands[start:]:
+                if top > last:
+                    break
+                a, b = max(first, top + LABEL_HEIGHT / 2), min(last, bottom - LABEL_HEIGHT / 2)
+                if a <= b:
+                    ys.update(_steps(a, b, (a + b) / 2, max(4.0, (b - a) / 4)))
             slide = max(0.0, width / 2 - _END)
-            for y in _steps(first, last, mid, max(5.0, (hi - lo) / 80)):
-                along = abs(y - mid) / (hi - lo)
+            # The nearest to the run's middle: a long run crosses many strips.
+            for y in heapq.nsmallest(_ALONG, ys, key=lambda y: (abs(y - mid), y)):
+                along = 1.0 + abs(y - mid) / (hi - lo)
                 for dx in (0.0, slide / 2, -slide / 2, slide, -slide):
-                    spots.append(_Spot(1.0 + along + 0.3 * abs(dx) / width, p.x + dx, y))
-    spots.sort(key=lambda s: s.cost)
-    return spots
+                    found.append((along + 0.3 * abs(dx) / width, p.x + dx, y))
+    return [_Spot(cost, x, y) for cost, x, y in heapq.nsmallest(_MAX_SPOTS, found)]
+
+
+def _bands(frame: Frame) -> list[tuple[float, float]]:
+    """The horizontal strips without cards, sorted: each lane's corridor and the
+    gaps between its rows of cards."""
+    bands: list[tuple[float, float]] = []
+    for lane, (top, height) in enumerate(zip(frame.lane_y, frame.lane_h, strict=True)):
+        tops, heights = frame.row_tops[lane], frame.row_heights[lane]
+        for k in range(1, len(tops)):
+            bands.append((tops[k - 1] + heights[k - 1], tops[k]))
+        bands.append((top + height - frame.corridor_heights[lane], top + height))
+    bands.sort()
+    return bands
 
 
 def _steps(first: float, last: float, mid: float, step: float) -> list[float]:
@@ -265,6 +302,7 @@ def _best_spot(
     best: tuple[float, _Spot] | None = None
     fallback: tuple[float, _Spot] | None = None
     half_w, half_h = width / 2, LABEL_HEIGHT / 2
+    free = 0
     if not spots and lenient:  # a route too short for any spot: its middle
         p, q = max(itertools.pairwise(points), key=_length)
         spots = [_Spot(0.0, (p.x + q.x) / 2, (p.y + q.y) / 2)]
@@ -283,6 +321,9 @@ def _best_spot(
         total = spot.cost + 2.0 * covers
         if best is None or total < best[0]:
             best = (total, replace(spot, covers=covers))
+        free += 1
+        if free >= _LOOK:
+            break  # enough free spots compared: a crowded map must stay fast
     found = best or fallback
     if found is not None:
         return replace(found[1], cost=found[0], x=round(found[1].x, 2), y=round(found[1].y, 2))
@@ -300,11 +341,39 @@ class _Requests:
     def room(self) -> Room:
         return Room(dict(self.gutters), dict(self.corridors), dict(self.gaps))
 
-    def ask(self, points: Sequence[Point], width: float, frame: Frame, o: LayoutOptions) -> None:
+    def _grant(
+        self,
+        asked: dict[Key, float],
+        granted: Mapping[Key, float],
+        key: Key,
+        amount: float,
+        cap: float,
+    ) -> bool:
+        """Ask ``amount`` more at ``key`` unless that would pass ``cap`` in all."""
+        if granted.get(key, 0.0) + asked[key] + amount > cap:
+            return False
+        asked[key] += amount
+        return True
+
+    def ask(
+        self,
+        points: Sequence[Point],
+        width: float,
+        frame: Frame,
+        o: LayoutOptions,
+        *,
+        crowded: bool,
+    ) -> None:
         """Ask for room where this route can hold a label: its longest horizontal run
         through a gutter grows to the label's length, else the corridor or card gap
-        its longest vertical run passes (corridors first) gets one more row of labels."""
+        its longest vertical run passes (corridors first) gets one more row of labels.
+        A label that has a spot, only one over other lines (not ``crowded``), asks
+        for one row at most and widens no gutter beside the cards."""
         row = LABEL_HEIGHT + 2 * LABEL_CLEARANCE + 2
+        # Growth is bounded: on a crowded map a label rather covers a line than
+        # the map grows without end.
+        row_cap = (_MAX_ROWS if crowded else 1) * row
+        gutter_cap = 2 * o.box_width
         runs = sorted(itertools.pairwise(points), key=_length, reverse=True)
         for p, q in runs:
             if abs(p.y - q.y) < 0.01:
@@ -312,19 +381,22 @@ class _Requests:
                 gutter = _gutter_between(min(p.x, q.x), max(p.x, q.x), frame)
                 if gutter is not None:
                     missing = width + 2 * _END - abs(p.x - q.x)
-                    if missing > 0:
-                        self.gutters[gutter] += missing + 2
+                    if missing > 0 and self._grant(
+                        self.gutters, frame.room.gutters, gutter, missing + 2, gutter_cap
+                    ):
                         return
         for p, q in runs:
             if abs(p.x - q.x) < 0.01 and abs(p.y - q.y) > 0.01:
                 lo, hi = sorted((p.y, q.y))
                 lane = _corridor_of(lo, hi, frame)
-                if lane is not None:
-                    self.corridors[lane] += row
+                if lane is not None and self._grant(
+                    self.corridors, frame.room.corridors, lane, row, row_cap
+                ):
                     return
                 place = _gap_of(lo, hi, frame)
-                if place is not None:
-                    self.gaps[place] += row
+                if place is not None and self._grant(
+                    self.gaps, frame.room.gaps, place, row, row_cap
+                ):
                     return
         # Only short runs beside the cards: widen the gutter of the longest
         # horizontal one, which grows by half of it on each side.
@@ -333,12 +405,16 @@ class _Requests:
                 middle = (p.x + q.x) / 2
                 gutters = range(len(frame.col_x) + 1)
                 gutter = min(gutters, key=lambda g: abs(frame.gutter_x(g) - middle))
-                self.gutters[gutter] += 2 * max(width + 2 * _END - abs(p.x - q.x), 0.0) + 2
-                return
+                missing = 2 * max(width + 2 * _END - abs(p.x - q.x), 0.0) + 2
+                if crowded and self._grant(
+                    self.gutters, frame.room.gutters, gutter, missing, gutter_cap
+                ):
+                    return
+                break
         # Nothing to grow (a route on a corridor only): one more row in that corridor.
         lane = _lane_at(points[0].y, frame)
         if lane is not None:
-            self.corridors[lane] += row
+            self._grant(self.corridors, frame.room.corridors, lane, row, row_cap)
 
 
 def _gutter_between(lo: float, hi: float, frame: Frame) -> int | None:
