@@ -55,6 +55,7 @@ _BUCKET = 160.0
 
 _Box = tuple[float, float, float, float]  # x1, y1, x2, y2
 Key = TypeVar("Key")
+_Candidate = tuple[float, float, float]  # cost, x, y of a label's centre
 
 
 @dataclass(slots=True)
@@ -161,7 +162,7 @@ def place_labels(
     room = _Requests()
     placed = list(connectors)
     bands = _bands(frame)
-    todo: list[tuple[int, int, str, float, list[_Spot]]] = []
+    todo: list[tuple[int, int, str, float, list[_Candidate]]] = []
     for i, c in enumerate(connectors):
         label = c.label.strip()
         if label:
@@ -209,12 +210,12 @@ def _footprint(box: BoxGeometry) -> _Box:
 
 def _spots(
     points: Sequence[Point], width: float, bands: Sequence[tuple[float, float]]
-) -> list[_Spot]:
+) -> list[_Candidate]:
     """Candidate centres along a route, cheapest first: horizontal runs (the longest
     one's middle first), then vertical runs with the label slid along and across;
     on a vertical run, every few px within ``bands`` (the strips free of cards:
     corridors and gaps between stacked cards), more sparsely elsewhere."""
-    found: list[tuple[float, float, float]] = []  # cost, x, y
+    found: list[_Candidate] = []
     longest = max((abs(p.x - q.x) for p, q in itertools.pairwise(points)), default=0.0)
     last_k = len(points) - 2
     for k, (p, q) in enumerate(itertools.pairwise(points)):
@@ -252,7 +253,7 @@ def _spots(
                 along = 1.0 + abs(y - mid) / (hi - lo)
                 for dx in (0.0, slide / 2, -slide / 2, slide, -slide):
                     found.append((along + 0.3 * abs(dx) / width, p.x + dx, y))
-    return [_Spot(cost, x, y) for cost, x, y in heapq.nsmallest(_MAX_SPOTS, found)]
+    return heapq.nsmallest(_MAX_SPOTS, found)
 
 
 def _bands(frame: Frame) -> list[tuple[float, float]]:
@@ -287,7 +288,7 @@ def _steps(first: float, last: float, mid: float, step: float) -> list[float]:
 
 
 def _best_spot(
-    spots: list[_Spot],
+    spots: list[_Candidate],
     points: Sequence[Point],
     width: float,
     owner: int,
@@ -299,34 +300,33 @@ def _best_spot(
 ) -> _Spot | None:
     """The cheapest free spot (cost plus a penalty per line or mark it covers), or
     None; ``lenient`` takes the least covered spot when none is free."""
-    best: tuple[float, _Spot] | None = None
-    fallback: tuple[float, _Spot] | None = None
+    best: _Spot | None = None
+    fallback: _Spot | None = None
     half_w, half_h = width / 2, LABEL_HEIGHT / 2
     free = 0
     if not spots and lenient:  # a route too short for any spot: its middle
         p, q = max(itertools.pairwise(points), key=_length)
-        spots = [_Spot(0.0, (p.x + q.x) / 2, (p.y + q.y) / 2)]
-    for spot in spots:
-        if best is not None and spot.cost >= best[0]:
+        spots = [(0.0, (p.x + q.x) / 2, (p.y + q.y) / 2)]
+    for cost, x, y in spots:
+        if best is not None and cost >= best.cost:
             break  # sorted by cost: nothing later can beat it
-        b = (spot.x - half_w, spot.y - half_h, spot.x + half_w, spot.y + half_h)
+        b = (x - half_w, y - half_h, x + half_w, y + half_h)
         inside = b[0] >= bounds[0] and b[1] >= bounds[1] and b[2] <= bounds[2] and b[3] <= bounds[3]
         if not inside or hard.hits(b):
             if lenient:
-                crowd = hard.count(b, -2) * 100 + (0 if inside else 50)
-                if fallback is None or spot.cost + crowd < fallback[0]:
-                    fallback = (spot.cost + crowd, spot)
+                crowd = cost + hard.count(b, -2) * 100 + (0 if inside else 50)
+                if fallback is None or crowd < fallback.cost:
+                    fallback = _Spot(crowd, x, y)
             continue
         covers = soft.count(b, owner)
-        total = spot.cost + 2.0 * covers
-        if best is None or total < best[0]:
-            best = (total, replace(spot, covers=covers))
+        if best is None or cost + 2.0 * covers < best.cost:
+            best = _Spot(cost + 2.0 * covers, x, y, covers)
         free += 1
         if free >= _LOOK:
             break  # enough free spots compared: a crowded map must stay fast
     found = best or fallback
     if found is not None:
-        return replace(found[1], cost=found[0], x=round(found[1].x, 2), y=round(found[1].y, 2))
+        return replace(found, x=round(found.x, 2), y=round(found.y, 2))
     return None
 
 
@@ -373,7 +373,7 @@ class _Requests:
         # Growth is bounded: on a crowded map a label rather covers a line than
         # the map grows without end.
         row_cap = (_MAX_ROWS if crowded else 1) * row
-        gutter_cap = 2 * o.box_width
+        gutter_cap = 4 * o.box_width  # room for the widest label on a stub
         runs = sorted(itertools.pairwise(points), key=_length, reverse=True)
         for p, q in runs:
             if abs(p.y - q.y) < 0.01:
