@@ -62,6 +62,7 @@ from .grid import (
     lane_borders,
     lane_geometries,
     place_boxes,
+    slots,
 )
 from .labels import place_labels
 from .legend import legend
@@ -153,14 +154,14 @@ def layout_map(
     clear = True
     for attempt in range(_PASSES):
         frame = build_frame(data, steps, o, room, measured=frame)
+        final = attempt == _PASSES - 1
+        routed, short = route_connectors(data.handoffs, frame, slots(frame), o, final=final)
+        if short and not final:
+            room = room.added(short)  # cards and labels wait for the room the routes need
+            continue
         lanes = lane_geometries(data, frame, o)
         boxes = place_boxes(data, frame, lanes, overlay, critical, o)
         ordered = tuple(boxes[s.id] for s in steps)
-        final = attempt == _PASSES - 1
-        routed, short = route_connectors(data.handoffs, frame, boxes, o, final=final)
-        if short and not final:
-            room = room.added(short)  # labels wait for the room the routes need
-            continue
         # The first time labels are placed, one that covers other lines asks for room too.
         connectors, crowded = place_labels(routed, ordered, frame, o, final=final, clear=clear)
         if final or not crowded:

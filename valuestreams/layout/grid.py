@@ -430,6 +430,52 @@ def place_boxes(
     return boxes
 
 
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Where a step's card sits, without its text and marks: all that routing reads
+    (cheap to build, so a pass that only finds out how much room the connectors
+    need places no cards)."""
+
+    step_id: int
+    lane_id: int
+    stage_id: int
+    department_id: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        """x of the right edge."""
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> float:
+        """y of the bottom edge."""
+        return self.y + self.height
+
+
+def slots(frame: Frame) -> dict[int, Slot]:
+    """Every placed step's slot, by step id: the same place `place_boxes` gives its card."""
+    found: dict[int, Slot] = {}
+    for (li, si), members in frame.cells.items():
+        x, width = frame.card_x[si], frame.card_widths[si]
+        for step in members:
+            k = frame.rank[step.id]
+            found[step.id] = Slot(
+                step.id,
+                step.lane_id,
+                step.stage_id,
+                step.department_id,
+                x,
+                frame.row_tops[li][k],
+                width,
+                frame.row_heights[li][k],
+            )
+    return found
+
+
 def lane_borders(lanes: Sequence[LaneGeometry]) -> tuple[Line, ...]:
     """Thin white borders between lanes, drawn over all bands."""
     return tuple(

@@ -33,8 +33,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .geometry import BoxGeometry, ConnectorGeometry
-from .grid import Frame, Room
+from .geometry import ConnectorGeometry
+from .grid import Frame, Room, Slot
 from .options import LayoutOptions
 from .shapes import Point
 from .style import (
@@ -68,8 +68,8 @@ class _Route:
     """
 
     handoff: HandoffData
-    a: BoxGeometry
-    b: BoxGeometry
+    a: Slot
+    b: Slot
     mode: str
     out_side: Side
     in_side: Side
@@ -87,7 +87,7 @@ class _Board:
     """What routing reads: the grid, the placed cards and the sizes."""
 
     frame: Frame
-    boxes: Mapping[int, BoxGeometry]
+    boxes: Mapping[int, Slot]
     opts: LayoutOptions
 
     def gutter_x(self, gutter: int) -> float:
@@ -102,13 +102,13 @@ class _Board:
         """How far a track may lie from the corridor's centre and stay clear of the cards."""
         return self.frame.corridor_heights[lane] / 2 - 5
 
-    def lane_of(self, box: BoxGeometry) -> int:
+    def lane_of(self, box: Slot) -> int:
         return self.frame.lane_index[box.lane_id]
 
-    def column_of(self, box: BoxGeometry) -> int:
+    def column_of(self, box: Slot) -> int:
         return self.frame.stage_index[box.stage_id]
 
-    def is_last(self, box: BoxGeometry) -> bool:
+    def is_last(self, box: Slot) -> bool:
         """``box`` is the bottom card of its cell."""
         cell = self.frame.cells[(self.lane_of(box), self.column_of(box))]
         return self.frame.rank[box.step_id] == len(cell) - 1
@@ -122,7 +122,7 @@ class _Board:
                     return False
         return True
 
-    def column_clear(self, col: int, upper: BoxGeometry, lower: BoxGeometry) -> bool:
+    def column_clear(self, col: int, upper: Slot, lower: Slot) -> bool:
         """A straight vertical line from ``upper``'s bottom to ``lower``'s top crosses no card."""
         lu, ll = self.lane_of(upper), self.lane_of(lower)
         if not self.is_last(upper) or self.frame.rank[lower.step_id] != 0:
@@ -133,7 +133,7 @@ class _Board:
 def route_connectors(
     handoffs: Sequence[HandoffData],
     frame: Frame,
-    boxes: Mapping[int, BoxGeometry],
+    boxes: Mapping[int, Slot],
     opts: LayoutOptions,
     *,
     final: bool = True,
@@ -159,7 +159,7 @@ def route_connectors(
     return tuple(_connector(r, boundaries) for r in routes), short
 
 
-def _plan(handoff: HandoffData, a: BoxGeometry, b: BoxGeometry, board: _Board) -> _Route:
+def _plan(handoff: HandoffData, a: Slot, b: Slot, board: _Board) -> _Route:
     """Choose the shape, sides, gutters and corridor for one handoff, from its two cards."""
     ca, cb = board.column_of(a), board.column_of(b)
     la, lb = board.lane_of(a), board.lane_of(b)
