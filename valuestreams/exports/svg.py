@@ -407,7 +407,7 @@ class _Svg:
         w.extend(_line(border) for border in self.g.lane_borders)
         for lane in self.g.lanes:
             w.append(f'<g class="cw-lane-header" data-lane-id="{lane.lane_id}">')
-            w.append(_rect(lane.header))
+            w.append(_full_text(lane.name, lane.text) + _rect(lane.header))
             w.append(_rect(lane.stripe))
             w.extend(_text(line) for line in lane.text)
             w.append("</g>")
@@ -419,7 +419,7 @@ class _Svg:
         w.extend(_line(divider) for divider in self.g.dividers)
         for column in self.g.columns:
             w.append(f'<g class="cw-stage-header" data-stage-id="{column.stage_id}">')
-            w.append(_rect(column.header))
+            w.append(_full_text(column.name, column.text) + _rect(column.header))
             w.extend(_text(line) for line in column.text)
             w.append("</g>")
         w.append("</g>")
@@ -560,9 +560,12 @@ class _Svg:
 
     def connector_label(self, c: ConnectorGeometry) -> None:
         assert c.label_box is not None
+        # A label shortened to fit gives its full text on hover.
+        full = "" if c.label_box.text.text == c.label else f"<title>{_esc(c.label)}</title>"
         self.out.append(
             f'<g class="cw-handoff-label" id="handoff-{c.handoff_id}-label"'
             f' data-handoff-id="{c.handoff_id}">'
+            + full
             + _rect(c.label_box.box)
             + _text(c.label_box.text)
             + "</g>"
@@ -741,6 +744,13 @@ def _face(face: Face) -> str:
         + _stroke(face.mouth_stroke)
         + "/></g>"
     )
+
+
+def _full_text(text: str, lines: Sequence[TextLine]) -> str:
+    """A <title> with ``text`` when its drawn ``lines`` end shortened (full text on hover)."""
+    if any(line.text.endswith("…") for line in lines) and not text.endswith("…"):
+        return f"<title>{_esc(text)}</title>"
+    return ""
 
 
 def render_svg(geometry: Geometry, *, interactive: bool = False, title: str = "") -> str:

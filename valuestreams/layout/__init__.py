@@ -20,7 +20,8 @@ The phases, each a module whose functions take values and return values:
 - `style`: colours and every stroke, head, mark and decoration;
 - `grid`: lanes, columns, cells and the cards placed in them (`cards`: a card's
   text and decorations);
-- `routing`: how a handoff's connector is routed, styled and labelled;
+- `routing`: how a handoff's connector is routed and styled;
+- `labels`: where each handoff's label sits, clear of cards, headers and each other;
 - `band`: the lead-time ladder or emotion curve under the lanes;
 - `legend`: the legend.
 
@@ -53,6 +54,7 @@ from .geometry import (
 )
 from .grid import (
     Frame,
+    Room,
     build_frame,
     cell_geometries,
     column_geometries,
@@ -61,7 +63,9 @@ from .grid import (
     lane_borders,
     lane_geometries,
     place_boxes,
+    slots,
 )
+from .labels import place_labels
 from .legend import legend
 from .options import LadderTotals, LayoutOptions, Overlay
 from .routing import route_connectors
@@ -142,13 +146,31 @@ def layout_map(
         overlay = Overlay.from_analysis(analyze(data), hotspots=False)
     o = options or LayoutOptions()
     steps = drawable_steps(data)
-    frame = build_frame(data, steps, o)
-    lanes = lane_geometries(data, frame, o)
-    columns = column_geometries(data, frame, o)
     drawn = {s.id for s in steps}
     critical = frozenset(s for s in overlay.critical_path if s in drawn)
-    boxes = place_boxes(data, frame, lanes, overlay, critical, o)
-    ordered = tuple(boxes[s.id] for s in steps)
+    # Routing and labels may find a gutter, corridor or card gap too small; the grid
+    # is then built again with room added just there (most maps need one pass).
+    room = Room()
+    frame: Frame | None = None
+    clear = True
+    for attempt in range(_PASSES):
+        frame = build_frame(data, steps, o, room, measured=frame)
+        final = attempt == _PASSES - 1
+        routed, short = route_connectors(data.handoffs, frame, slots(frame), o, final=final)
+        if short and not final:
+            room = room.added(short)  # cards and labels wait for the room the routes need
+            continue
+        lanes = lane_geometries(data, frame, o)
+        boxes = place_boxes(data, frame, lanes, overlay, critical, o)
+        ordered = tuple(boxes[s.id] for s in steps)
+        # The first time labels are placed, one that covers other lines asks for room too.
+        connectors, crowded = place_labels(routed, ordered, frame, o, final=final, clear=clear)
+        if final or not crowded:
+            break
+        room = room.added(crowded)
+        clear = False
+    assert frame is not None
+    columns = column_geometries(data, frame, o)
     band = _band(data, frame, steps, overlay, o)
     width, bottom = _extent(frame, band, o)
     items: tuple[LegendItem, ...] = ()
@@ -171,7 +193,7 @@ def layout_map(
         columns=columns,
         cells=cell_geometries(data, frame, o),
         boxes=ordered,
-        connectors=route_connectors(data.handoffs, frame, boxes, o),
+        connectors=connectors,
         ladder=band if isinstance(band, LadderGeometry) else None,
         curve=band if isinstance(band, EmotionCurve) else None,
         legend=items,
@@ -180,6 +202,10 @@ def layout_map(
         dividers=dividers(columns, lanes),
         interaction=INTERACTION,
     )
+
+
+#: Layout passes at most: the first, and up to three with room added where it was short.
+_PASSES = 4
 
 
 def _band(

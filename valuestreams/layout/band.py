@@ -93,11 +93,9 @@ def _groups(band: _Band, step_ids: Sequence[int]) -> list[tuple[float, float, tu
     column (its sums) where the column holds too many path steps for readable rungs."""
     per_column = _by_column(band, step_ids)
     groups: list[tuple[float, float, tuple[int, ...]]] = []
-    pad = band.opts.cell_pad_x
     for col in sorted(per_column):
         members = per_column[col]
-        x0 = band.frame.col_x[col] + pad
-        span = band.frame.col_widths[col] - 2 * pad
+        x0, span = band.frame.card_x[col], band.frame.card_widths[col]
         if span / len(members) < 100:
             groups.append((x0, x0 + span, tuple(members)))
             continue
@@ -241,10 +239,9 @@ def ladder(
 def _slots(band: _Band, step_ids: Sequence[int]) -> dict[int, tuple[float, float]]:
     """Share each column's card span among the given steps of that column, in order."""
     slots: dict[int, tuple[float, float]] = {}
-    pad = band.opts.cell_pad_x
     for col, members in _by_column(band, step_ids).items():
-        x0 = band.frame.col_x[col] + pad
-        width = (band.frame.col_widths[col] - 2 * pad) / len(members)
+        x0 = band.frame.card_x[col]
+        width = band.frame.card_widths[col] / len(members)
         for i, step_id in enumerate(members):
             slots[step_id] = (x0 + i * width, x0 + (i + 1) * width)
     return slots
@@ -283,7 +280,7 @@ def emotion_curve(
         dot = Circle(Point(px, py), 6.0, WHITE, CURVE_DOT_STROKE)
         points.append(CurvePoint(step.id, emotion, px, py, label, dot))
     axis = [band.axis(format_signed(value), zero - value * unit + 4) for value in (2, 0, -2)]
-    plot_x = frame.columns_left - o.cell_pad_x
+    plot_x = o.margin + o.lane_header_width
     plot_width = right - plot_x
     return EmotionCurve(
         x=o.margin,

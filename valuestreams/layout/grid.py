@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
 from .cards import Content, box_content, box_geometry, content_height
 from .geometry import BoxGeometry, CellGeometry, ColumnGeometry, LaneGeometry
@@ -34,6 +34,45 @@ if TYPE_CHECKING:
 
 LANE_STRIPE_WIDTH = 8.0
 
+_K = TypeVar("_K")
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """Extra room, in px, granted only where connectors or their labels need it.
+
+    ``gutters``: gutter index (0 = left of the first column) → extra width, split
+    evenly on both sides of the gutter's centre line; ``corridors``: lane index →
+    extra corridor height; ``gaps``: (lane index, rank) → extra space above the
+    card of that rank; ``rows``: (lane index, rank) → extra height of that row's
+    cards (for many connectors on one card side). The default is no extra room:
+    small maps keep their size.
+    """
+
+    gutters: Mapping[int, float] = field(default_factory=dict)
+    corridors: Mapping[int, float] = field(default_factory=dict)
+    gaps: Mapping[tuple[int, int], float] = field(default_factory=dict)
+    rows: Mapping[tuple[int, int], float] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.gutters or self.corridors or self.gaps or self.rows)
+
+    def added(self, other: Room) -> Room:
+        """This room plus ``other``'s, place by place."""
+        return Room(
+            _add(self.gutters, other.gutters),
+            _add(self.corridors, other.corridors),
+            _add(self.gaps, other.gaps),
+            _add(self.rows, other.rows),
+        )
+
+
+def _add(a: Mapping[_K, float], b: Mapping[_K, float]) -> dict[_K, float]:
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = out.get(key, 0.0) + value
+    return out
+
 
 @dataclass(frozen=True, slots=True)
 class Frame:
@@ -42,6 +81,10 @@ class Frame:
     Indexes are positions in the map's lane and stage order. ``cells`` holds the
     steps of each (lane index, stage index) in stacking order, ``rank`` a step's
     place in its stack; ``row_tops``/``row_heights`` are per lane, per rank.
+    ``card_x``/``card_widths`` are the cards' span in each column (the column minus
+    its padding and any extra gutter room), ``corridor_heights`` per lane; ``room``
+    is the extra room the frame was built with, ``base_widths`` and
+    ``base_row_heights`` the sizes before it.
     """
 
     lane_index: Mapping[int, int]
@@ -60,10 +103,20 @@ class Frame:
     columns_right: float
     lanes_right: float
     lanes_bottom: float
+    card_x: tuple[float, ...]
+    card_widths: tuple[float, ...]
+    corridor_heights: tuple[float, ...]
+    room: Room
+    base_widths: tuple[float, ...]
+    base_row_heights: tuple[tuple[float, ...], ...]
 
     def corridor_y(self, lane: int, opts: LayoutOptions) -> float:
         """Centre of lane ``lane``'s corridor, the strip below its cards."""
-        return self.lane_y[lane] + self.lane_h[lane] - opts.corridor_height / 2
+        return self.lane_y[lane] + self.lane_h[lane] - self.corridor_heights[lane] / 2
+
+    def gutter_x(self, gutter: int) -> float:
+        """Centre of gutter ``gutter`` (0 = left of the first column, n = right of the last)."""
+        return self.col_x[gutter] if gutter < len(self.col_x) else self.columns_right
 
 
 def drawable_steps(data: MapData) -> list[StepData]:
@@ -117,7 +170,7 @@ def _rows(
     rank: dict[int, int] = {}
     row_heights: list[list[float]] = [[] for _ in data.lanes]
     for (li, si), members in cells.items():
-        text_width = col_widths[si] - 2 * o.cell_pad_x - 30
+        text_width = col_widths[si] - 2 * o.cell_pad_x - 30  # widths before extra room
         heights = row_heights[li]
         for k, step in enumerate(members):
             content = box_content(step, data.is_journey, text_width, o, day)
@@ -134,45 +187,83 @@ def _lane_name_lines(lane: LaneData, o: LayoutOptions) -> tuple[str, ...]:
 
 
 def _lane_extents(
-    lanes: Sequence[LaneData], row_heights: Sequence[Sequence[float]], o: LayoutOptions
-) -> tuple[list[float], list[float], list[tuple[float, ...]]]:
-    """Each lane's top and height (its rows plus the corridor, or its header's need)
-    and the top of each of its rows."""
+    lanes: Sequence[LaneData],
+    row_heights: Sequence[Sequence[float]],
+    room: Room,
+    o: LayoutOptions,
+) -> tuple[list[float], list[float], list[tuple[float, ...]], list[float]]:
+    """Each lane's top and height (its rows plus the corridor, or its header's need),
+    the top of each of its rows and its corridor's height (grown where ``room`` says)."""
     lane_y: list[float] = []
     lane_h: list[float] = []
     row_tops: list[tuple[float, ...]] = []
+    corridors: list[float] = []
     y = o.margin + o.stage_header_height + o.header_gap
-    for lane, rows in zip(lanes, row_heights, strict=True):
-        heights = rows or [o.min_box_height]
-        inner = sum(heights) + o.box_gap * (len(heights) - 1)
-        names = len(_lane_name_lines(lane, o)) + (1 if lane.short_name else 0)
-        height = max(o.cell_pad_top + inner + o.corridor_height, 20 + names * 20 + 16)
+    for li, (lane, rows) in enumerate(zip(lanes, row_heights, strict=True)):
         tops = []
         cursor = y + o.cell_pad_top
-        for h in rows:
+        for k, h in enumerate(rows):
+            cursor += room.gaps.get((li, k), 0.0)
             tops.append(cursor)
             cursor += h + o.box_gap
+        inner = cursor - o.box_gap - y - o.cell_pad_top if rows else o.min_box_height
+        corridor = o.corridor_height + room.corridors.get(li, 0.0)
+        names = len(_lane_name_lines(lane, o)) + (1 if lane.short_name else 0)
+        # A tall lane header leaves more room under the cards: the corridor takes it.
+        height = max(o.cell_pad_top + inner + corridor, 20 + names * 20 + 16)
         lane_y.append(y)
         lane_h.append(height)
         row_tops.append(tuple(tops))
+        corridors.append(height - o.cell_pad_top - inner)
         y += height
-    return lane_y, lane_h, row_tops
+    return lane_y, lane_h, row_tops, corridors
 
 
-def build_frame(data: MapData, steps: Sequence[StepData], o: LayoutOptions) -> Frame:
-    """Measure every card and size the grid around them."""
+def build_frame(
+    data: MapData,
+    steps: Sequence[StepData],
+    o: LayoutOptions,
+    room: Room | None = None,
+    measured: Frame | None = None,
+) -> Frame:
+    """Measure every card and size the grid around them, with ``room`` added where
+    an earlier pass found connectors or labels short of it; the cards' text is
+    taken from ``measured`` (an earlier pass's frame of the same map) when given."""
+    room = room or Room()
     lane_index = {lane.id: i for i, lane in enumerate(data.lanes)}
     stage_index = {stage.id: i for i, stage in enumerate(data.stages)}
-    col_widths, stage_lines = _column_widths(data.stages, o)
-    columns_left = o.margin + o.lane_header_width + o.cell_pad_x
+    cells: Mapping[tuple[int, int], tuple[StepData, ...]]
+    contents: Mapping[int, Content]
+    rank: Mapping[int, int]
+    if measured is None:
+        base_widths, stage_lines = _column_widths(data.stages, o)
+        cells = _stack(steps, lane_index, stage_index)
+        contents, rank, base_rows = _rows(data, cells, base_widths, o)
+    else:
+        base_widths, stage_lines = list(measured.base_widths), list(measured.stage_lines)
+        cells, contents, rank = measured.cells, measured.contents, measured.rank
+        base_rows = [list(heights) for heights in measured.base_row_heights]
+    row_heights = [list(heights) for heights in base_rows]
+    for (li, k), grow in room.rows.items():
+        if k < len(row_heights[li]):
+            row_heights[li][k] += grow
+    # A gutter grows by half its extra room on each side of its centre line, the
+    # column border: the cards beside it move apart, their width stays.
+    extra = room.gutters
+    columns_left = o.margin + o.lane_header_width + o.cell_pad_x + extra.get(0, 0.0) / 2
     col_x: list[float] = []
+    col_widths: list[float] = []
+    card_x: list[float] = []
+    card_widths: list[float] = []
     columns_right = columns_left
-    for width in col_widths:
+    for i, base in enumerate(base_widths):
+        left, right = extra.get(i, 0.0) / 2, extra.get(i + 1, 0.0) / 2
         col_x.append(columns_right)
-        columns_right += width
-    cells = _stack(steps, lane_index, stage_index)
-    contents, rank, row_heights = _rows(data, cells, col_widths, o)
-    lane_y, lane_h, row_tops = _lane_extents(data.lanes, row_heights, o)
+        col_widths.append(base + left + right)
+        card_x.append(columns_right + left + o.cell_pad_x)
+        card_widths.append(base - 2 * o.cell_pad_x)
+        columns_right += base + left + right
+    lane_y, lane_h, row_tops, corridors = _lane_extents(data.lanes, row_heights, room, o)
     return Frame(
         lane_index=lane_index,
         stage_index=stage_index,
@@ -188,10 +279,16 @@ def build_frame(data: MapData, steps: Sequence[StepData], o: LayoutOptions) -> F
         contents=contents,
         columns_left=columns_left,
         columns_right=columns_right,
-        lanes_right=columns_right + o.cell_pad_x,
+        lanes_right=columns_right + o.cell_pad_x + extra.get(len(col_x), 0.0) / 2,
         lanes_bottom=lane_y[-1] + lane_h[-1]
         if lane_y
         else o.margin + o.stage_header_height + o.header_gap,
+        card_x=tuple(card_x),
+        card_widths=tuple(card_widths),
+        corridor_heights=tuple(corridors),
+        room=room,
+        base_widths=tuple(base_widths),
+        base_row_heights=tuple(tuple(h) for h in base_rows),
     )
 
 
@@ -283,7 +380,8 @@ def cell_geometries(data: MapData, frame: Frame, o: LayoutOptions) -> tuple[Cell
             # Top right of every cell, above where the first card sits: connectors
             # and their labels never run there, so the button hides nothing, and
             # it stays clear of a hotspot's "!" badge.
-            add = Point(x + width - o.cell_pad_x - 34, frame.lane_y[li] + o.cell_pad_top / 2)
+            right = frame.card_x[si] + frame.card_widths[si]
+            add = Point(right - 34, frame.lane_y[li] + o.cell_pad_top / 2)
             cells.append(
                 CellGeometry(
                     lane_id=lane.id,
@@ -315,8 +413,7 @@ def place_boxes(
     """Every step's card in its cell, at its rank's row; by step id."""
     boxes: dict[int, BoxGeometry] = {}
     for (li, si), members in frame.cells.items():
-        x = frame.col_x[si] + o.cell_pad_x
-        width = frame.col_widths[si] - 2 * o.cell_pad_x
+        x, width = frame.card_x[si], frame.card_widths[si]
         for step in members:
             k = frame.rank[step.id]
             place = Rect(x, frame.row_tops[li][k], width, frame.row_heights[li][k])
@@ -331,6 +428,52 @@ def place_boxes(
                 o,
             )
     return boxes
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Where a step's card sits, without its text and marks: all that routing reads
+    (cheap to build, so a pass that only finds out how much room the connectors
+    need places no cards)."""
+
+    step_id: int
+    lane_id: int
+    stage_id: int
+    department_id: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        """x of the right edge."""
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> float:
+        """y of the bottom edge."""
+        return self.y + self.height
+
+
+def slots(frame: Frame) -> dict[int, Slot]:
+    """Every placed step's slot, by step id: the same place `place_boxes` gives its card."""
+    found: dict[int, Slot] = {}
+    for (li, si), members in frame.cells.items():
+        x, width = frame.card_x[si], frame.card_widths[si]
+        for step in members:
+            k = frame.rank[step.id]
+            found[step.id] = Slot(
+                step.id,
+                step.lane_id,
+                step.stage_id,
+                step.department_id,
+                x,
+                frame.row_tops[li][k],
+                width,
+                frame.row_heights[li][k],
+            )
+    return found
 
 
 def lane_borders(lanes: Sequence[LaneGeometry]) -> tuple[Line, ...]:

@@ -33,29 +33,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .geometry import BoxGeometry, ConnectorGeometry
+from .geometry import ConnectorGeometry
+from .grid import Frame, Room, Slot
 from .options import LayoutOptions
-from .shapes import LabelBox, Point, Rect, TextLine
+from .shapes import Point
 from .style import (
     ARROWHEADS,
     BOUNDARY_MARKERS,
     CONNECTOR_CORNER_RADIUS,
     CONNECTOR_STROKES,
-    INK,
-    LABEL_STROKES,
-    WHITE,
+    TRACK_SPACING,
     connector_kind,
 )
-from .text import measure_text
 
 if TYPE_CHECKING:
     from valuestreams.mapdata import HandoffData
 
-    from .grid import Frame
-
 __all__ = ["route_connectors", "simplify"]
 
 Side = Literal["L", "R", "T", "B"]
+
+#: How far from its centre a gutter or corridor grows for parallel runs at most
+#: (17 tracks); beyond, runs share tracks: a dense map must not grow without bound.
+MAX_TRACK_REACH = 8 * TRACK_SPACING
 
 
 @dataclass(slots=True)
@@ -68,8 +68,8 @@ class _Route:
     """
 
     handoff: HandoffData
-    a: BoxGeometry
-    b: BoxGeometry
+    a: Slot
+    b: Slot
     mode: str
     out_side: Side
     in_side: Side
@@ -87,21 +87,28 @@ class _Board:
     """What routing reads: the grid, the placed cards and the sizes."""
 
     frame: Frame
-    boxes: Mapping[int, BoxGeometry]
+    boxes: Mapping[int, Slot]
     opts: LayoutOptions
 
     def gutter_x(self, gutter: int) -> float:
         """Centre of gutter ``gutter`` (0 = left of the first column, n = right of the last)."""
-        col_x = self.frame.col_x
-        return col_x[gutter] if gutter < len(col_x) else self.frame.columns_right
+        return self.frame.gutter_x(gutter)
 
-    def lane_of(self, box: BoxGeometry) -> int:
+    def gutter_limit(self, gutter: int) -> float:
+        """How far a track may lie from the gutter's centre and stay clear of the cards."""
+        return self.opts.cell_pad_x - 6 + self.frame.room.gutters.get(gutter, 0.0) / 2
+
+    def corridor_limit(self, lane: int) -> float:
+        """How far a track may lie from the corridor's centre and stay clear of the cards."""
+        return self.frame.corridor_heights[lane] / 2 - 5
+
+    def lane_of(self, box: Slot) -> int:
         return self.frame.lane_index[box.lane_id]
 
-    def column_of(self, box: BoxGeometry) -> int:
+    def column_of(self, box: Slot) -> int:
         return self.frame.stage_index[box.stage_id]
 
-    def is_last(self, box: BoxGeometry) -> bool:
+    def is_last(self, box: Slot) -> bool:
         """``box`` is the bottom card of its cell."""
         cell = self.frame.cells[(self.lane_of(box), self.column_of(box))]
         return self.frame.rank[box.step_id] == len(cell) - 1
@@ -115,7 +122,7 @@ class _Board:
                     return False
         return True
 
-    def column_clear(self, col: int, upper: BoxGeometry, lower: BoxGeometry) -> bool:
+    def column_clear(self, col: int, upper: Slot, lower: Slot) -> bool:
         """A straight vertical line from ``upper``'s bottom to ``lower``'s top crosses no card."""
         lu, ll = self.lane_of(upper), self.lane_of(lower)
         if not self.is_last(upper) or self.frame.rank[lower.step_id] != 0:
@@ -126,25 +133,33 @@ class _Board:
 def route_connectors(
     handoffs: Sequence[HandoffData],
     frame: Frame,
-    boxes: Mapping[int, BoxGeometry],
+    boxes: Mapping[int, Slot],
     opts: LayoutOptions,
-) -> tuple[ConnectorGeometry, ...]:
-    """One styled connector per handoff whose two steps are both on the drawing."""
+    *,
+    final: bool = True,
+) -> tuple[tuple[ConnectorGeometry, ...], Room]:
+    """One styled connector per handoff whose two steps are both on the drawing
+    (labels not yet placed: see `labels.place_labels`), and the extra room that
+    gutters, corridors and card sides need to keep their parallel runs
+    `TRACK_SPACING` apart (empty when the frame has enough). Unless ``final``, a
+    frame short of room gets no connectors: the next pass draws them."""
     board = _Board(frame, boxes, opts)
     routes = [
         _plan(h, boxes[h.from_step_id], boxes[h.to_step_id], board)
         for h in handoffs
         if h.from_step_id in boxes and h.to_step_id in boxes
     ]
-    _assign_ports(routes, boxes)
-    _assign_gutter_tracks(routes, board)
-    _assign_corridor_tracks(routes, board)
+    rows = _assign_ports(routes, board)
+    gutters = _assign_gutter_tracks(routes, board)
+    corridors = _assign_corridor_tracks(routes, board)
+    short = Room(gutters, corridors, rows=rows)
+    if short and not final:
+        return (), short
     boundaries = frame.lane_y[1:]
-    corridors = [frame.corridor_y(i, opts) for i in range(len(frame.lane_y))]
-    return tuple(_connector(r, boundaries, corridors, opts) for r in routes)
+    return tuple(_connector(r, boundaries) for r in routes), short
 
 
-def _plan(handoff: HandoffData, a: BoxGeometry, b: BoxGeometry, board: _Board) -> _Route:
+def _plan(handoff: HandoffData, a: Slot, b: Slot, board: _Board) -> _Route:
     """Choose the shape, sides, gutters and corridor for one handoff, from its two cards."""
     ca, cb = board.column_of(a), board.column_of(b)
     la, lb = board.lane_of(a), board.lane_of(b)
@@ -171,16 +186,24 @@ def _plan(handoff: HandoffData, a: BoxGeometry, b: BoxGeometry, board: _Board) -
         )
     # Same column, later in reading order: straight down or up when nothing is in
     # the way, else around through the gutter on the right.
-    if (la == lb and rb == ra + 1) or (lb > la and board.column_clear(ca, a, b)):
+    # Between lanes, a jog between the two ports runs in the upper lane's corridor
+    # and takes a track there like the corridor runs.
+    if la == lb and rb == ra + 1:
         return _Route(handoff, a, b, "vertical", "B", "T", False)
+    if lb > la and board.column_clear(ca, a, b):
+        return _Route(handoff, a, b, "vertical", "B", "T", False, corridor_lane=la)
     if lb < la and board.column_clear(ca, b, a):
-        return _Route(handoff, a, b, "vertical", "T", "B", False)
+        return _Route(handoff, a, b, "vertical", "T", "B", False, corridor_lane=lb)
     return _Route(handoff, a, b, "side", "R", "R", False, gutters=[ca + 1])
 
 
-def _assign_ports(routes: list[_Route], boxes: Mapping[int, BoxGeometry]) -> None:
+def _assign_ports(routes: list[_Route], board: _Board) -> dict[tuple[int, int], float]:
     """Spread connectors that share a card side along it, ordered by where their
-    other end is, so that they fan out without crossing near the card."""
+    other end is, so that they fan out without crossing near the card; returns the
+    extra height of each row whose cards have more connectors on a side than it
+    holds `TRACK_SPACING` apart."""
+    boxes = board.boxes
+    short: dict[tuple[int, int], float] = {}
     sides: dict[tuple[int, Side], list[tuple[float, int, int, bool]]] = defaultdict(list)
     for i, r in enumerate(routes):
         other_out = r.b.y + r.b.height / 2 if r.out_side in "LR" else r.b.x + r.b.width / 2
@@ -197,6 +220,12 @@ def _assign_ports(routes: list[_Route], boxes: Mapping[int, BoxGeometry]) -> Non
         else:
             spacing = min(16.0, (box.width - 40) / max(n, 1))
             middle = box.x + box.width / 2
+        # Far enough apart to aim at; a card too short for them grows next pass.
+        length = box.height if side in "LR" else box.width
+        spacing = max(spacing, min(TRACK_SPACING, (length - 4) / max(n, 1)))
+        if side in "LR" and n * TRACK_SPACING + 4 > length:
+            row = (board.lane_of(box), board.frame.rank[step_id])
+            short[row] = max(short.get(row, 0.0), n * TRACK_SPACING + 4 - length)
         # A partner straight across (same row or same column) takes the middle
         # port, so that the line between them stays straight; the rest fan out.
         anchor = (n - 1) / 2
@@ -211,10 +240,12 @@ def _assign_ports(routes: list[_Route], boxes: Mapping[int, BoxGeometry]) -> Non
                 routes[i].out_port = pos
             else:
                 routes[i].in_port = pos
+    return short
 
 
-def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> None:
-    """Vertical runs that overlap in the same gutter get parallel offsets."""
+def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> dict[int, float]:
+    """Vertical runs that overlap in the same gutter get parallel offsets,
+    `TRACK_SPACING` apart; returns the extra width of each gutter too narrow for them."""
     frame, o = board.frame, board.opts
     runs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for i, r in enumerate(routes):
@@ -223,27 +254,48 @@ def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> None:
             if abs(y1 - y2) > 0.5:  # a straight line through the gutter needs no track
                 runs[r.gutters[k]].append((min(y1, y2), max(y1, y2), i * 2 + k))
     offsets: dict[int, float] = {}
-    limit = o.cell_pad_x - 6
-    for gutter_runs in runs.values():
-        for key, track in _assign_tracks(gutter_runs, 3.0).items():
-            offsets[key] = _alternating_offset(track, 7.0, limit)
+    short: dict[int, float] = {}
+    for gutter, gutter_runs in runs.items():
+        tracks = _assign_tracks(gutter_runs, 3.0)
+        limit = board.gutter_limit(gutter)
+        need = min(_track_reach(max(tracks.values())), MAX_TRACK_REACH)
+        if need > limit:
+            short[gutter] = 2 * (need - limit)
+        for key, track in tracks.items():
+            offsets[key] = _alternating_offset(track, TRACK_SPACING, limit)
     for i, r in enumerate(routes):
         r.gutter_x = [
             board.gutter_x(g) + offsets.get(i * 2 + k, 0.0) for k, g in enumerate(r.gutters)
         ]
+    return short
 
 
-def _assign_corridor_tracks(routes: list[_Route], board: _Board) -> None:
-    """Runs along the same lane's corridor get their own rows."""
+def _assign_corridor_tracks(routes: list[_Route], board: _Board) -> dict[int, float]:
+    """Runs along the same lane's corridor get their own rows, `TRACK_SPACING` apart;
+    returns the extra height of each corridor too low for them."""
     corridor_runs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for i, r in enumerate(routes):
         if r.mode in ("back", "corridor"):
             x1, x2 = _corridor_span(r, board)
             corridor_runs[r.corridor_lane].append((min(x1, x2), max(x1, x2), i))
-    limit = board.opts.corridor_height / 2 - 5
-    for lane_runs in corridor_runs.values():
-        for key, track in _assign_tracks(lane_runs, 4.0).items():
-            routes[key].corridor_y += _alternating_offset(track, 6.0, limit)
+        elif r.corridor_lane >= 0 and abs(r.out_port - r.in_port) > 0.5:  # a jog
+            x1, x2 = sorted((r.out_port, r.in_port))
+            corridor_runs[r.corridor_lane].append((x1, x2, i))
+    short: dict[int, float] = {}
+    for lane, lane_runs in corridor_runs.items():
+        tracks = _assign_tracks(lane_runs, 4.0)
+        limit = board.corridor_limit(lane)
+        need = min(_track_reach(max(tracks.values())), MAX_TRACK_REACH)
+        if need > limit:
+            short[lane] = 2 * (need - limit)
+        for key, track in tracks.items():
+            routes[key].corridor_y += _alternating_offset(track, TRACK_SPACING, limit)
+    return short
+
+
+def _track_reach(track: int) -> float:
+    """How far from the centre the highest track lies when nothing wraps."""
+    return ((track + 1) // 2) * TRACK_SPACING
 
 
 def _gutter_spans(r: _Route) -> list[tuple[float, float]]:
@@ -301,7 +353,7 @@ def _points(r: _Route) -> list[Point]:
     if r.mode == "vertical":
         y1 = a.bottom if r.out_side == "B" else a.y
         y2 = b.y if r.in_side == "T" else b.bottom
-        mid = (y1 + y2) / 2
+        mid = r.corridor_y if r.corridor_lane >= 0 else (y1 + y2) / 2
         return [
             Point(r.out_port, y1),
             Point(r.out_port, mid),
@@ -340,10 +392,9 @@ def _boundary_marks(points: Sequence[Point], boundaries: Sequence[float]) -> tup
     return tuple(marks)
 
 
-def _connector(
-    r: _Route, boundaries: Sequence[float], corridors: Sequence[float], opts: LayoutOptions
-) -> ConnectorGeometry:
-    """The finished connector: points, style by kind, boundary marks and label box."""
+def _connector(r: _Route, boundaries: Sequence[float]) -> ConnectorGeometry:
+    """The finished connector: points, style by kind and boundary marks (the label's
+    box comes later, when all routes are known)."""
     points = simplify(_points(r))
     cross = r.a.department_id != r.b.department_id
     kind = connector_kind(cross, r.handoff.rework)
@@ -363,49 +414,8 @@ def _connector(
         arrowhead=ARROWHEADS[kind],
         corner_radius=CONNECTOR_CORNER_RADIUS,
         boundary_marker=BOUNDARY_MARKERS[kind] if cross else None,
-        label_box=_label_box(label, points, kind, corridors, opts) if label else None,
+        label_box=None,
     )
-
-
-def _label_box(
-    label: str, points: Sequence[Point], kind: str, corridors: Sequence[float], o: LayoutOptions
-) -> LabelBox:
-    """The label's box, as wide as its measured text plus padding, on the route."""
-    width = measure_text(label, o.text_size) + 12
-    at = _label_position(points, width, corridors)
-    box = Rect(at.x - width / 2, at.y - 10, width, 20, 4.0, WHITE, stroke=LABEL_STROKES[kind])
-    text = TextLine(label, at.x, at.y + 4.5, o.text_size, 400, INK, "middle", "handoff-label")
-    return LabelBox(box, text)
-
-
-def _label_position(points: Sequence[Point], width: float, corridors: Sequence[float]) -> Point:
-    """Where a handoff's label sits: the middle of the longest horizontal segment
-    that can hold it; else on a vertical run where it passes a lane's corridor (no
-    cards there); else the middle of the longest segment."""
-    best: tuple[float, Point] | None = None
-    for p, q in itertools.pairwise(points):
-        length = abs(p.x - q.x)
-        fits = abs(p.y - q.y) < 0.01 and length >= width + 16
-        if fits and (best is None or length > best[0]):
-            best = (length, Point((p.x + q.x) / 2, p.y))
-    if best is None:
-        for p, q in itertools.pairwise(points):
-            if abs(p.x - q.x) > 0.01:
-                continue
-            lo, hi = sorted((p.y, q.y))
-            middle = (lo + hi) / 2
-            for yc in corridors[bisect_left(corridors, lo + 12) : bisect_right(corridors, hi - 12)]:
-                if best is None or abs(yc - middle) < best[0]:
-                    best = (abs(yc - middle), Point(p.x, yc))
-    if best is None:
-        longest = -1.0
-        for p, q in itertools.pairwise(points):
-            length = abs(p.x - q.x) + abs(p.y - q.y)
-            if length > longest:
-                longest = length
-                best = (length, Point((p.x + q.x) / 2, (p.y + q.y) / 2))
-    point = best[1] if best is not None else Point(0.0, 0.0)
-    return Point(round(point.x, 2), round(point.y, 2))
 
 
 def _alternating_offset(track: int, spacing: float, limit: float) -> float:

@@ -143,7 +143,12 @@ CURVE_DOT_STROKE = Stroke(CURVE_COLOR, 3.0)
 LEGEND_HOTSPOT_STROKE = Stroke(HOTSPOT_COLOR, 3.0)
 LEGEND_BADGE_OUTLINE = Stroke(WHITE, 1.5)
 
-INTERACTION = Interaction(hit_width=14.0)
+#: Distance between parallel connector runs in a gutter, a corridor or on a card
+#: side: far enough apart to aim at with a pointer.
+TRACK_SPACING = 10.0
+#: A connector's click area is no wider than the distance to its neighbours, so the
+#: area under the pointer always belongs to the line drawn there.
+INTERACTION = Interaction(hit_width=TRACK_SPACING)
 
 
 FACE_RADIUS = 7.0

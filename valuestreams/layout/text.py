@@ -19,7 +19,7 @@ from functools import cache
 import pyphen
 from django.utils.translation import get_language
 
-__all__ = ["FONT_FAMILY", "measure_text", "wrap_text"]
+__all__ = ["FONT_FAMILY", "measure_text", "shorten", "wrap_text"]
 
 #: The font stack every renderer uses; the width table below approximates it.
 FONT_FAMILY = "Inter, 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
@@ -106,6 +106,15 @@ def _truncate(text: str, width: float, size: float, bold: bool) -> str:
     while text and measure_text(text + _ELLIPSIS, size, bold=bold) > width:
         text = text[:-1].rstrip()
     return text + _ELLIPSIS
+
+
+def shorten(text: str, width: float, size: float, *, bold: bool = False) -> str:
+    """``text`` on one line of at most ``width`` px: as is when it fits, else cut
+    with an ellipsis (renderers show the full text on hover)."""
+    text = " ".join(text.split())
+    if measure_text(text, size, bold=bold) <= width:
+        return text
+    return _truncate(text, width, size, bold)
 
 
 @cache
