@@ -302,7 +302,19 @@
     var d = diagram();
     var t = event.detail && event.detail.target;
     if (d && t && t.id === "diagram" && d.dataset.drawing) event.detail.headers["CW-Drawing"] = d.dataset.drawing;
+    // The map as text is rendered again only while someone has it open: on a
+    // 1,000-step map its two tables cost more than the rest of the answer.
+    if (document.querySelector("details.map-as-text[open]")) event.detail.headers["CW-Map-Text"] = "open";
   });
+  // Opened after edits that left it out: fetch it now (a poll that asks for everything).
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open || !details.classList.contains("map-as-text")) return;
+    var text = document.getElementById("map-as-text");
+    var d = diagram();
+    if (!text || !text.hasAttribute("data-stale") || !d || !d.getAttribute("hx-get")) return;
+    htmx.ajax("GET", d.getAttribute("hx-get").replace(/version=\d+/, "version=0"), { source: d, swap: "none" });
+  }, true);
 
   /* ---- keep focus, selection and calm polling across swaps ---- */
   var focusedId = null;

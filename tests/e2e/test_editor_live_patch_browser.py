@@ -89,3 +89,25 @@ def test_dragging_a_step_to_the_canvas_edge_scrolls_it_to_cells_out_of_view(
     stage_id = int(moved.get_attribute("data-stage-id") or 0)
     assert [s.pk for s in stages].index(stage_id) >= 3  # a stage not visible at the start
     assert Step.objects.get(pk=step.pk).stage_id == stage_id
+
+
+def test_the_map_as_text_left_closed_during_edits_is_current_when_opened(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    """Edits leave its tables out while it is closed; opening it fetches them."""
+    map_obj, steps, _stages = wide_map(workspace)
+    step = steps[0]
+    open_editor(page, live_server, workspace, map_obj, step)
+    text = page.locator("#map-as-text")
+    page.fill("#side-panel form [name=title]", "Renamed while closed")
+    page.get_by_role("button", name="Save step").click()
+    expect(page.locator(f"#step-{step.pk}")).to_contain_text("Renamed while closed")
+    expect(text).to_have_attribute("data-stale", "")
+
+    page.locator("details.map-as-text > summary").click()
+    expect(text).to_contain_text("Renamed while closed")
+    expect(text).not_to_have_attribute("data-stale", "")
+    # While open, every edit brings the tables along.
+    page.fill("#side-panel form [name=title]", "Renamed while open")
+    page.get_by_role("button", name="Save step").click()
+    expect(text).to_contain_text("Renamed while open")

@@ -52,11 +52,27 @@ def test_the_editor_and_presentation_carry_the_steps_and_handoffs_as_text(
 
 
 @pytest.mark.django_db
-def test_every_edit_refreshes_the_text_out_of_band(workspace, editor) -> None:
+def test_an_edit_refreshes_the_text_out_of_band_while_it_is_open(workspace, editor) -> None:
     map_obj, (first, _second) = map_with_steps(workspace)
     response = client_for(editor).post(
-        url("step_edit", map_obj, first.pk), {"title": "Ask politely", "version": 1}, headers=HTMX
+        url("step_edit", map_obj, first.pk),
+        {"title": "Ask politely", "version": 1},
+        headers={**HTMX, "CW-Map-Text": "open"},
     )
     html = response.content.decode()
     assert '<div id="map-as-text" hx-swap-oob="true">' in html
     assert "Ask politely" in html.split('id="map-as-text"', 1)[1]
+
+
+@pytest.mark.django_db
+def test_while_it_is_closed_an_edit_only_marks_the_text_stale(workspace, editor) -> None:
+    """Its tables are the largest part of an answer on a big map: fetched again on opening."""
+    map_obj, (first, second) = map_with_steps(workspace)
+    client = client_for(editor)
+    assert f'id="text-step-{second.pk}"' in client.get(url("map_editor", map_obj)).content.decode()
+    response = client.post(
+        url("step_edit", map_obj, first.pk), {"title": "Ask politely", "version": 1}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert '<div id="map-as-text" hx-swap-oob="true" data-stale></div>' in html
+    assert f'id="text-step-{second.pk}"' not in html

@@ -187,6 +187,8 @@ def _live(
         "metrics": _metrics(data, analysis),
         "can_edit": edit,
         "present": present,
+        # The map as text: in the whole page, and in a live answer only when open.
+        "with_text": not request.htmx or request.headers.get("CW-Map-Text") == "open",
         "panel": panel,
         "selected": selected,
         **_undo_state(map_obj),
