@@ -1,12 +1,14 @@
 """Handoff labels and connector bundles: readable and clickable on every map.
 
-Checked on every demo map (as imported, in English and Dutch) and on random maps:
-no two label boxes intersect, no label box intersects a card or a lane header,
-and parallel runs of different connectors lie at least a click area apart.
+Checked on every demo map (as imported, in English and every translation) and on
+random maps: no two label boxes intersect, no label box intersects a card or a
+lane header, and parallel runs of different connectors lie at least a click
+area apart.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import xml.etree.ElementTree as ET
@@ -87,14 +89,24 @@ def close_parallel_runs(geometry: Geometry) -> list[str]:
     return found
 
 
+def _translated(texts: dict[str, str], text: str) -> str:
+    return texts.get(text, text)
+
+
 def _demo_documents() -> list[tuple[str, dict]]:
-    """Every demo map file, in English and in Dutch (longer words), as `load_demo` reads them."""
-    dutch = json.loads((DEMO / "translations" / "nl.json").read_text("utf-8"))["texts"]
+    """Every demo map file, in English and in every translation (longer words), as
+    `load_demo` reads them."""
+    tables = {
+        path.stem: json.loads(path.read_text("utf-8"))["texts"]
+        for path in sorted((DEMO / "translations").glob("*.json"))
+    }
     documents = []
     for path in sorted(DEMO.glob("*.json")):
         raw = json.loads(path.read_text("utf-8"))
         documents.append((f"{path.stem}-en", raw))
-        documents.append((f"{path.stem}-nl", translate_document(raw, lambda t: dutch.get(t, t))))
+        for language, texts in tables.items():
+            translated = translate_document(raw, functools.partial(_translated, texts))
+            documents.append((f"{path.stem}-{language}", translated))
     return documents
 
 
