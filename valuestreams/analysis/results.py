@@ -13,9 +13,15 @@ from .definitions import Figure, NoteLine, map_figures, note_lines
 from .messages import CompactPickle, Message
 
 
-@dataclass(frozen=True, slots=True)
+# The two per-row results are not `frozen`: a frozen dataclass sets each field
+# through `object.__setattr__`, four times slower to build than a plain slotted one,
+# and a workspace's dashboard builds tens of thousands of them when nothing is cached
+# (about 40 ms of a cold 500 ms request). They are still never changed after the
+# analysis: results are shared between requests (analysis/cache.py), and
+# tests/valuestreams/analysis/test_results_readonly.py checks that nothing assigns to them.
+@dataclass(slots=True)
 class StepAnalysis(CompactPickle):
-    """What the analysis found about one step.
+    """What the analysis found about one step (read-only once built: see above).
 
     `hotspot_score` (0–100) and `reasons` are computed for every step, so the
     editor can colour any step; only handoff hotspots are listed in
@@ -49,9 +55,9 @@ class StepAnalysis(CompactPickle):
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HandoffAnalysis(CompactPickle):
-    """One handoff: whether it crosses a department boundary and where it sits."""
+    """One handoff: whether it crosses a department boundary and where it sits (read-only)."""
 
     id: int
     from_step_id: int
