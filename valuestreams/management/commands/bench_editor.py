@@ -45,8 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
@@ -307,7 +306,10 @@ class Command(BaseCommand):
                 report["server"]["sqlite"] = self._sqlite_figures(options)
             largest = maps[max(maps)]
             report["memory"] = self._memory(user, largest, options["memory_edits"])
-            session = self._session(user)
+            # The live-push benchmark's helpers, like its server starter below.
+            from workshop.testing import logged_in_session
+
+            session = logged_in_session(user)
             if options["no_browser"] or not Path(CHROMIUM).exists():
                 report["browser"] = {
                     "skipped": "no Chromium" if not options["no_browser"] else "off"
@@ -388,14 +390,6 @@ class Command(BaseCommand):
             "rss_growth_mb_per_100_edits": round(growth * 100 / max(edits, 1), 1),
             "analyses_kept_mb": round(stored_bytes() / 1e6, 1),
         }
-
-    def _session(self, user: Any) -> str:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        return str(session.session_key)
 
     # -- browser -----------------------------------------------------------------
 

@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.urls import reverse
@@ -41,7 +40,7 @@ from departments.models import Department, Membership, Role, Workspace
 from valuestreams.models import Lane, Map, Stage, Step
 from valuestreams.services import map_touch
 from workshop.sse_client import Stream, open_stream
-from workshop.testing import asgi_server
+from workshop.testing import asgi_server, logged_in_session
 
 TARGET_P99_MS = {500: 500.0}
 
@@ -88,7 +87,7 @@ class Command(BaseCommand):
         try:
             Membership.objects.create(workspace=workspace, user=user, role=Role.VIEWER)
             map_obj = self._map(workspace)
-            cookie = f"{settings.SESSION_COOKIE_NAME}={self._session(user)}"
+            cookie = f"{settings.SESSION_COOKIE_NAME}={logged_in_session(user)}"
             path = reverse("map_stream", args=[workspace.slug, map_obj.pk])
             env = {
                 "DEBUG": "false",
@@ -130,14 +129,6 @@ class Command(BaseCommand):
         stage = Stage.objects.create(map=map_obj, name="Stage", position=0)
         Step.objects.create(map=map_obj, lane=lane, stage=stage, position=0, title="Step")
         return map_obj
-
-    def _session(self, user: Any) -> str:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        return str(session.session_key)
 
     async def _round(
         self, host: str, port: int, path: str, cookie: str, map_id: int, clients: int,
