@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from django.utils import translation
 
+from tests.factories import MapFactory, MembershipFactory, WorkspaceFactory
 from valuestreams.layout import layout_map, measure_text, wrap_text
+from valuestreams.layout.text import soft_hyphenated
 
 from .mapdata_builders import LANES, map_data, step
 
@@ -52,3 +55,25 @@ def test_a_word_without_any_syllable_boundary_is_still_cut_to_fit():
     lines = wrap_text("x" * 40, 100, 13, language="de")
     assert len(lines) > 1 and "".join(lines) == "x" * 40
     assert all(measure_text(line, 13) <= 100 for line in lines)
+
+
+def test_pages_get_soft_hyphens_at_the_syllables_of_long_words_only():
+    text = soft_hyphenated(f"Ein {WORD} im Call-Center-Handbuch", "de")
+    assert text.replace("\u00ad", "") == f"Ein {WORD} im Call-Center-Handbuch"
+    long_word = text.split(" ")[1]
+    assert long_word.count("\u00ad") >= 3
+    assert all(len(piece) >= 2 for piece in long_word.split("\u00ad"))
+    assert "\u00ad" not in text.split(" ")[0]  # a short word stays whole
+    # No soft hyphen right after a real one: the browser breaks there already.
+    assert "-\u00ad" not in text
+
+
+@pytest.mark.django_db
+def test_a_map_card_title_breaks_at_a_syllable_in_the_workspace_language(client):
+    workspace = WorkspaceFactory(language="de")
+    name = "Bürger beantragt eine Veranstaltungsgenehmigung"
+    MapFactory(workspace=workspace, name=name)
+    client.force_login(MembershipFactory(workspace=workspace).user)
+    html = client.get(f"/w/{workspace.slug}/").content.decode()
+    assert "Ver\u00adan\u00adstal\u00adtungs" in soft_hyphenated(name, "de")
+    assert soft_hyphenated(name, "de") in html

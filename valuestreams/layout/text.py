@@ -13,13 +13,14 @@ being cut between any two letters.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from functools import cache
 
 import pyphen
 from django.utils.translation import get_language
 
-__all__ = ["FONT_FAMILY", "measure_text", "shorten", "wrap_text"]
+__all__ = ["FONT_FAMILY", "measure_text", "shorten", "soft_hyphenated", "wrap_text"]
 
 #: The font stack every renderer uses; the width table below approximates it.
 FONT_FAMILY = "Inter, 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
@@ -136,6 +137,29 @@ def _break_points(word: str, language: str) -> list[int]:
     if hyphenator is not None:
         points.update(hyphenator.positions(word))
     return sorted(p for p in points if _MIN_HEAD <= p <= len(word) - _MIN_TAIL)
+
+
+#: Words at least this long get soft hyphens in pages (shorter ones fit any card).
+SOFT_HYPHEN_MIN_LENGTH = 12
+
+
+def soft_hyphenated(text: str, language: str) -> str:
+    """`text` with soft hyphens (U+00AD) at the syllable boundaries of its long words.
+
+    For HTML: a browser breaks a long compound ("Veranstaltungsgenehmigung") at a
+    syllable with a visible hyphen, and only where the line ends, instead of
+    between any two letters. Copying the text gives it back without them in
+    today's browsers; short words are left alone.
+    """
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if len(word) >= SOFT_HYPHEN_MIN_LENGTH:
+            # After a hyphen or slash the browser breaks anyway.
+            points = [p for p in _break_points(word, language) if word[p - 1] not in "-/"]
+            if points:
+                cuts = [0, *points, len(word)]
+                words[i] = "\u00ad".join(word[a:b] for a, b in itertools.pairwise(cuts))
+    return " ".join(words)
 
 
 def _char_cut(word: str, limit: float, bold: bool) -> int:

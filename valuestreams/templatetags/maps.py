@@ -1,10 +1,12 @@
-"""Template filters for maps: friendly durations and signed emotions."""
+"""Template filters for maps: friendly durations, signed emotions, hyphenated long words."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 
 from departments.formats import format_duration
+from valuestreams.layout.text import soft_hyphenated
 from valuestreams.mapdata import MapData
 from valuestreams.maptext import MapText
 from valuestreams.maptext import map_as_text as _map_as_text
@@ -37,3 +39,9 @@ def channel(value: str) -> str:
 def map_as_text(data: MapData) -> MapText:
     """`{% with text=data|map_as_text %}`: the map's steps and handoffs as table rows."""
     return _map_as_text(data)
+
+
+@register.filter
+def hyphenate(value: str, language: str = "") -> str:
+    """Long words with soft hyphens at their syllables, in `language` (else the page's)."""
+    return soft_hyphenated(str(value), language or get_language() or "en")
