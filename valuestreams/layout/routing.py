@@ -29,7 +29,7 @@ import heapq
 import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -253,16 +253,7 @@ def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> dict[int, floa
         for k, (y1, y2) in enumerate(_gutter_spans(r)):
             if abs(y1 - y2) > 0.5:  # a straight line through the gutter needs no track
                 runs[r.gutters[k]].append((min(y1, y2), max(y1, y2), i * 2 + k))
-    offsets: dict[int, float] = {}
-    short: dict[int, float] = {}
-    for gutter, gutter_runs in runs.items():
-        tracks = _assign_tracks(gutter_runs, 3.0)
-        limit = board.gutter_limit(gutter)
-        need = min(_track_reach(max(tracks.values())), MAX_TRACK_REACH)
-        if need > limit:
-            short[gutter] = 2 * (need - limit)
-        for key, track in tracks.items():
-            offsets[key] = _alternating_offset(track, TRACK_SPACING, limit)
+    offsets, short = _spread_runs(runs, 3.0, board.gutter_limit)
     for i, r in enumerate(routes):
         r.gutter_x = [
             board.gutter_x(g) + offsets.get(i * 2 + k, 0.0) for k, g in enumerate(r.gutters)
@@ -281,16 +272,33 @@ def _assign_corridor_tracks(routes: list[_Route], board: _Board) -> dict[int, fl
         elif r.corridor_lane >= 0 and abs(r.out_port - r.in_port) > 0.5:  # a jog
             x1, x2 = sorted((r.out_port, r.in_port))
             corridor_runs[r.corridor_lane].append((x1, x2, i))
+    offsets, short = _spread_runs(corridor_runs, 4.0, board.corridor_limit)
+    for key, offset in offsets.items():
+        routes[key].corridor_y += offset
+    return short
+
+
+def _spread_runs(
+    runs: dict[int, list[tuple[float, float, int]]],
+    gap: float,
+    limit_of: Callable[[int], float],
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Tracks for the runs of each gutter or corridor, `TRACK_SPACING` apart.
+
+    Returns each run's offset by its key, and for each gutter or corridor too
+    narrow for its tracks the extra room it needs.
+    """
+    offsets: dict[int, float] = {}
     short: dict[int, float] = {}
-    for lane, lane_runs in corridor_runs.items():
-        tracks = _assign_tracks(lane_runs, 4.0)
-        limit = board.corridor_limit(lane)
+    for group, group_runs in runs.items():
+        tracks = _assign_tracks(group_runs, gap)
+        limit = limit_of(group)
         need = min(_track_reach(max(tracks.values())), MAX_TRACK_REACH)
         if need > limit:
-            short[lane] = 2 * (need - limit)
+            short[group] = 2 * (need - limit)
         for key, track in tracks.items():
-            routes[key].corridor_y += _alternating_offset(track, TRACK_SPACING, limit)
-    return short
+            offsets[key] = _alternating_offset(track, TRACK_SPACING, limit)
+    return offsets, short
 
 
 def _track_reach(track: int) -> float:
