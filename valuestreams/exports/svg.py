@@ -122,9 +122,13 @@ def _attrs(**attrs: object) -> str:
 
 _NAMES: dict[str, str] = {}
 
-# Rendered markup of cards and connectors by their geometry (see _Svg._memo).
-_MEMO: dict[Hashable, str] = {}
+# Rendered markup of cards and connectors (see _Svg._memo), keyed by the identity
+# of their geometry and the rendering's context; each entry keeps the objects it
+# was drawn from, so no other object can take their ids while it lives.
+_MEMO: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
 _MEMO_SIZE = 8_000  # about three drawings of 1,000 steps: a worker stays small
+# A rendering's context (map, mode, language) as a small integer, for those keys.
+_CONTEXTS: dict[Hashable, int] = {}
 
 
 def _attr_name(key: str) -> str:
@@ -318,7 +322,16 @@ class _Svg:
                 " C goes through the selected step's handoffs."
             ),
         }
-        self.text_key = tuple(self.text.values())  # the language, for memo keys
+        # Everything besides a card's or connector's own geometry that its markup
+        # depends on: the marker ids, the mode, the language, the hit area.
+        context = (self.prefix, interactive, tuple(self.text.values()), geometry.interaction)
+        found = _CONTEXTS.get(context)
+        if found is None:
+            if len(_CONTEXTS) >= _MEMO_SIZE:
+                _CONTEXTS.clear()
+                _MEMO.clear()  # its keys name the contexts by number
+            found = _CONTEXTS[context] = len(_CONTEXTS)
+        self.context = found
 
     def marker_ref(self, head: Arrowhead) -> str:
         return f"url(#{self.prefix}-arrow-{_marker_key(head)})"
@@ -484,9 +497,8 @@ class _Svg:
 
     def connector(self, c: ConnectorGeometry) -> None:
         """A handoff's SVG, memoised: its title also names both steps' titles."""
-        ends = (self.boxes.get(c.from_step_id), self.boxes.get(c.to_step_id))
-        names = tuple((b.title, b.department, b.wait) if b else None for b in ends)
-        self._memo((c, names, self.prefix, self.interactive, self.text_key), self._connector, c)
+        ends = (c, self.boxes.get(c.from_step_id), self.boxes.get(c.to_step_id))
+        self._memo((id(c), id(ends[1]), id(ends[2]), self.context), ends, self._connector, c)
 
     def _connector(self, c: ConnectorGeometry) -> None:
         w = self.out
@@ -575,20 +587,29 @@ class _Svg:
 
     def box(self, b: BoxGeometry) -> None:
         """A step card's SVG, memoised on its geometry."""
-        self._memo((b, self.interactive, self.text_key), self._box, b)
+        self._memo((id(b), self.context), (b,), self._box, b)
 
-    def _memo(self, key: Hashable, draw: Callable[[Any], None], item: Any) -> None:
-        # After one edit nearly every card and connector has the same geometry
-        # as before; re-using their markup halves an edit's rendering time.
-        markup = _MEMO.get(key)
-        if markup is None:
-            start = len(self.out)
-            draw(item)
-            markup = "".join(self.out[start:])
-            del self.out[start:]
-            if len(_MEMO) >= _MEMO_SIZE:
-                _MEMO.clear()  # bounded memory: start over rather than track ages
-            _MEMO[key] = markup
+    def _memo(
+        self,
+        key: tuple[int, ...],
+        sources: tuple[object, ...],
+        draw: Callable[[Any], None],
+        item: Any,
+    ) -> None:
+        # After one edit nearly every card and connector is the very same geometry
+        # object as before (the layout remembers them): re-using their markup by
+        # identity skips both drawing them and hashing their geometry.
+        entry = _MEMO.get(key)
+        if entry is not None and all(a is b for a, b in zip(entry[0], sources, strict=True)):
+            self.out.append(entry[1])
+            return
+        start = len(self.out)
+        draw(item)
+        markup = "".join(self.out[start:])
+        del self.out[start:]
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()  # bounded memory: start over rather than track ages
+        _MEMO[key] = (sources, markup)
         self.out.append(markup)
 
     def _box(self, b: BoxGeometry) -> None:

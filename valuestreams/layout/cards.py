@@ -13,6 +13,7 @@ from departments.formats import format_duration, format_percent_value, format_si
 
 from ..models import channel_label
 from .geometry import BoxGeometry, LaneGeometry
+from .memo import Memo, token
 from .options import LayoutOptions, Overlay
 from .shapes import Face, Point, Rect, TextLine
 from .style import (
@@ -101,15 +102,26 @@ def _pack_segments(segments: Sequence[str], width: float, size: float) -> list[s
 
 # Wrapped card text by what decides it: an edit changes one card, and formatting
 # and wrapping the others again was a third of an edit's layout time.
-_CONTENT: dict[tuple[object, ...], Content] = {}
-_CONTENT_SIZE = 8_000
+_CONTENT: Memo[Content] = Memo(8_000)
 
 
 def box_content(
-    step: StepData, is_journey: bool, text_width: float, opts: LayoutOptions, day: int
+    step: StepData,
+    is_journey: bool,
+    text_width: float,
+    opts: LayoutOptions,
+    day: int,
+    *,
+    context: int | None = None,
 ) -> Content:
     """The card's text wrapped to ``text_width``: key numbers for a value stream;
-    emotion, channel and touchpoint for a journey (remembered: Content is frozen)."""
+    emotion, channel and touchpoint for a journey (remembered: Content is frozen).
+
+    ``context`` is `memo.token` of (is_journey, opts, day, language) when the
+    caller measured many cards at once; without it, it is worked out here.
+    """
+    if context is None:
+        context = content_context(is_journey, opts, day)
     key = (
         step.title,
         step.process_time_minutes,
@@ -118,18 +130,17 @@ def box_content(
         step.emotion,
         step.channel,
         step.touchpoint,
-        is_journey,
+        step.value_adding,  # the spoken facts say "value-adding"
         text_width,
-        opts,
-        day,
-        get_language(),
+        context,
     )
-    content = _CONTENT.get(key)
-    if content is None:
-        if len(_CONTENT) >= _CONTENT_SIZE:
-            _CONTENT.clear()  # bounded memory: start over rather than track ages
-        content = _CONTENT[key] = _box_content(step, is_journey, text_width, opts, day)
-    return content
+    return _CONTENT.get(key, lambda: _box_content(step, is_journey, text_width, opts, day))
+
+
+def content_context(is_journey: bool, opts: LayoutOptions, day: int) -> int:
+    """What, besides the step and the width, decides every card's text: one small
+    integer per map kind, sizes, working day and active language."""
+    return token((is_journey, opts, day, get_language()))
 
 
 def _box_content(
@@ -194,6 +205,11 @@ def _card_text(
     return tuple(lines), face
 
 
+#: Finished cards by everything that decides them: after an edit nearly every card
+#: is the same, and the same object lets the renderer reuse its markup by identity.
+_BOXES: Memo[BoxGeometry] = Memo(8_000)
+
+
 def box_geometry(
     step: StepData,
     place: Rect,
@@ -203,12 +219,46 @@ def box_geometry(
     overlay: Overlay,
     on_critical_path: bool,
     opts: LayoutOptions,
+    *,
+    context: int | None = None,
 ) -> BoxGeometry:
-    """The card of ``step`` at ``place``, with its text, stripe and analysis marks."""
-    x, y, width, height = place.x, place.y, place.width, place.height
-    lines, face = _card_text(content, x, y, step.emotion, opts)
+    """The card of ``step`` at ``place``, with its text, stripe and analysis marks
+    (remembered; ``context`` is `memo.token` of ``opts`` when the caller has it)."""
     reasons = tuple(overlay.hotspots.get(step.id, ()))
     selected = overlay.selected_step_id == step.id
+    key = (
+        step,
+        place,
+        content,
+        lane.name,
+        lane.color,
+        stage_name,
+        reasons,
+        selected,
+        on_critical_path,
+        token(opts) if context is None else context,
+    )
+    return _BOXES.get(
+        key,
+        lambda: _box_geometry(
+            step, place, content, lane, stage_name, reasons, selected, on_critical_path, opts
+        ),
+    )
+
+
+def _box_geometry(
+    step: StepData,
+    place: Rect,
+    content: Content,
+    lane: LaneGeometry,
+    stage_name: str,
+    reasons: tuple[str, ...],
+    selected: bool,
+    on_critical_path: bool,
+    opts: LayoutOptions,
+) -> BoxGeometry:
+    x, y, width, height = place.x, place.y, place.width, place.height
+    lines, face = _card_text(content, x, y, step.emotion, opts)
     return BoxGeometry(
         step_id=step.id,
         lane_id=step.lane_id,

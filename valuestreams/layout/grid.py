@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from .cards import Content, box_content, box_geometry, content_height
+from .cards import Content, box_content, box_geometry, content_context, content_height
 from .geometry import BoxGeometry, CellGeometry, ColumnGeometry, LaneGeometry
+from .memo import token
 from .options import LayoutOptions, Overlay
 from .shapes import AddButton, Circle, Line, Point, Rect, TextLine
 from .style import (
@@ -166,6 +167,7 @@ def _rows(
     """Every card's wrapped text, its rank in its cell, and per lane one row height
     per rank: the tallest card of that rank in any of the lane's cells."""
     day = data.working_day_minutes or 480
+    context = content_context(data.is_journey, o, day)
     contents: dict[int, Content] = {}
     rank: dict[int, int] = {}
     row_heights: list[list[float]] = [[] for _ in data.lanes]
@@ -173,7 +175,7 @@ def _rows(
         text_width = col_widths[si] - 2 * o.cell_pad_x - 30  # widths before extra room
         heights = row_heights[li]
         for k, step in enumerate(members):
-            content = box_content(step, data.is_journey, text_width, o, day)
+            content = box_content(step, data.is_journey, text_width, o, day, context=context)
             contents[step.id] = content
             rank[step.id] = k
             if len(heights) <= k:
@@ -412,6 +414,7 @@ def place_boxes(
 ) -> dict[int, BoxGeometry]:
     """Every step's card in its cell, at its rank's row; by step id."""
     boxes: dict[int, BoxGeometry] = {}
+    context = token(o)
     for (li, si), members in frame.cells.items():
         x, width = frame.card_x[si], frame.card_widths[si]
         for step in members:
@@ -426,6 +429,7 @@ def place_boxes(
                 overlay,
                 step.id in critical,
                 o,
+                context=context,
             )
     return boxes
 

@@ -30,11 +30,12 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from .geometry import ConnectorGeometry
 from .grid import Frame, Room, Slot
+from .memo import Memo, token
 from .options import LayoutOptions
 from .shapes import Point
 from .style import (
@@ -130,6 +131,12 @@ class _Board:
         return all(not self.frame.cells.get((li, col)) for li in range(lu + 1, ll))
 
 
+#: Routes by everything that decides them (see `_routing_key`): most edits (a
+#: rename, a changed time, a label) move no card, so the routes of the whole map
+#: stay what they were. A few maps' worth: each entry holds all of a map's routes.
+_ROUTES: Memo[tuple[tuple[ConnectorGeometry, ...], Room]] = Memo(12)
+
+
 def route_connectors(
     handoffs: Sequence[HandoffData],
     frame: Frame,
@@ -142,7 +149,61 @@ def route_connectors(
     (labels not yet placed: see `labels.place_labels`), and the extra room that
     gutters, corridors and card sides need to keep their parallel runs
     `TRACK_SPACING` apart (empty when the frame has enough). Unless ``final``, a
-    frame short of room gets no connectors: the next pass draws them."""
+    frame short of room gets no connectors: the next pass draws them.
+
+    Remembered on the cards' places, the handoffs' ends and kinds and the grid;
+    a handoff's label and version are taken as they are now.
+    """
+    key = _routing_key(handoffs, frame, boxes, opts, final)
+    routed, short = _ROUTES.get(
+        key, lambda: _route_connectors(handoffs, frame, boxes, opts, final=final)
+    )
+    drawn = (h for h in handoffs if h.from_step_id in boxes and h.to_step_id in boxes)
+    return tuple(_current(c, h) for c, h in zip(routed, drawn, strict=False)), short
+
+
+def _routing_key(
+    handoffs: Sequence[HandoffData],
+    frame: Frame,
+    boxes: Mapping[int, Slot],
+    opts: LayoutOptions,
+    final: bool,
+) -> tuple[object, ...]:
+    """All that routing reads: each handoff's ends and kind, every card's place, lane
+    and department, each step's rank in its cell and the grid's lines and room."""
+    return (
+        tuple((h.id, h.from_step_id, h.to_step_id, h.rework) for h in handoffs),
+        tuple(boxes.values()),
+        tuple(frame.rank.items()),
+        tuple(frame.lane_index.items()),
+        tuple(frame.stage_index.items()),
+        frame.col_x,
+        frame.columns_right,
+        frame.lane_y,
+        frame.lane_h,
+        frame.corridor_heights,
+        tuple(sorted(frame.room.gutters.items())),
+        token(opts),
+        final,
+    )
+
+
+def _current(c: ConnectorGeometry, h: HandoffData) -> ConnectorGeometry:
+    """A remembered connector with its handoff's label and version as they are now."""
+    label = h.label.strip()
+    if c.label == label and c.version == h.version:
+        return c
+    return replace(c, label=label, version=h.version)
+
+
+def _route_connectors(
+    handoffs: Sequence[HandoffData],
+    frame: Frame,
+    boxes: Mapping[int, Slot],
+    opts: LayoutOptions,
+    *,
+    final: bool,
+) -> tuple[tuple[ConnectorGeometry, ...], Room]:
     board = _Board(frame, boxes, opts)
     routes = [
         _plan(h, boxes[h.from_step_id], boxes[h.to_step_id], board)
@@ -400,11 +461,25 @@ def _boundary_marks(points: Sequence[Point], boundaries: Sequence[float]) -> tup
     return tuple(marks)
 
 
-def _connector(r: _Route, boundaries: Sequence[float]) -> ConnectorGeometry:
+#: Finished connectors by their handoff and corner points: when a card moves, the
+#: routes it does not touch come back as the same objects, whose markup the
+#: renderer already has.
+_CONNECTORS: Memo[ConnectorGeometry] = Memo(8_000)
+
+
+def _connector(r: _Route, boundaries: tuple[float, ...]) -> ConnectorGeometry:
     """The finished connector: points, style by kind and boundary marks (the label's
     box comes later, when all routes are known)."""
-    points = simplify(_points(r))
+    raw = tuple(_points(r))
     cross = r.a.department_id != r.b.department_id
+    key = (r.handoff, r.back, cross, raw, boundaries if cross else ())
+    return _CONNECTORS.get(key, lambda: _new_connector(r, raw, cross, boundaries))
+
+
+def _new_connector(
+    r: _Route, raw: Sequence[Point], cross: bool, boundaries: Sequence[float]
+) -> ConnectorGeometry:
+    points = simplify(raw)
     kind = connector_kind(cross, r.handoff.rework)
     label = r.handoff.label.strip()
     return ConnectorGeometry(
