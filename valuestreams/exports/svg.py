@@ -129,6 +129,9 @@ _MEMO: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
 _MEMO_SIZE = 8_000  # about three drawings of 1,000 steps: a worker stays small
 # A rendering's context (map, mode, language) as a small integer, for those keys.
 _CONTEXTS: dict[Hashable, int] = {}
+# The pieces of whole layers (the cells, the "+" buttons) by their geometry's identity.
+_LAYERS: dict[tuple[object, ...], tuple[object, tuple[str, ...]]] = {}
+_LAYERS_SIZE = 64
 
 
 def _attr_name(key: str) -> str:
@@ -329,7 +332,8 @@ class _Svg:
         if found is None:
             if len(_CONTEXTS) >= _MEMO_SIZE:
                 _CONTEXTS.clear()
-                _MEMO.clear()  # its keys name the contexts by number
+                _MEMO.clear()  # their keys name the contexts by number
+                _LAYERS.clear()
             found = _CONTEXTS[context] = len(_CONTEXTS)
         self.context = found
 
@@ -437,7 +441,24 @@ class _Svg:
             w.append("</g>")
         w.append("</g>")
 
+    def _layer(self, name: str, source: object, draw: Callable[[], None]) -> None:
+        """A whole layer's pieces, remembered by the identity of the geometry it draws
+        (the layout hands back the same cells while the grid stays as it was)."""
+        key = (name, id(source), self.context)
+        entry = _LAYERS.get(key)
+        if entry is not None and entry[0] is source:
+            self.out.extend(entry[1])
+            return
+        start = len(self.out)
+        draw()
+        if len(_LAYERS) >= _LAYERS_SIZE:
+            _LAYERS.clear()
+        _LAYERS[key] = (source, tuple(self.out[start:]))
+
     def cells(self) -> None:
+        self._layer("cells", self.g.cells, self._cells)
+
+    def _cells(self) -> None:
         w = self.out
         w.append('<g class="cw-cells">')
         for cell in self.g.cells:
@@ -458,6 +479,9 @@ class _Svg:
         w.append("</g>")
 
     def add_buttons(self) -> None:
+        self._layer("adds", self.g.cells, self._add_buttons)
+
+    def _add_buttons(self) -> None:
         w = self.out
         w.append('<g class="cw-adds">')
         for cell in self.g.cells:

@@ -207,7 +207,9 @@ def _card_text(
 
 #: Finished cards by everything that decides them: after an edit nearly every card
 #: is the same, and the same object lets the renderer reuse its markup by identity.
-_BOXES: Memo[BoxGeometry] = Memo(8_000)
+#: Each entry keeps the `Content` it was built from: the key names it by identity
+#: (hashing every card's wrapped text again cost more than building some cards).
+_BOXES: Memo[tuple[Content, BoxGeometry]] = Memo(8_000)
 
 
 def box_geometry(
@@ -227,9 +229,19 @@ def box_geometry(
     reasons = tuple(overlay.hotspots.get(step.id, ()))
     selected = overlay.selected_step_id == step.id
     key = (
-        step,
-        place,
-        content,
+        step.id,
+        step.lane_id,
+        step.stage_id,
+        step.department_id,
+        step.version,
+        step.title,
+        step.emotion,
+        step.value_adding,
+        place.x,
+        place.y,
+        place.width,
+        place.height,
+        id(content),
         lane.name,
         lane.color,
         stage_name,
@@ -238,12 +250,17 @@ def box_geometry(
         on_critical_path,
         token(opts) if context is None else context,
     )
-    return _BOXES.get(
+    kept, box = _BOXES.get(
         key,
-        lambda: _box_geometry(
-            step, place, content, lane, stage_name, reasons, selected, on_critical_path, opts
+        lambda: (
+            content,
+            _box_geometry(
+                step, place, content, lane, stage_name, reasons, selected, on_critical_path, opts
+            ),
         ),
     )
+    assert kept is content  # kept alive by the entry, so no other object has its id
+    return box
 
 
 def _box_geometry(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .cards import Content, box_content, box_geometry, content_context, content_height
 from .geometry import BoxGeometry, CellGeometry, ColumnGeometry, LaneGeometry
-from .memo import token
+from .memo import Memo, token
 from .options import LayoutOptions, Overlay
 from .shapes import AddButton, Circle, Line, Point, Rect, TextLine
 from .style import (
@@ -373,8 +373,29 @@ def column_geometries(data: MapData, frame: Frame, o: LayoutOptions) -> tuple[Co
     return tuple(columns)
 
 
+#: The cells by the grid's lines: most edits leave them all where they were, and
+#: the same tuple lets the renderer reuse the markup of the whole layer.
+_CELLS: Memo[tuple[CellGeometry, ...]] = Memo(16)
+
+
 def cell_geometries(data: MapData, frame: Frame, o: LayoutOptions) -> tuple[CellGeometry, ...]:
-    """Every lane × stage cell, empty ones too, with the spot of its "+" button."""
+    """Every lane × stage cell, empty ones too, with the spot of its "+" button
+    (remembered on the lanes, stages and the grid's lines)."""
+    key = (
+        tuple((lane.id, lane.name) for lane in data.lanes),
+        data.stages,
+        frame.col_x,
+        frame.col_widths,
+        frame.card_x,
+        frame.card_widths,
+        frame.lane_y,
+        frame.lane_h,
+        token(o),
+    )
+    return _CELLS.get(key, lambda: _cell_geometries(data, frame, o))
+
+
+def _cell_geometries(data: MapData, frame: Frame, o: LayoutOptions) -> tuple[CellGeometry, ...]:
     cells: list[CellGeometry] = []
     for li, lane in enumerate(data.lanes):
         for si, stage in enumerate(data.stages):

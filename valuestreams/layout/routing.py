@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["route_connectors", "simplify"]
 
 Side = Literal["L", "R", "T", "B"]
+_XY = tuple[float, float]  # a corner of a route before it is simplified
 
 #: How far from its centre a gutter or corridor grows for parallel runs at most
 #: (17 tracks); beyond, runs share tracks: a dense map must not grow without bound.
@@ -397,56 +398,56 @@ def _corridor_span(r: _Route, board: _Board) -> tuple[float, float]:
     return x1, x2
 
 
-def _points(r: _Route) -> list[Point]:
+def _points(r: _Route) -> list[_XY]:
     """The corner points of a resolved route, from the source's edge to the target's."""
     a, b = r.a, r.b
     if r.mode in ("elbow", "side"):
         gx = r.gutter_x[0]
         end_x = b.x if r.mode == "elbow" else b.right
         return [
-            Point(a.right, r.out_port),
-            Point(gx, r.out_port),
-            Point(gx, r.in_port),
-            Point(end_x, r.in_port),
+            (a.right, r.out_port),
+            (gx, r.out_port),
+            (gx, r.in_port),
+            (end_x, r.in_port),
         ]
     if r.mode == "corridor":
         (g1, g2), yc = r.gutter_x, r.corridor_y
         return [
-            Point(a.right, r.out_port),
-            Point(g1, r.out_port),
-            Point(g1, yc),
-            Point(g2, yc),
-            Point(g2, r.in_port),
-            Point(b.x, r.in_port),
+            (a.right, r.out_port),
+            (g1, r.out_port),
+            (g1, yc),
+            (g2, yc),
+            (g2, r.in_port),
+            (b.x, r.in_port),
         ]
     if r.mode == "vertical":
         y1 = a.bottom if r.out_side == "B" else a.y
         y2 = b.y if r.in_side == "T" else b.bottom
         mid = r.corridor_y if r.corridor_lane >= 0 else (y1 + y2) / 2
         return [
-            Point(r.out_port, y1),
-            Point(r.out_port, mid),
-            Point(r.in_port, mid),
-            Point(r.in_port, y2),
+            (r.out_port, y1),
+            (r.out_port, mid),
+            (r.in_port, mid),
+            (r.in_port, y2),
         ]
     return _back_points(r)
 
 
-def _back_points(r: _Route) -> list[Point]:
+def _back_points(r: _Route) -> list[_XY]:
     """A back edge: around the cards, through the source lane's corridor."""
     a, b, yc = r.a, r.b, r.corridor_y
     k = 0
     if r.out_side == "R":
         gx = r.gutter_x[0]
-        pts = [Point(a.right, r.out_port), Point(gx, r.out_port), Point(gx, yc)]
+        pts = [(a.right, r.out_port), (gx, r.out_port), (gx, yc)]
         k = 1
     else:
-        pts = [Point(r.out_port, a.bottom), Point(r.out_port, yc)]
+        pts = [(r.out_port, a.bottom), (r.out_port, yc)]
     if r.in_side == "L":
         gx = r.gutter_x[k]
-        pts += [Point(gx, yc), Point(gx, r.in_port), Point(b.x, r.in_port)]
+        pts += [(gx, yc), (gx, r.in_port), (b.x, r.in_port)]
     else:
-        pts += [Point(r.in_port, yc), Point(r.in_port, b.bottom)]
+        pts += [(r.in_port, yc), (r.in_port, b.bottom)]
     return pts
 
 
@@ -472,14 +473,16 @@ def _connector(r: _Route, boundaries: tuple[float, ...]) -> ConnectorGeometry:
     box comes later, when all routes are known)."""
     raw = tuple(_points(r))
     cross = r.a.department_id != r.b.department_id
-    key = (r.handoff, r.back, cross, raw, boundaries if cross else ())
+    h = r.handoff
+    key: tuple[object, ...] = (h.id, h.from_step_id, h.to_step_id, h.label, h.rework)
+    key += (h.version, r.back, cross, raw, boundaries if cross else ())
     return _CONNECTORS.get(key, lambda: _new_connector(r, raw, cross, boundaries))
 
 
 def _new_connector(
-    r: _Route, raw: Sequence[Point], cross: bool, boundaries: Sequence[float]
+    r: _Route, raw: Sequence[_XY], cross: bool, boundaries: Sequence[float]
 ) -> ConnectorGeometry:
-    points = simplify(raw)
+    points = _simplified(raw)
     kind = connector_kind(cross, r.handoff.rework)
     label = r.handoff.label.strip()
     return ConnectorGeometry(
@@ -536,17 +539,24 @@ def _assign_tracks(intervals: list[tuple[float, float, int]], margin: float) -> 
 
 def simplify(points: Sequence[Point]) -> tuple[Point, ...]:
     """Drop repeated points and the middle of three collinear points (rounded to 0.01 px)."""
-    out: list[Point] = []
-    for p in points:
-        p = Point(round(p.x, 2), round(p.y, 2))
-        if out and abs(out[-1].x - p.x) < 0.01 and abs(out[-1].y - p.y) < 0.01:
-            continue
-        if len(out) >= 2:
-            a, b = out[-2], out[-1]
-            if (abs(a.x - b.x) < 0.01 and abs(b.x - p.x) < 0.01) or (
-                abs(a.y - b.y) < 0.01 and abs(b.y - p.y) < 0.01
-            ):
-                out[-1] = p
+    return _simplified([(p.x, p.y) for p in points])
+
+
+def _simplified(points: Sequence[_XY]) -> tuple[Point, ...]:
+    """`simplify` on plain (x, y) pairs: the routes' corners are pairs until here."""
+    out: list[_XY] = []
+    for x, y in points:
+        x, y = round(x, 2), round(y, 2)
+        if out:
+            lx, ly = out[-1]
+            if abs(lx - x) < 0.01 and abs(ly - y) < 0.01:
                 continue
-        out.append(p)
-    return tuple(out)
+            if len(out) >= 2:
+                ax, ay = out[-2]
+                if (abs(ax - lx) < 0.01 and abs(lx - x) < 0.01) or (
+                    abs(ay - ly) < 0.01 and abs(ly - y) < 0.01
+                ):
+                    out[-1] = (x, y)
+                    continue
+        out.append((x, y))
+    return tuple(Point(x, y) for x, y in out)
