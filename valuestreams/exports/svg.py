@@ -40,6 +40,7 @@ dashed with an open arrowhead; hotspots have a thick outline and a "!" badge.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
@@ -129,6 +130,7 @@ _MEMO: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
 _MEMO_SIZE = 8_000  # about three drawings of 1,000 steps: a worker stays small
 # A rendering's context (map, mode, language) as a small integer, for those keys.
 _CONTEXTS: dict[Hashable, int] = {}
+_CONTEXT_NUMBERS = itertools.count()
 # The pieces of whole layers (the cells, the "+" buttons) by their geometry's identity.
 _LAYERS: dict[tuple[object, ...], tuple[object, tuple[str, ...]]] = {}
 _LAYERS_SIZE = 64
@@ -332,9 +334,9 @@ class _Svg:
         if found is None:
             if len(_CONTEXTS) >= _MEMO_SIZE:
                 _CONTEXTS.clear()
-                _MEMO.clear()  # their keys name the contexts by number
-                _LAYERS.clear()
-            found = _CONTEXTS[context] = len(_CONTEXTS)
+            # A number never given before (`next` on a count is atomic): two threads
+            # meeting two new contexts at once cannot share one.
+            found = _CONTEXTS[context] = next(_CONTEXT_NUMBERS)
         self.context = found
 
     def marker_ref(self, head: Arrowhead) -> str:
@@ -692,6 +694,9 @@ class _Svg:
     # -- bands and legend --------------------------------------------------
 
     def ladder(self, ladder: LadderGeometry) -> None:
+        self._layer("ladder", ladder, lambda: self._ladder(ladder))
+
+    def _ladder(self, ladder: LadderGeometry) -> None:
         w = self.out
         w.append('<g class="cw-ladder">')
         w.append(_rect(ladder.frame))

@@ -50,14 +50,31 @@ class Content:
     wait: str = ""
 
 
+#: Formatted times and percentages by value, unit and language: a map repeats a
+#: few dozen distinct values over all its cards, and formatting (number format,
+#: translated unit) was most of measuring a card that was not remembered.
+_FORMATTED: Memo[str] = Memo(4_096)
+
+
+def _duration(minutes: float, day: int, language: str | None) -> str:
+    key = ("duration", type(minutes), minutes, day, language)
+    return _FORMATTED.get(key, lambda: format_duration(minutes, day))
+
+
+def _percent(value: float, language: str | None) -> str:
+    key = ("percent", type(value), value, language)
+    return _FORMATTED.get(key, lambda: format_percent_value(value, 0))
+
+
 def _metric_segments(step: StepData, day: int) -> list[str]:
     segments = []
+    language = get_language()
     if step.process_time_minutes is not None:
-        segments.append(f"{_('PT')} {format_duration(step.process_time_minutes, day)}")
+        segments.append(f"{_('PT')} {_duration(step.process_time_minutes, day, language)}")
     if step.lead_time_minutes is not None:
-        segments.append(f"{_('LT')} {format_duration(step.lead_time_minutes, day)}")
+        segments.append(f"{_('LT')} {_duration(step.lead_time_minutes, day, language)}")
     if step.complete_accurate_pct is not None:
-        segments.append(f"{_('C&A')} {format_percent_value(step.complete_accurate_pct, 0)}")
+        segments.append(f"{_('C&A')} {_percent(step.complete_accurate_pct, language)}")
     return segments
 
 
@@ -68,16 +85,17 @@ def spoken_facts(step: StepData, day: int) -> tuple[tuple[str, ...], str]:
     each figure out, so a listener gets the same numbers as a viewer.
     """
     facts: list[str] = []
+    language = get_language()
     pt, lt = step.process_time_minutes, step.lead_time_minutes
     if pt is not None:
-        facts.append(_("process time %s") % format_duration(pt, day))
+        facts.append(_("process time %s") % _duration(pt, day, language))
     if lt is not None:
-        facts.append(_("lead time %s") % format_duration(lt, day))
-    wait = format_duration(lt - pt, day) if pt is not None and lt is not None else ""
+        facts.append(_("lead time %s") % _duration(lt, day, language))
+    wait = _duration(lt - pt, day, language) if pt is not None and lt is not None else ""
     if wait:
         facts.append(_("wait %s") % wait)
     if step.complete_accurate_pct is not None:
-        value = format_percent_value(step.complete_accurate_pct, 0)
+        value = _percent(step.complete_accurate_pct, language)
         facts.append(_("%s complete and accurate") % value)
     if step.value_adding:
         facts.append(_("value-adding"))
@@ -214,7 +232,7 @@ _BOXES: Memo[tuple[Content, BoxGeometry]] = Memo(8_000)
 
 def box_geometry(
     step: StepData,
-    place: Rect,
+    place: tuple[float, float, float, float],
     content: Content,
     lane: LaneGeometry,
     stage_name: str,
@@ -224,8 +242,9 @@ def box_geometry(
     *,
     context: int | None = None,
 ) -> BoxGeometry:
-    """The card of ``step`` at ``place``, with its text, stripe and analysis marks
-    (remembered; ``context`` is `memo.token` of ``opts`` when the caller has it)."""
+    """The card of ``step`` at ``place`` (x, y, width, height), with its text, stripe
+    and analysis marks (remembered; ``context`` is `memo.token` of ``opts`` when the
+    caller has it)."""
     reasons = tuple(overlay.hotspots.get(step.id, ()))
     selected = overlay.selected_step_id == step.id
     key = (
@@ -237,10 +256,7 @@ def box_geometry(
         step.title,
         step.emotion,
         step.value_adding,
-        place.x,
-        place.y,
-        place.width,
-        place.height,
+        *place,
         id(content),
         lane.name,
         lane.color,
@@ -255,7 +271,15 @@ def box_geometry(
         lambda: (
             content,
             _box_geometry(
-                step, place, content, lane, stage_name, reasons, selected, on_critical_path, opts
+                step,
+                Rect(*place),
+                content,
+                lane,
+                stage_name,
+                reasons,
+                selected,
+                on_critical_path,
+                opts,
             ),
         ),
     )

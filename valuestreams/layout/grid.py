@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from .cards import Content, box_content, box_geometry, content_context, content_height
 from .geometry import BoxGeometry, CellGeometry, ColumnGeometry, LaneGeometry
@@ -438,12 +438,11 @@ def place_boxes(
     context = token(o)
     for (li, si), members in frame.cells.items():
         x, width = frame.card_x[si], frame.card_widths[si]
-        for step in members:
-            k = frame.rank[step.id]
-            place = Rect(x, frame.row_tops[li][k], width, frame.row_heights[li][k])
+        tops, heights = frame.row_tops[li], frame.row_heights[li]
+        for k, step in enumerate(members):  # k: the step's rank in its cell
             boxes[step.id] = box_geometry(
                 step,
-                place,
+                (x, tops[k], width, heights[k]),
                 frame.contents[step.id],
                 lanes[li],
                 data.stages[si].name,
@@ -455,11 +454,10 @@ def place_boxes(
     return boxes
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(NamedTuple):
     """Where a step's card sits, without its text and marks: all that routing reads
     (cheap to build, so a pass that only finds out how much room the connectors
-    need places no cards)."""
+    need places no cards; a named tuple, so routing's memo hashes it in C)."""
 
     step_id: int
     lane_id: int
@@ -486,17 +484,17 @@ def slots(frame: Frame) -> dict[int, Slot]:
     found: dict[int, Slot] = {}
     for (li, si), members in frame.cells.items():
         x, width = frame.card_x[si], frame.card_widths[si]
-        for step in members:
-            k = frame.rank[step.id]
+        tops, heights = frame.row_tops[li], frame.row_heights[li]
+        for k, step in enumerate(members):  # k: the step's rank in its cell
             found[step.id] = Slot(
                 step.id,
                 step.lane_id,
                 step.stage_id,
                 step.department_id,
                 x,
-                frame.row_tops[li][k],
+                tops[k],
                 width,
-                frame.row_heights[li][k],
+                heights[k],
             )
     return found
 

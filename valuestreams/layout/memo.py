@@ -15,6 +15,8 @@ remembered: same inputs, byte-identical drawing. `clear_all` empties them all
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -43,10 +45,17 @@ class Memo(Generic[_V]):
         value = data.get(key, _MISSING)
         if value is _MISSING:
             value = data[key] = compute()
-            if len(data) > self.size:
-                data.popitem(last=False)
+            while len(data) > self.size:
+                try:
+                    data.popitem(last=False)
+                except KeyError:  # another thread emptied it meanwhile
+                    break
         else:
-            data.move_to_end(key)
+            # Not contextlib.suppress: this runs for every card of every drawing.
+            try:  # noqa: SIM105
+                data.move_to_end(key)
+            except KeyError:  # another thread evicted it meanwhile: still a right value
+                pass
         return value  # type: ignore[return-value]
 
     def __len__(self) -> int:
@@ -63,17 +72,25 @@ _MISSING = object()
 #: keys carry the integer, so a key's hash does not hash the whole context again
 #: for each of a thousand cards.
 _TOKENS: dict[Hashable, int] = {}
+_TOKENS_LOCK = threading.Lock()
+#: Never reused, even after `clear_all`: a key made just before a clear cannot
+#: name a context met after it.
+_NUMBERS = itertools.count()
 
 
 def token(context: Hashable) -> int:
     """A small integer that stands for ``context`` (equal contexts, equal integers)."""
     found = _TOKENS.get(context)
     if found is None:
-        if len(_TOKENS) >= 1_000:
-            # Contexts are few (languages × sizes × modes); a process that met a
-            # thousand starts over. Every memo keyed by them must forget too.
-            clear_all()
-        found = _TOKENS[context] = len(_TOKENS)
+        # Under a lock: two threads must never give two contexts the same number.
+        with _TOKENS_LOCK:
+            found = _TOKENS.get(context)
+            if found is None:
+                if len(_TOKENS) >= 1_000:
+                    # Contexts are few (languages × sizes × modes): a process that met
+                    # a thousand starts over; keys with old numbers are never met again.
+                    _TOKENS.clear()
+                found = _TOKENS[context] = next(_NUMBERS)
     return found
 
 

@@ -135,7 +135,7 @@ class _Board:
 #: Routes by everything that decides them (see `_routing_key`): most edits (a
 #: rename, a changed time, a label) move no card, so the routes of the whole map
 #: stay what they were. A few maps' worth: each entry holds all of a map's routes.
-_ROUTES: Memo[tuple[tuple[ConnectorGeometry, ...], Room]] = Memo(12)
+_ROUTES: Memo[tuple[tuple[ConnectorGeometry, ...], Room]] = Memo(6)
 
 
 def route_connectors(
