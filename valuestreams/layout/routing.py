@@ -274,8 +274,19 @@ def _assign_ports(routes: list[_Route], board: _Board) -> dict[tuple[int, int], 
         sides[(r.b.step_id, r.in_side)].append((other_in, r.handoff.id, i, False))
     for (step_id, side), members in sides.items():
         box = boxes[step_id]
-        members.sort()
         n = len(members)
+        if side in "LR" and n * TRACK_SPACING + 4 > box.height:
+            row = (board.lane_of(box), board.frame.rank[step_id])
+            short[row] = max(short.get(row, 0.0), n * TRACK_SPACING + 4 - box.height)
+        if n == 1:  # most sides: one connector, in the middle
+            _key, _hid, i, is_out = members[0]
+            middle = box.y + box.height / 2 if side in "LR" else box.x + box.width / 2
+            if is_out:
+                routes[i].out_port = middle
+            else:
+                routes[i].in_port = middle
+            continue
+        members.sort()
         if side in "LR":
             spacing = min(12.0, (box.height - 16) / max(n, 1))
             middle = box.y + box.height / 2
@@ -285,9 +296,6 @@ def _assign_ports(routes: list[_Route], board: _Board) -> dict[tuple[int, int], 
         # Far enough apart to aim at; a card too short for them grows next pass.
         length = box.height if side in "LR" else box.width
         spacing = max(spacing, min(TRACK_SPACING, (length - 4) / max(n, 1)))
-        if side in "LR" and n * TRACK_SPACING + 4 > length:
-            row = (board.lane_of(box), board.frame.rank[step_id])
-            short[row] = max(short.get(row, 0.0), n * TRACK_SPACING + 4 - length)
         # A partner straight across (same row or same column) takes the middle
         # port, so that the line between them stays straight; the rest fan out.
         anchor = (n - 1) / 2
@@ -309,17 +317,17 @@ def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> dict[int, floa
     """Vertical runs that overlap in the same gutter get parallel offsets,
     `TRACK_SPACING` apart; returns the extra width of each gutter too narrow for them."""
     frame, o = board.frame, board.opts
+    corridors = [frame.corridor_y(lane, o) for lane in range(len(frame.lane_y))]
     runs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for i, r in enumerate(routes):
-        r.corridor_y = frame.corridor_y(r.corridor_lane, o) if r.corridor_lane >= 0 else 0.0
+        r.corridor_y = corridors[r.corridor_lane] if r.corridor_lane >= 0 else 0.0
         for k, (y1, y2) in enumerate(_gutter_spans(r)):
             if abs(y1 - y2) > 0.5:  # a straight line through the gutter needs no track
                 runs[r.gutters[k]].append((min(y1, y2), max(y1, y2), i * 2 + k))
     offsets, short = _spread_runs(runs, 3.0, board.gutter_limit)
+    centres = [frame.gutter_x(g) for g in range(len(frame.col_x) + 1)]
     for i, r in enumerate(routes):
-        r.gutter_x = [
-            board.gutter_x(g) + offsets.get(i * 2 + k, 0.0) for k, g in enumerate(r.gutters)
-        ]
+        r.gutter_x = [centres[g] + offsets.get(i * 2 + k, 0.0) for k, g in enumerate(r.gutters)]
     return short
 
 
