@@ -83,9 +83,15 @@ def _esc(text: object) -> str:
     escapes about 20,000 values per edit, and this is on the editor's hot path.
     """
     value = str(text)
+    if _UNSAFE.search(value) is None:
+        return value  # most text (numbers, colours, plain titles) has nothing to escape
     if _INVALID_XML.search(value):
         value = _INVALID_XML.sub("", value)
     return value.translate(_ESCAPES)
+
+
+# Anything `_esc` changes: one scan finds out that most text needs nothing.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>\"']")
 
 
 def _n(value: float) -> str:
@@ -113,12 +119,15 @@ def _attrs(**attrs: object) -> str:
     for key, value in attrs.items():
         if value is None:
             continue
-        # Numbers need no escaping; only text goes through _esc. `type() is` is
-        # deliberate: bool is an int subclass and must print as text.
-        kind = type(value)
-        text = _n(value) if kind is float or kind is int else _esc(value)  # type: ignore[arg-type]
-        parts.append(f' {_NAMES.get(key) or _attr_name(key)}="{text}"')
+        parts.append(f' {_NAMES.get(key) or _attr_name(key)}="{_value(value)}"')
     return "".join(parts)
+
+
+def _value(value: object) -> str:
+    """An attribute's value: numbers need no escaping; only text goes through _esc.
+    `type() is` is deliberate: bool is an int subclass and must print as text."""
+    kind = type(value)
+    return _n(value) if kind is float or kind is int else _esc(value)  # type: ignore[arg-type]
 
 
 _NAMES: dict[str, str] = {}
@@ -176,7 +185,7 @@ def _fill(fill: str | None, opacity: float = 1.0) -> str:
 
 def _rect(r: Rect, **extra: object) -> str:
     return (
-        f'<rect{_attrs(**extra)} x="{_n(r.x)}" y="{_n(r.y)}" width="{_n(r.width)}"'
+        f'<rect{_attrs(**extra) if extra else ""} x="{_n(r.x)}" y="{_n(r.y)}" width="{_n(r.width)}"'
         f' height="{_n(r.height)}"'
         + (f' rx="{_n(r.radius)}"' if r.radius else "")
         + _fill(r.fill, r.fill_opacity)
@@ -197,24 +206,22 @@ def _circle(c: Circle) -> str:
 def _line(line: Line, **extra: object) -> str:
     a, b = line.start, line.end
     return (
-        f'<line{_attrs(**extra)} x1="{_n(a.x)}" y1="{_n(a.y)}" x2="{_n(b.x)}" y2="{_n(b.y)}"'
-        + _stroke(line.stroke)
-        + "/>"
+        f'<line{_attrs(**extra) if extra else ""} x1="{_n(a.x)}" y1="{_n(a.y)}"'
+        f' x2="{_n(b.x)}" y2="{_n(b.y)}"' + _stroke(line.stroke) + "/>"
     )
 
 
 def _text(line: TextLine) -> str:
-    anchor = None if line.anchor == "start" else line.anchor
-    weight = None if line.weight == 400 else line.weight
-    attrs = _attrs(
-        x=line.x,
-        y=line.y,
-        font_size=line.size,
-        font_weight=weight,
-        fill=line.color,
-        text_anchor=anchor,
+    # Written out rather than through _attrs: every card has several lines, and
+    # this is most of drawing a card. Same attributes, same order, same rules.
+    weight, color, anchor = line.weight, line.color, line.anchor
+    return (
+        f'<text x="{_value(line.x)}" y="{_value(line.y)}" font-size="{_value(line.size)}"'
+        + ("" if weight == 400 or weight is None else f' font-weight="{_value(weight)}"')
+        + ("" if color is None else f' fill="{_value(color)}"')
+        + ("" if anchor == "start" or anchor is None else f' text-anchor="{_value(anchor)}"')
+        + f">{_esc(line.text)}</text>"
     )
-    return f"<text{attrs}>{_esc(line.text)}</text>"
 
 
 def _badge(badge: Badge) -> str:
@@ -234,18 +241,19 @@ def _rounded_path(points: Sequence[Point], radius: float) -> str:
         if r <= 0.5:
             out.append(f"L{_n(corner.x)} {_n(corner.y)}")
             continue
-
-        def toward(a: Point, b: Point, dist: float) -> Point:
-            length = abs(b.x - a.x) + abs(b.y - a.y)
-            t = dist / length if length else 0.0
-            return Point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)
-
-        start = toward(corner, prev, r)
-        end = toward(corner, nxt, r)
-        out.append(f"L{_n(start.x)} {_n(start.y)}")
-        out.append(f"Q{_n(corner.x)} {_n(corner.y)} {_n(end.x)} {_n(end.y)}")
+        sx, sy = _toward(corner, prev, r)
+        ex, ey = _toward(corner, nxt, r)
+        out.append(f"L{_n(sx)} {_n(sy)}")
+        out.append(f"Q{_n(corner.x)} {_n(corner.y)} {_n(ex)} {_n(ey)}")
     out.append(f"L{_n(points[-1].x)} {_n(points[-1].y)}")
     return " ".join(out)
+
+
+def _toward(a: Point, b: Point, dist: float) -> tuple[float, float]:
+    """The point ``dist`` px from ``a`` towards ``b`` (along an orthogonal segment)."""
+    length = abs(b.x - a.x) + abs(b.y - a.y)
+    t = dist / length if length else 0.0
+    return a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t
 
 
 def _polyline(points: Iterable[Point]) -> str:
