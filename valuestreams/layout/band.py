@@ -213,20 +213,12 @@ def ladder(
         for step_id in path
     )
     key = (y, right, frame.card_x, frame.card_widths, rungs, totals, day, token(o), get_language())
-    return _LADDERS.get(key, lambda: _ladder(y, right, frame, steps, path, totals, day, o))
-
-
-def _ladder(
-    y: float,
-    right: float,
-    frame: Frame,
-    steps: Mapping[int, StepData],
-    path: Sequence[int],
-    totals: LadderTotals | None,
-    day: int,
-    o: LayoutOptions,
-) -> LadderGeometry:
     band = _Band(y, right, frame, steps, day, o)
+    return _LADDERS.get(key, lambda: _ladder(band, path, totals))
+
+
+def _ladder(band: _Band, path: Sequence[int], totals: LadderTotals | None) -> LadderGeometry:
+    y, right, o = band.y, band.right, band.opts
     upper, lower = y + 44, y + 80
     step_ids = tuple(dict.fromkeys(path))  # a step counts once, even if listed twice
     rungs: list[LadderRung] = []
