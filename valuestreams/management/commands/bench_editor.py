@@ -60,7 +60,7 @@ from departments.models import Department, Membership, Role, Workspace
 from valuestreams.analysis.cache import forget_all, stored_bytes
 from valuestreams.exports import svg as svg_module
 from valuestreams.forms import StepForm
-from valuestreams.layout import cards as cards_module
+from valuestreams.layout import memo as layout_memo
 from valuestreams.layout import text as text_module
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
 
@@ -147,10 +147,12 @@ def _empty_caches() -> None:
     cache.clear()
     forget_all()
     svg_module._MEMO.clear()
+    svg_module._CONTEXTS.clear()
+    svg_module._LAYERS.clear()
     svg_module._NUMBERS.clear()
     for memo in text_module._CACHE:
         memo.clear()
-    cards_module._CONTENT.clear()
+    layout_memo.clear_all()  # card text and geometry, routes, cells
 
 
 def _rss_mb() -> float:
