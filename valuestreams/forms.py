@@ -301,10 +301,12 @@ class HandoffForm(forms.Form):
 
     def __init__(self, *args: Any, map_obj: Map, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("from_step", "to_step"):
-            field: Any = self.fields[name]
-            # Only ids are compared; titles are not needed to validate a choice.
-            field.queryset = Step.objects.filter(map=map_obj).only("id", "title", "map_id")
+        # The from-step whole: the view shows its panel after connecting. Of the
+        # to-step only the id is compared.
+        source: Any = self.fields["from_step"]
+        source.queryset = Step.objects.filter(map=map_obj)
+        target: Any = self.fields["to_step"]
+        target.queryset = Step.objects.filter(map=map_obj).only("id", "title", "map_id")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -494,13 +494,8 @@ def step_delete(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) 
 def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """Connect two steps of this map; the panel of the step the handoff starts from follows."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
+    request_values(request.POST, "from_step")  # a from-step that is no number: 400
     form = HandoffForm(request.POST, map_obj=map_obj, auto_id="handoff_%s")
-    from_id = request_values(request.POST, "from_step")["from_step"]
-    source = (
-        Step.objects.filter(map=map_obj, pk=from_id).select_related("lane", "stage").first()
-        if from_id is not None
-        else None
-    )
     if form.is_valid():
         try:
             services.handoff_create(
@@ -514,6 +509,8 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, messages)
+    # The step the handoff starts from, when it is one of this map's (the form read it).
+    source: Step | None = form.cleaned_data.get("from_step")
     if form.errors and source is not None:
         return _step_refused(request, map_obj, source, handoff_form=form)
     if form.errors:
