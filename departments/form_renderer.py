@@ -105,7 +105,7 @@ def _select(widget: Mapping[str, Any]) -> str:
         for option in group_choices:
             parts.append(
                 f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{_text(option['label'])}</option>"
+                f"{_text(option['label'])}</option>\n"  # the option template's last line break
             )
         if group_name:
             parts.append("\n  </optgroup>")
@@ -127,6 +127,10 @@ _INPUT_CHAIN = (f"{_WIDGETS}input.html", f"{_WIDGETS}attrs.html")
 _DRAWN: dict[str, tuple[Callable[[Mapping[str, Any]], str], tuple[str, ...]]] = {
     **{name: (_input, (name, *_INPUT_CHAIN)) for name in _INPUTS},
     f"{_WIDGETS}textarea.html": (_textarea, (f"{_WIDGETS}textarea.html", f"{_WIDGETS}attrs.html")),
+    f"{_WIDGETS}select.html": (
+        _select,
+        (f"{_WIDGETS}select.html", f"{_WIDGETS}select_option.html", f"{_WIDGETS}attrs.html"),
+    ),
     **{
         f"{_WIDGETS}{name}": (
             _option,

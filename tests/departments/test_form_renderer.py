@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.forms.boundfield import BoundWidget
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
@@ -66,3 +67,33 @@ def test_it_draws_the_step_panel_form_as_djangos_templates_do() -> None:
             assert str(ours[name]) == str(theirs[name]), name
         radios = [str(r.tag()) for r in ours["emotion"]]
         assert radios == [str(r.tag()) for r in theirs["emotion"]]
+
+
+class Watched(FormRenderer):
+    """The renderer, noting each template it asks Django's engine for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def get_template(self, template_name: str) -> Any:
+        self.asked.append(template_name)
+        return super().get_template(template_name)
+
+
+def render_all(renderer: FormRenderer, widgets: list[tuple[forms.Widget, Any]]) -> None:
+    """Each widget, and each option of a radio group as the step panel draws it."""
+    for widget, value in widgets:
+        widget.render("field", value, renderer=renderer)
+    radio = forms.RadioSelect(choices=[("1", "one"), ("2", "two")])
+    for option in radio.subwidgets("field", "1"):
+        BoundWidget(radio, option, renderer).tag()
+
+
+def test_it_draws_inputs_textareas_selects_and_options_without_the_template_engine() -> None:
+    renderer = Watched()
+    render_all(renderer, WIDGETS)  # looks once whose templates they are
+    renderer.asked.clear()
+    # Radio and checkbox groups as a whole stay templates; their options are drawn.
+    render_all(renderer, [(w, v) for w, v in WIDGETS if not isinstance(w, forms.RadioSelect)])
+    assert renderer.asked == []
