@@ -118,8 +118,6 @@ TEMPLATES = [
         },
     }
 ]
-# Django's renderer, with plain inputs drawn without the template engine (same markup).
-FORM_RENDERER = "departments.form_renderer.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
