@@ -119,6 +119,10 @@ TEMPLATES = [
     }
 ]
 
+# Form widgets drawn by Jinja2 from Django's own copies of its widget templates
+# (departments/form_renderer.py): the editor draws dozens on every edit.
+FORM_RENDERER = "departments.form_renderer.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'crosswalk.sqlite3'}"),
