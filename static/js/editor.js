@@ -23,8 +23,10 @@
   function stepUrl(name, id) { return root.dataset[name].replace("/steps/0/", "/steps/" + id + "/").replace("/handoffs/0/", "/handoffs/" + id + "/"); }
   function announce(text) { var s = document.getElementById("cw-status"); if (s) s.textContent = text; }
 
+  // A step's panel replaces the one shown without htmx's per-node cleanup
+  // ("cw-replace", below); the extension is found from the editor's root.
   function panel(url) {
-    return htmx.ajax("GET", url, { target: "#side-panel", swap: "outerHTML" });
+    return htmx.ajax("GET", url, { target: "#side-panel", swap: "cw-replace", source: root });
   }
   function post(url, values) {
     return htmx.ajax("POST", url, {
@@ -141,11 +143,17 @@
     p.x = event.clientX; p.y = event.clientY;
     return p.matrixTransform(svg.getScreenCTM().inverse());
   }
-  function cellAt(svg, pt) {
-    var cells = svg.querySelectorAll(".cw-cell");
+  // The cells' boxes, read once when a drag starts: a drag moves only the step,
+  // and reading them on every pointer move laid the drawing out each time.
+  function cellBoxes(svg) {
+    return Array.prototype.map.call(svg.querySelectorAll(".cw-cell"), function (cell) {
+      return { cell: cell, box: cell.getBBox() };
+    });
+  }
+  function cellAt(cells, pt) {
     for (var i = 0; i < cells.length; i++) {
-      var b = cells[i].getBBox();
-      if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) return cells[i];
+      var b = cells[i].box;
+      if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) return cells[i].cell;
     }
     return null;
   }
@@ -172,7 +180,7 @@
   function dragTo(clientX, clientY) {
     var pt = svgPoint(drag.svg, { clientX: clientX, clientY: clientY });
     drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
-    var cell = cellAt(drag.svg, pt);
+    var cell = cellAt(drag.cells, pt);
     if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
     if (cell) cell.classList.add("cw-drop-target");
     drag.cell = cell;
@@ -205,6 +213,7 @@
     if (!drag.active) {
       if (Math.abs(event.clientX - drag.x) + Math.abs(event.clientY - drag.y) < DRAG_THRESHOLD) return;
       drag.active = true;
+      drag.cells = cellBoxes(drag.svg);
       drag.step.classList.add("cw-dragging");
       drag.svg.classList.add("cw-drag-active");
       drag.frame = requestAnimationFrame(autoScroll);
@@ -288,16 +297,21 @@
    * the step list of a 1,000-step map (a third of the browser's work for a save).
    * Nothing in the panel polls or listens elsewhere, so there is nothing to clean:
    * its nodes go with their own listeners. The new panel is processed as usual. */
-  function replace(target, fragment) {
+  function replace(target, fragment, settleInfo) {
     var next = fragment.firstElementChild;
     if (!next) return false;
     target.replaceWith(next);
+    // htmx's swap and settle events go to the new panel, as after an outerHTML swap.
+    if (settleInfo) {
+      settleInfo.elts = settleInfo.elts.filter(function (e) { return e !== target; });
+      settleInfo.elts.push(next);
+    }
     return [next];
   }
   htmx.defineExtension("cw-diagram", {
     isInlineSwap: function (style) { return style === "cw-diagram" || style === "cw-replace"; },
-    handleSwap: function (style, target, fragment) {
-      if (style === "cw-replace") return replace(target, fragment);
+    handleSwap: function (style, target, fragment, settleInfo) {
+      if (style === "cw-replace") return replace(target, fragment, settleInfo);
       if (style !== "cw-diagram") return false;
       var incoming = fragment.firstElementChild;
       var fresh = incoming && incoming.querySelector("svg");

@@ -119,3 +119,27 @@ def test_after_an_edit_the_poll_asks_with_the_version_shown(
     assert f"version={shown}" in polled.value.url
     response = polled.value.response()
     assert response is not None and response.status == 204  # nothing changed since
+
+
+def test_dragging_a_step_across_the_drawing_selects_no_text(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    map_obj, steps, stages = wide_map(workspace)
+    step = steps[0]
+    open_editor(page, live_server, workspace, map_obj, step)
+    box = page.locator(f"#step-{step.pk}").bounding_box()
+    target = page.locator(
+        f'.cw-cell[data-lane-id="{steps[1].lane_id}"][data-stage-id="{stages[1].pk}"]'
+    ).bounding_box()
+    assert box is not None and target is not None
+
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)  # on the title's text
+    page.mouse.down()
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 30, steps=8)
+    assert page.evaluate("() => String(window.getSelection())") == ""
+    page.mouse.up()
+
+    moved = page.locator(f"#step-{step.pk}")
+    expect(moved).to_have_attribute("data-stage-id", str(stages[1].pk))
+    expect(moved).to_have_attribute("data-lane-id", str(steps[1].lane_id))
+    assert page.evaluate("() => String(window.getSelection())") == ""

@@ -87,21 +87,23 @@ _PAINTED_JS = """() => new Promise((resolve, reject) => {
 # `request` from the gesture to the request leaving (htmx building it), `server`
 # from the request sent to the answer's first byte, `transfer` to its last byte,
 # and `client` from there to painted: the browser's own part (parsing, swapping,
-# patching, style, layout, paint).
+# patching, style, layout, paint); and the answer's size unpacked (a patch or the
+# whole drawing).
 _SPLIT_JS = """(start, end) => {
   const answer = performance.getEntriesByType("resource")
     .filter((e) => /\\/steps\\/\\d+\\/(edit|move)\\//.test(e.name)).pop();
-  if (!answer || !answer.responseEnd) return {painted: end - start};
+  if (!answer || !answer.responseEnd) return {painted_ms: end - start};
   return {
-    painted: end - start,
-    request: answer.requestStart - start,
-    server: answer.responseStart - answer.requestStart,
-    transfer: answer.responseEnd - answer.responseStart,
-    client: end - answer.responseEnd,
+    painted_ms: end - start,
+    request_ms: answer.requestStart - start,
+    server_ms: answer.responseStart - answer.requestStart,
+    transfer_ms: answer.responseEnd - answer.responseStart,
+    client_ms: end - answer.responseEnd,
+    answer_kb: answer.decodedBodySize / 1000,
   };
 }"""
 #: The parts of save/drag → painted, in the order they happen (see _SPLIT_JS).
-SPLIT = ("painted", "request", "server", "transfer", "client")
+SPLIT = ("painted_ms", "request_ms", "server_ms", "transfer_ms", "client_ms", "answer_kb")
 
 
 def _stats(values: list[float]) -> dict[str, float] | None:
@@ -115,8 +117,8 @@ def _stats(values: list[float]) -> dict[str, float] | None:
 
 
 def _split_stats(runs: list[dict[str, float]]) -> dict[str, Any]:
-    """min/median/max of each part of save/drag → painted over the runs, in ms."""
-    return {f"{part}_ms": _stats([r[part] for r in runs if part in r]) for part in SPLIT}
+    """min/median/max of each part of save/drag → painted over the runs."""
+    return {part: _stats([r[part] for r in runs if part in r]) for part in SPLIT}
 
 
 def _build(workspace: Workspace, departments: list[Department], steps: int) -> Map:
@@ -313,6 +315,24 @@ def _server(workers: int, static_root: str) -> Iterator[int]:
         yield port
 
 
+def _drag_plan(map_obj: Map) -> tuple[int, int, int, int]:
+    """What the drag benchmark moves: the last step of the first cell, across into the lane below.
+
+    The step sits next to the lane boundary, so it and its drop point fit on the
+    canvas together (1280×800), and it moves back and forth across that boundary.
+    """
+    lanes = list(Lane.objects.filter(map=map_obj).order_by("position").values_list("id", flat=True))
+    first = Step.objects.filter(map=map_obj, lane_id=lanes[0]).order_by("stage__position").first()
+    assert first is not None
+    step = (
+        Step.objects.filter(map=map_obj, lane_id=lanes[0], stage_id=first.stage_id)
+        .order_by("-position")
+        .first()
+    )
+    assert step is not None
+    return step.pk, lanes[0], lanes[1], first.stage_id
+
+
 class Command(BaseCommand):
     help = "Benchmark the editor: server edits cold and warm, browser save/drag → painted, poll."
 
@@ -451,9 +471,8 @@ class Command(BaseCommand):
         for size, map_obj in maps.items():
             step = Step.objects.filter(map=map_obj).order_by("id").first()
             assert step is not None
-            lanes = list(Lane.objects.filter(map=map_obj).values_list("id", flat=True))
             url = reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk])
-            plans[size] = (f"http://127.0.0.1:{port}{url}?step={step.pk}", step, lanes)
+            plans[size] = (f"http://127.0.0.1:{port}{url}?step={step.pk}", _drag_plan(map_obj))
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 
@@ -461,7 +480,7 @@ class Command(BaseCommand):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             try:
-                for size, (url, step, lanes) in plans.items():
+                for size, (url, plan) in plans.items():
                     context = browser.new_context(viewport={"width": 1280, "height": 800})
                     context.add_cookies(
                         [
@@ -483,7 +502,7 @@ class Command(BaseCommand):
                     failed: list[str] = []
                     for i in range(repeats):
                         try:
-                            drags.append(self._drag(page, step, lanes, i))
+                            drags.append(self._drag(page, plan, i))
                         # A drop that missed its cell, or was never answered.
                         except (PlaywrightError, RuntimeError) as error:
                             failed.append(str(error).splitlines()[0])
@@ -518,19 +537,29 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _drag(page: Any, step: Step, lanes: list[int], i: int) -> dict[str, float]:
-        lane = lanes[(lanes.index(step.lane_id) + 1 + i % 2 * (len(lanes) - 2)) % len(lanes)]
+    def _drag(page: Any, plan: tuple[int, int, int, int], i: int) -> dict[str, float]:
+        step_id, home, below, stage_id = plan
+        # Across the lane boundary and back: to the top of the cell below, then to
+        # the bottom of its own cell. Cells are taller than the canvas at these
+        # sizes: the canvas is scrolled so that the step and the drop point are
+        # both inside it, away from the edges where a drag scrolls it.
         box = page.evaluate(
             """([stepId, laneId, stageId]) => {
+              const wrap = document.getElementById("diagram");
               const g = document.getElementById("step-" + stepId);
               g.scrollIntoView({block: "center", inline: "center"});
               const cell = document.querySelector(
                 `.cw-cell[data-lane-id="${laneId}"][data-stage-id="${stageId}"]`);
-              const a = g.getBoundingClientRect(), b = cell.getBoundingClientRect();
-              const dropY = b.y + Math.min(b.height - 8, 30);
-              return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, dropY];
+              const drop = () => {
+                const a = g.getBoundingClientRect(), b = cell.getBoundingClientRect();
+                const y = b.top > a.top ? b.top + 30 : b.bottom - 30;
+                return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, y];
+              };
+              const w = wrap.getBoundingClientRect(), first = drop();
+              wrap.scrollTop += (first[1] + first[3]) / 2 - (w.top + w.height / 2);
+              return drop();
             }""",
-            [step.pk, lane if i % 2 == 0 else step.lane_id, step.stage_id],
+            [step_id, below if i % 2 == 0 else home, stage_id],
         )
         page.mouse.move(box[0], box[1])
         page.mouse.down()
