@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run run-asgi test install install-dev browser export-libs slide-viewer messages translations lint check
+.PHONY: run run-asgi test install install-dev browser bench-tools export-libs slide-viewer messages translations lint check
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ install-dev: $(VENV)/.dev
 # Debian's Chromium for the browser tests; Playwright drives it (no browser download).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
+
+# wrk for the benchmarks' load (bench_editor's poll figure): a Python client would
+# eat the CPU the server is measured on.
+bench-tools:
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 
 # Cairo and DejaVu fonts for the PNG and PDF exports (cairosvg draws with them).
 export-libs:

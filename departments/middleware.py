@@ -3,12 +3,32 @@ address for login throttling."""
 
 from __future__ import annotations
 
+import gzip
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.gzip import GZipMiddleware
-from django.utils.cache import patch_cache_control
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+#: gzip's level for pages and fragments. Django's 6 costs about twice the CPU of
+#: 4 for a tenth less size: a whole 1,000-step diagram (2.5 MB) takes some 30 ms
+#: at 6 and 15 ms at 4, on the request the facilitator waits for.
+COMPRESS_LEVEL = 4
+
+
+def _gzip(content: bytes, max_random_bytes: int) -> bytes:
+    """`content` gzipped at COMPRESS_LEVEL, with Django's defence against BREACH.
+
+    As Django's `compress_string`: a random file name of random length in the
+    header, so the compressed length gives nothing away about secrets on the page.
+    """
+    data = gzip.compress(content, compresslevel=COMPRESS_LEVEL, mtime=0)
+    header = bytearray(data[:10])
+    header[3] = gzip.FNAME
+    name = b"a" * secrets.randbelow(max_random_bytes)
+    return bytes(header) + name + b"\x00" + data[10:]
 
 
 class CompressMiddleware(GZipMiddleware):
@@ -16,14 +36,30 @@ class CompressMiddleware(GZipMiddleware):
 
     Django's gzip holds back a stream's bytes until its buffer fills, which would
     delay every live-push event; downloads stream too and are compressed already.
+    Django's rules otherwise (short answers and encoded ones stay as they are,
+    `Vary`, weak ETags), at a cheaper level (COMPRESS_LEVEL).
     """
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if response.streaming:
+        if response.streaming or not isinstance(response, HttpResponse):
             return response
-        return super().process_response(request, response)
+        if len(response.content) < 200 or response.has_header("Content-Encoding"):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return response
+        compressed = _gzip(response.content, self.max_random_bytes)
+        if len(compressed) >= len(response.content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
+        response.headers["Content-Encoding"] = "gzip"
+        return response
 
 
 class PrivatePagesMiddleware:

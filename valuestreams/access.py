@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest
 
 from departments.access import get_workspace_for_user
-from departments.models import Role
+from departments.language import apply_workspace_language
+from departments.models import Membership, Role
 
 from .models import Map
 
@@ -13,14 +16,34 @@ from .models import Map
 def get_map_for_user(request: HttpRequest, slug: str, map_id: int, role: Role = Role.VIEWER) -> Map:
     """The map `map_id` of workspace `slug`.
 
-    404 when it is not there for this user, 403 when the role is too weak.
+    404 when it is not there for this user, 403 when the role is too weak. The
+    map, its workspace and the user's membership come in one query (every editor
+    write starts here); only when that finds nothing does the workspace check
+    run on its own, so a weaker role still answers 403 before a missing map 404.
+    Keeps the membership on the request, as `get_workspace_for_user` does.
     """
-    workspace = get_workspace_for_user(request, slug, role)
-    map_obj = (
-        Map.objects.filter(workspace=workspace, pk=map_id)
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    found = (
+        Map.objects.filter(pk=map_id, workspace__slug=slug, workspace__memberships__user=user.pk)
         .select_related("workspace", "persona", "based_on")
+        .annotate(
+            member_id=F("workspace__memberships__id"), member_role=F("workspace__memberships__role")
+        )
         .first()
     )
-    if map_obj is None:
+    if found is None:
+        get_workspace_for_user(request, slug, role)  # 404 for a non-member, 403 for a weak role
         raise Http404
-    return map_obj
+    membership = Membership(
+        id=found.member_id,  # type: ignore[attr-defined]
+        workspace=found.workspace,
+        user_id=user.pk,
+        role=found.member_role,  # type: ignore[attr-defined]
+    )
+    if not membership.has_role(role):
+        raise PermissionDenied
+    request.membership = membership  # type: ignore[attr-defined]
+    apply_workspace_language(request, found.workspace)
+    return found

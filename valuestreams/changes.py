@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
@@ -121,22 +121,42 @@ def _untracked() -> Iterator[None]:
         _current_change.reset(token)
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+#: The annotation `marking_history` adds: whether the row has a history record yet.
+HISTORY_MARK = "history_known"
+
+
+def marking_history(queryset: QuerySet[_M]) -> QuerySet[_M]:
+    """`queryset` with each row marked whether it has a history record yet.
+
+    A service that reads the rows it is about to change anyway reads the mark
+    with them, so `ensure_baseline` needs no query of its own.
+    """
+    history: Any = getattr(queryset.model, "history").model  # noqa: B009 - added by simple_history
+    known = Exists(history.objects.filter(id=OuterRef("pk")))
+    marked: QuerySet[_M] = queryset.annotate(**{HISTORY_MARK: known})
+    return marked
+
+
 def ensure_baseline(model: type[models.Model], objs: list[Any]) -> None:
     """Write a starting history record for rows that have none, before a change edits them.
 
     Rows made by bulk writes (import, demo data, future-state copies) have no
     history yet, and undo needs the state a row had before the change. One query
-    to look, one insert for those missing; the record carries no change id.
+    to look (none when the rows were read through `marking_history`), one insert
+    for those missing; the record carries no change id.
     """
     if not objs:
         return
     manager = model.history  # type: ignore[attr-defined]
-    known = set(
-        manager.model.objects.filter(id__in=[o.pk for o in objs])
-        .values_list("id", flat=True)
-        .distinct()
+    unmarked = [o.pk for o in objs if not hasattr(o, HISTORY_MARK)]
+    known = (
+        set(manager.model.objects.filter(id__in=unmarked).values_list("id", flat=True).distinct())
+        if unmarked
+        else set()
     )
-    missing = [o for o in objs if o.pk not in known]
+    missing = [o for o in objs if not getattr(o, HISTORY_MARK, False) and o.pk not in known]
     if missing:
         manager.bulk_history_create(missing, update=True)
 

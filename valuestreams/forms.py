@@ -8,11 +8,12 @@ into another map's lane is an ordinary form error, never a 500.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -186,6 +187,22 @@ class StepForm(StepRulesForm):
             "complete_accurate_pct": _NumberInput(attrs={"step": "any", "min": "0", "max": "100"}),
         }
 
+    def _post_clean(self) -> None:
+        # `clean` applied rules.py, which is the step's check constraints written
+        # once; Django's model validation would ask the database again, one query
+        # per constraint on every save, and could only repeat what the fields
+        # already say (a constraint on a field with an error is skipped). The
+        # model's field checks (lengths, choices) still run; the service checks
+        # the rules again and the database holds them.
+        try:
+            self.instance = construct_instance(
+                self, self.instance, self._meta.fields, self._meta.exclude
+            )
+            exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
+            self.instance.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]
+
     def values(self) -> dict[str, Any]:
         """The cleaned step fields, ready for `step_create` / `step_update`."""
         return {name: self.cleaned_data[name] for name in STEP_FIELDS if name in self.cleaned_data}
@@ -243,13 +260,27 @@ class StepMoveForm(forms.Form):
     )
     position = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, map_obj: Map, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        map_obj: Map,
+        places: tuple[Sequence[tuple[int, str]], Sequence[tuple[int, str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         lane_field: Any = self.fields["lane"]
         stage_field: Any = self.fields["stage"]
         lane_field.queryset = Lane.objects.filter(map=map_obj).select_related("department")
         lane_field.label_from_instance = lambda lane: lane.department.name
         stage_field.queryset = Stage.objects.filter(map=map_obj)
+        if places is not None:
+            # The map's lanes and stages as (id, name), already loaded by the caller:
+            # the select shows them without two more queries. Only what is shown
+            # comes from them; a posted choice is still checked against the map.
+            lanes, stages = places
+            empty = [("", lane_field.empty_label)]
+            lane_field.widget.choices = [*empty, *lanes]
+            stage_field.widget.choices = [*empty, *stages]
 
 
 class HandoffForm(forms.Form):
@@ -270,10 +301,12 @@ class HandoffForm(forms.Form):
 
     def __init__(self, *args: Any, map_obj: Map, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("from_step", "to_step"):
-            field: Any = self.fields[name]
-            # Only ids are compared; titles are not needed to validate a choice.
-            field.queryset = Step.objects.filter(map=map_obj).only("id", "title", "map_id")
+        # The from-step whole: the view shows its panel after connecting. Of the
+        # to-step only the id is compared.
+        source: Any = self.fields["from_step"]
+        source.queryset = Step.objects.filter(map=map_obj)
+        target: Any = self.fields["to_step"]
+        target.queryset = Step.objects.filter(map=map_obj).only("id", "title", "map_id")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

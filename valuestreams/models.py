@@ -444,7 +444,7 @@ class MapMetric(models.TextChoices):
 
     LEAD_TIME = "lead_time_minutes", _("Lead time")
     PROCESS_TIME = "process_time_minutes", _("Process time")
-    WAIT_TIME = "wait_time_minutes", _("Waiting time")
+    WAIT_TIME = "wait_time_minutes", _("Waiting on the critical path")
     ACTIVITY_RATIO = "activity_ratio", _("Activity ratio")
     ROLLED_COMPLETE_ACCURATE = "rolled_complete_accurate", _("Rolled %C&A")
     CROSS_DEPARTMENT_HANDOFFS = "cross_department_handoffs", _("Cross-department handoffs")

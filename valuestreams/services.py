@@ -20,6 +20,7 @@ from .changes import User as AnyUser
 from .changes import (
     ensure_baseline,
     lock_map,
+    marking_history,
     recording_change,
     redo_next,
     undo_latest,
@@ -127,12 +128,12 @@ def _renumber(steps: list[Step], *, skip: Step | None = None) -> None:
         step.position = index
 
 
-def _cell(map_id: int, lane_id: int, stage_id: int) -> list[Step]:
-    return list(
-        Step.objects.filter(map_id=map_id, lane_id=lane_id, stage_id=stage_id).order_by(
-            "position", "id"
-        )
-    )
+def _cell(map_id: int, lane_id: int, stage_id: int, *, marked: bool = False) -> list[Step]:
+    """The steps of one cell in order; `marked` reads their history mark with them."""
+    steps = Step.objects.filter(map_id=map_id, lane_id=lane_id, stage_id=stage_id)
+    if marked:
+        steps = marking_history(steps)
+    return list(steps.order_by("position", "id"))
 
 
 @_editor_write
@@ -181,7 +182,7 @@ def step_update(
     _check_step_values(clean)
     _lock_map_of(Step, step_id)
     _claim(Step, step_id, version)
-    step = Step.objects.get(pk=step_id)
+    step = marking_history(Step.objects.all()).get(pk=step_id)
     ensure_baseline(Step, [step])
     with recording_change(
         map_id=step.map_id, user=user, code="step_edited", title=clean.get("title", step.title)
@@ -209,14 +210,14 @@ def step_move(
     or another workspace's department is refused.
     """
     _lock_map_of(Step, step_id)
-    step = Step.objects.select_related("lane__department", "stage").get(pk=step_id)
+    step = marking_history(Step.objects.select_related("lane__department", "stage")).get(pk=step_id)
     if not Lane.objects.filter(pk=lane_id, map_id=step.map_id).exists():
         raise ValidationError({"lane": _("Choose a lane of this map.")})
     if not Stage.objects.filter(pk=stage_id, map_id=step.map_id).exists():
         raise ValidationError({"stage": _("Choose a stage of this map.")})
     _claim(Step, step_id, version)
     step.version = version + 1
-    target = [s for s in _cell(step.map_id, lane_id, stage_id) if s.pk != step.pk]
+    target = [s for s in _cell(step.map_id, lane_id, stage_id, marked=True) if s.pk != step.pk]
     ensure_baseline(Step, [step, *target])
     where = len(target) if position is None else max(0, min(position, len(target)))
     with recording_change(map_id=step.map_id, user=user, code="step_moved", title=step.title):

@@ -94,6 +94,15 @@ def asgi_server(
             process.wait()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        # A redirect is an answer too (to HTTPS, say, behind a TLS proxy): not followed.
+        return None
+
+
+_PROBE = urllib.request.build_opener(_NoRedirects)
+
+
 def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -102,7 +111,7 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float =
         try:
             # Any HTTP answer means the app is up; a page without templates keeps
             # a production-like server (no collected static files) quiet.
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/up-probe/", timeout=1)
+            _PROBE.open(f"http://127.0.0.1:{port}/up-probe/", timeout=1)
             return
         except urllib.error.HTTPError:
             return

@@ -214,6 +214,24 @@ def test_every_slide_has_speaker_notes_and_the_metrics_notes_define_the_numbers(
     assert "critical path" in notes and "Activity ratio: process time divided by lead time" in notes
 
 
+def test_the_key_numbers_notes_give_each_reason_once_with_the_figures_it_concerns():
+    # No step has times: lead time, process time, waiting and the ratios are all
+    # unknown for the same reason, which the notes must say once, not per figure.
+    data = map_data(
+        (step(1, 1, 1), step(2, 2, 1), step(3, 1, 2)), (handoff(1, 1, 2), handoff(2, 2, 3))
+    )
+    analysis = analyze(data)
+    prs = reopen(content(data))
+    notes = slide_with_title(prs, "Key numbers").notes_slide.notes_text_frame.text
+
+    reasons = {str(note) for note in analysis.notes.values()}
+    assert len(reasons) < len(analysis.notes)  # the case this test is about
+    for reason in reasons:
+        assert notes.count(reason) == 1, reason
+    line = next(line for line in analysis.note_lines if len(line.labels) > 1)
+    assert f"{', '.join(line.labels)}: {line.text}" in notes
+
+
 def test_the_hotspots_slide_lists_hotspots_with_reasons_in_words():
     c = content(onboarding())
     prs = reopen(c)

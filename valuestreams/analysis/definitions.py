@@ -200,6 +200,10 @@ class NoteLine:
     labels: tuple[str, ...]
     text: str
 
+    def __str__(self) -> str:
+        """As a line of plain text (speaker notes): "Lead time, Process time: reason"."""
+        return f"{', '.join(self.labels)}: {self.text}"
+
 
 def note_lines(analysis: MapAnalysis, keys: Iterable[str] | None = None) -> tuple[NoteLine, ...]:
     """The analysis's notes (only those on `keys`, when given) with each reason once:

@@ -355,7 +355,8 @@ def _metrics_slide(prs: PresentationType, c: DeckContent) -> None:
             "from the first department to the second, rework included."
         )
     )
-    notes.extend(str(note) for note in a.notes.values())
+    # Each reason once, naming the figures it leaves unknown (as the pages list them).
+    notes.extend(str(line) for line in a.note_lines)
     set_notes(slide, notes)
 
 

@@ -40,6 +40,7 @@ dashed with an open arrowhead; hotspots have a thick outline and a "!" badge.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
@@ -82,9 +83,15 @@ def _esc(text: object) -> str:
     escapes about 20,000 values per edit, and this is on the editor's hot path.
     """
     value = str(text)
+    if _UNSAFE.search(value) is None:
+        return value  # most text (numbers, colours, plain titles) has nothing to escape
     if _INVALID_XML.search(value):
         value = _INVALID_XML.sub("", value)
     return value.translate(_ESCAPES)
+
+
+# Anything `_esc` changes: one scan finds out that most text needs nothing.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>\"']")
 
 
 def _n(value: float) -> str:
@@ -112,19 +119,30 @@ def _attrs(**attrs: object) -> str:
     for key, value in attrs.items():
         if value is None:
             continue
-        # Numbers need no escaping; only text goes through _esc. `type() is` is
-        # deliberate: bool is an int subclass and must print as text.
-        kind = type(value)
-        text = _n(value) if kind is float or kind is int else _esc(value)  # type: ignore[arg-type]
-        parts.append(f' {_NAMES.get(key) or _attr_name(key)}="{text}"')
+        parts.append(f' {_NAMES.get(key) or _attr_name(key)}="{_value(value)}"')
     return "".join(parts)
+
+
+def _value(value: object) -> str:
+    """An attribute's value: numbers need no escaping; only text goes through _esc.
+    `type() is` is deliberate: bool is an int subclass and must print as text."""
+    kind = type(value)
+    return _n(value) if kind is float or kind is int else _esc(value)  # type: ignore[arg-type]
 
 
 _NAMES: dict[str, str] = {}
 
-# Rendered markup of cards and connectors by their geometry (see _Svg._memo).
-_MEMO: dict[Hashable, str] = {}
+# Rendered markup of cards and connectors (see _Svg._memo), keyed by the identity
+# of their geometry and the rendering's context; each entry keeps the objects it
+# was drawn from, so no other object can take their ids while it lives.
+_MEMO: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
 _MEMO_SIZE = 8_000  # about three drawings of 1,000 steps: a worker stays small
+# A rendering's context (map, mode, language) as a small integer, for those keys.
+_CONTEXTS: dict[Hashable, int] = {}
+_CONTEXT_NUMBERS = itertools.count()
+# The pieces of whole layers (the cells, the "+" buttons) by their geometry's identity.
+_LAYERS: dict[tuple[object, ...], tuple[object, tuple[str, ...]]] = {}
+_LAYERS_SIZE = 64
 
 
 def _attr_name(key: str) -> str:
@@ -167,7 +185,7 @@ def _fill(fill: str | None, opacity: float = 1.0) -> str:
 
 def _rect(r: Rect, **extra: object) -> str:
     return (
-        f'<rect{_attrs(**extra)} x="{_n(r.x)}" y="{_n(r.y)}" width="{_n(r.width)}"'
+        f'<rect{_attrs(**extra) if extra else ""} x="{_n(r.x)}" y="{_n(r.y)}" width="{_n(r.width)}"'
         f' height="{_n(r.height)}"'
         + (f' rx="{_n(r.radius)}"' if r.radius else "")
         + _fill(r.fill, r.fill_opacity)
@@ -188,24 +206,22 @@ def _circle(c: Circle) -> str:
 def _line(line: Line, **extra: object) -> str:
     a, b = line.start, line.end
     return (
-        f'<line{_attrs(**extra)} x1="{_n(a.x)}" y1="{_n(a.y)}" x2="{_n(b.x)}" y2="{_n(b.y)}"'
-        + _stroke(line.stroke)
-        + "/>"
+        f'<line{_attrs(**extra) if extra else ""} x1="{_n(a.x)}" y1="{_n(a.y)}"'
+        f' x2="{_n(b.x)}" y2="{_n(b.y)}"' + _stroke(line.stroke) + "/>"
     )
 
 
 def _text(line: TextLine) -> str:
-    anchor = None if line.anchor == "start" else line.anchor
-    weight = None if line.weight == 400 else line.weight
-    attrs = _attrs(
-        x=line.x,
-        y=line.y,
-        font_size=line.size,
-        font_weight=weight,
-        fill=line.color,
-        text_anchor=anchor,
+    # Written out rather than through _attrs: every card has several lines, and
+    # this is most of drawing a card. Same attributes, same order, same rules.
+    weight, color, anchor = line.weight, line.color, line.anchor
+    return (
+        f'<text x="{_value(line.x)}" y="{_value(line.y)}" font-size="{_value(line.size)}"'
+        + ("" if weight == 400 or weight is None else f' font-weight="{_value(weight)}"')
+        + ("" if color is None else f' fill="{_value(color)}"')
+        + ("" if anchor == "start" or anchor is None else f' text-anchor="{_value(anchor)}"')
+        + f">{_esc(line.text)}</text>"
     )
-    return f"<text{attrs}>{_esc(line.text)}</text>"
 
 
 def _badge(badge: Badge) -> str:
@@ -225,18 +241,19 @@ def _rounded_path(points: Sequence[Point], radius: float) -> str:
         if r <= 0.5:
             out.append(f"L{_n(corner.x)} {_n(corner.y)}")
             continue
-
-        def toward(a: Point, b: Point, dist: float) -> Point:
-            length = abs(b.x - a.x) + abs(b.y - a.y)
-            t = dist / length if length else 0.0
-            return Point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)
-
-        start = toward(corner, prev, r)
-        end = toward(corner, nxt, r)
-        out.append(f"L{_n(start.x)} {_n(start.y)}")
-        out.append(f"Q{_n(corner.x)} {_n(corner.y)} {_n(end.x)} {_n(end.y)}")
+        sx, sy = _toward(corner, prev, r)
+        ex, ey = _toward(corner, nxt, r)
+        out.append(f"L{_n(sx)} {_n(sy)}")
+        out.append(f"Q{_n(corner.x)} {_n(corner.y)} {_n(ex)} {_n(ey)}")
     out.append(f"L{_n(points[-1].x)} {_n(points[-1].y)}")
     return " ".join(out)
+
+
+def _toward(a: Point, b: Point, dist: float) -> tuple[float, float]:
+    """The point ``dist`` px from ``a`` towards ``b`` (along an orthogonal segment)."""
+    length = abs(b.x - a.x) + abs(b.y - a.y)
+    t = dist / length if length else 0.0
+    return a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t
 
 
 def _polyline(points: Iterable[Point]) -> str:
@@ -318,7 +335,17 @@ class _Svg:
                 " C goes through the selected step's handoffs."
             ),
         }
-        self.text_key = tuple(self.text.values())  # the language, for memo keys
+        # Everything besides a card's or connector's own geometry that its markup
+        # depends on: the marker ids, the mode, the language, the hit area.
+        context = (self.prefix, interactive, tuple(self.text.values()), geometry.interaction)
+        found = _CONTEXTS.get(context)
+        if found is None:
+            if len(_CONTEXTS) >= _MEMO_SIZE:
+                _CONTEXTS.clear()
+            # A number never given before (`next` on a count is atomic): two threads
+            # meeting two new contexts at once cannot share one.
+            found = _CONTEXTS[context] = next(_CONTEXT_NUMBERS)
+        self.context = found
 
     def marker_ref(self, head: Arrowhead) -> str:
         return f"url(#{self.prefix}-arrow-{_marker_key(head)})"
@@ -424,7 +451,24 @@ class _Svg:
             w.append("</g>")
         w.append("</g>")
 
+    def _layer(self, name: str, source: object, draw: Callable[[], None]) -> None:
+        """A whole layer's pieces, remembered by the identity of the geometry it draws
+        (the layout hands back the same cells while the grid stays as it was)."""
+        key = (name, id(source), self.context)
+        entry = _LAYERS.get(key)
+        if entry is not None and entry[0] is source:
+            self.out.extend(entry[1])
+            return
+        start = len(self.out)
+        draw()
+        if len(_LAYERS) >= _LAYERS_SIZE:
+            _LAYERS.clear()
+        _LAYERS[key] = (source, tuple(self.out[start:]))
+
     def cells(self) -> None:
+        self._layer("cells", self.g.cells, self._cells)
+
+    def _cells(self) -> None:
         w = self.out
         w.append('<g class="cw-cells">')
         for cell in self.g.cells:
@@ -445,6 +489,9 @@ class _Svg:
         w.append("</g>")
 
     def add_buttons(self) -> None:
+        self._layer("adds", self.g.cells, self._add_buttons)
+
+    def _add_buttons(self) -> None:
         w = self.out
         w.append('<g class="cw-adds">')
         for cell in self.g.cells:
@@ -484,9 +531,8 @@ class _Svg:
 
     def connector(self, c: ConnectorGeometry) -> None:
         """A handoff's SVG, memoised: its title also names both steps' titles."""
-        ends = (self.boxes.get(c.from_step_id), self.boxes.get(c.to_step_id))
-        names = tuple((b.title, b.department, b.wait) if b else None for b in ends)
-        self._memo((c, names, self.prefix, self.interactive, self.text_key), self._connector, c)
+        ends = (c, self.boxes.get(c.from_step_id), self.boxes.get(c.to_step_id))
+        self._memo((id(c), id(ends[1]), id(ends[2]), self.context), ends, self._connector, c)
 
     def _connector(self, c: ConnectorGeometry) -> None:
         w = self.out
@@ -575,20 +621,29 @@ class _Svg:
 
     def box(self, b: BoxGeometry) -> None:
         """A step card's SVG, memoised on its geometry."""
-        self._memo((b, self.interactive, self.text_key), self._box, b)
+        self._memo((id(b), self.context), (b,), self._box, b)
 
-    def _memo(self, key: Hashable, draw: Callable[[Any], None], item: Any) -> None:
-        # After one edit nearly every card and connector has the same geometry
-        # as before; re-using their markup halves an edit's rendering time.
-        markup = _MEMO.get(key)
-        if markup is None:
-            start = len(self.out)
-            draw(item)
-            markup = "".join(self.out[start:])
-            del self.out[start:]
-            if len(_MEMO) >= _MEMO_SIZE:
-                _MEMO.clear()  # bounded memory: start over rather than track ages
-            _MEMO[key] = markup
+    def _memo(
+        self,
+        key: tuple[int, ...],
+        sources: tuple[object, ...],
+        draw: Callable[[Any], None],
+        item: Any,
+    ) -> None:
+        # After one edit nearly every card and connector is the very same geometry
+        # object as before (the layout remembers them): re-using their markup by
+        # identity skips both drawing them and hashing their geometry.
+        entry = _MEMO.get(key)
+        if entry is not None and all(a is b for a, b in zip(entry[0], sources, strict=True)):
+            self.out.append(entry[1])
+            return
+        start = len(self.out)
+        draw(item)
+        markup = "".join(self.out[start:])
+        del self.out[start:]
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()  # bounded memory: start over rather than track ages
+        _MEMO[key] = (sources, markup)
         self.out.append(markup)
 
     def _box(self, b: BoxGeometry) -> None:
@@ -647,6 +702,9 @@ class _Svg:
     # -- bands and legend --------------------------------------------------
 
     def ladder(self, ladder: LadderGeometry) -> None:
+        self._layer("ladder", ladder, lambda: self._ladder(ladder))
+
+    def _ladder(self, ladder: LadderGeometry) -> None:
         w = self.out
         w.append('<g class="cw-ladder">')
         w.append(_rect(ladder.frame))

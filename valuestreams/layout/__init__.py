@@ -29,6 +29,13 @@ Scaling: every step is placed once; every connector is routed locally from its t
 cards and the cells between them, never against all other connectors. Sharing of
 gutters and card sides is resolved afterwards with sorted sweeps, so the whole
 layout is O(n log n) in steps plus handoffs.
+
+Reuse across edits (`memo`): the editor lays the whole map out again on every
+write, though most writes change one card. Card text and geometry, the routes,
+each finished connector, the cells and the ladder are remembered in small LRUs
+on everything that decides them, so an unchanged part comes back as the same
+object (and the SVG renderer reuses its markup by identity). Same inputs, same
+output, whatever is remembered.
 """
 
 from __future__ import annotations

@@ -12,11 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from departments.formats import format_duration, format_percent, format_signed
 
 from .geometry import CurvePoint, EmotionCurve, LadderGeometry, LadderRung
+from .memo import Memo, token
 from .options import LadderTotals, LayoutOptions
 from .routing import simplify
 from .shapes import Circle, Line, Point, Rect, TextLine
@@ -181,6 +183,11 @@ def _totals_text(band: _Band, totals: LadderTotals, x: float) -> tuple[TextLine,
     return tuple(text)
 
 
+#: Ladders by what decides them: an edit off the critical path that moves no
+#: column leaves the ladder as it was, and the renderer then reuses its markup.
+_LADDERS: Memo[LadderGeometry] = Memo(16)
+
+
 def ladder(
     y: float,
     right: float,
@@ -192,10 +199,26 @@ def ladder(
     o: LayoutOptions,
 ) -> LadderGeometry | None:
     """The lead-time ladder along ``path`` (the analysis's critical path) with the
-    analysis's ``totals``; None without a path. Unknown totals show as "—"."""
+    analysis's ``totals``; None without a path. Unknown totals show as "—"
+    (remembered on the path's steps, their columns and times, and the language)."""
     if not path:
         return None
+    rungs = tuple(
+        (
+            step_id,
+            frame.stage_index[steps[step_id].stage_id],
+            steps[step_id].process_time_minutes,
+            steps[step_id].lead_time_minutes,
+        )
+        for step_id in path
+    )
+    key = (y, right, frame.card_x, frame.card_widths, rungs, totals, day, token(o), get_language())
     band = _Band(y, right, frame, steps, day, o)
+    return _LADDERS.get(key, lambda: _ladder(band, path, totals))
+
+
+def _ladder(band: _Band, path: Sequence[int], totals: LadderTotals | None) -> LadderGeometry:
+    y, right, o = band.y, band.right, band.opts
     upper, lower = y + 44, y + 80
     step_ids = tuple(dict.fromkeys(path))  # a step counts once, even if listed twice
     rungs: list[LadderRung] = []

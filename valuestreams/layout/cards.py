@@ -13,6 +13,7 @@ from departments.formats import format_duration, format_percent_value, format_si
 
 from ..models import channel_label
 from .geometry import BoxGeometry, LaneGeometry
+from .memo import Memo, token
 from .options import LayoutOptions, Overlay
 from .shapes import Face, Point, Rect, TextLine
 from .style import (
@@ -49,14 +50,31 @@ class Content:
     wait: str = ""
 
 
+#: Formatted times and percentages by value, unit and language: a map repeats a
+#: few dozen distinct values over all its cards, and formatting (number format,
+#: translated unit) was most of measuring a card that was not remembered.
+_FORMATTED: Memo[str] = Memo(4_096)
+
+
+def _duration(minutes: float, day: int, language: str | None) -> str:
+    key = ("duration", type(minutes), minutes, day, language)
+    return _FORMATTED.get(key, lambda: format_duration(minutes, day))
+
+
+def _percent(value: float, language: str | None) -> str:
+    key = ("percent", type(value), value, language)
+    return _FORMATTED.get(key, lambda: format_percent_value(value, 0))
+
+
 def _metric_segments(step: StepData, day: int) -> list[str]:
     segments = []
+    language = get_language()
     if step.process_time_minutes is not None:
-        segments.append(f"{_('PT')} {format_duration(step.process_time_minutes, day)}")
+        segments.append(f"{_('PT')} {_duration(step.process_time_minutes, day, language)}")
     if step.lead_time_minutes is not None:
-        segments.append(f"{_('LT')} {format_duration(step.lead_time_minutes, day)}")
+        segments.append(f"{_('LT')} {_duration(step.lead_time_minutes, day, language)}")
     if step.complete_accurate_pct is not None:
-        segments.append(f"{_('C&A')} {format_percent_value(step.complete_accurate_pct, 0)}")
+        segments.append(f"{_('C&A')} {_percent(step.complete_accurate_pct, language)}")
     return segments
 
 
@@ -67,16 +85,17 @@ def spoken_facts(step: StepData, day: int) -> tuple[tuple[str, ...], str]:
     each figure out, so a listener gets the same numbers as a viewer.
     """
     facts: list[str] = []
+    language = get_language()
     pt, lt = step.process_time_minutes, step.lead_time_minutes
     if pt is not None:
-        facts.append(_("process time %s") % format_duration(pt, day))
+        facts.append(_("process time %s") % _duration(pt, day, language))
     if lt is not None:
-        facts.append(_("lead time %s") % format_duration(lt, day))
-    wait = format_duration(lt - pt, day) if pt is not None and lt is not None else ""
+        facts.append(_("lead time %s") % _duration(lt, day, language))
+    wait = _duration(lt - pt, day, language) if pt is not None and lt is not None else ""
     if wait:
         facts.append(_("wait %s") % wait)
     if step.complete_accurate_pct is not None:
-        value = format_percent_value(step.complete_accurate_pct, 0)
+        value = _percent(step.complete_accurate_pct, language)
         facts.append(_("%s complete and accurate") % value)
     if step.value_adding:
         facts.append(_("value-adding"))
@@ -101,15 +120,26 @@ def _pack_segments(segments: Sequence[str], width: float, size: float) -> list[s
 
 # Wrapped card text by what decides it: an edit changes one card, and formatting
 # and wrapping the others again was a third of an edit's layout time.
-_CONTENT: dict[tuple[object, ...], Content] = {}
-_CONTENT_SIZE = 8_000
+_CONTENT: Memo[Content] = Memo(8_000)
 
 
 def box_content(
-    step: StepData, is_journey: bool, text_width: float, opts: LayoutOptions, day: int
+    step: StepData,
+    is_journey: bool,
+    text_width: float,
+    opts: LayoutOptions,
+    day: int,
+    *,
+    context: int | None = None,
 ) -> Content:
     """The card's text wrapped to ``text_width``: key numbers for a value stream;
-    emotion, channel and touchpoint for a journey (remembered: Content is frozen)."""
+    emotion, channel and touchpoint for a journey (remembered: Content is frozen).
+
+    ``context`` is `memo.token` of (is_journey, opts, day, language) when the
+    caller measured many cards at once; without it, it is worked out here.
+    """
+    if context is None:
+        context = content_context(is_journey, opts, day)
     key = (
         step.title,
         step.process_time_minutes,
@@ -118,18 +148,17 @@ def box_content(
         step.emotion,
         step.channel,
         step.touchpoint,
-        is_journey,
+        step.value_adding,  # the spoken facts say "value-adding"
         text_width,
-        opts,
-        day,
-        get_language(),
+        context,
     )
-    content = _CONTENT.get(key)
-    if content is None:
-        if len(_CONTENT) >= _CONTENT_SIZE:
-            _CONTENT.clear()  # bounded memory: start over rather than track ages
-        content = _CONTENT[key] = _box_content(step, is_journey, text_width, opts, day)
-    return content
+    return _CONTENT.get(key, lambda: _box_content(step, is_journey, text_width, opts, day))
+
+
+def content_context(is_journey: bool, opts: LayoutOptions, day: int) -> int:
+    """What, besides the step and the width, decides every card's text: one small
+    integer per map kind, sizes, working day and active language."""
+    return token((is_journey, opts, day, get_language()))
 
 
 def _box_content(
@@ -194,21 +223,83 @@ def _card_text(
     return tuple(lines), face
 
 
+#: Finished cards by everything that decides them: after an edit nearly every card
+#: is the same, and the same object lets the renderer reuse its markup by identity.
+#: Each entry keeps the `Content` it was built from: the key names it by identity
+#: (hashing every card's wrapped text again cost more than building some cards).
+_BOXES: Memo[tuple[Content, BoxGeometry]] = Memo(8_000)
+
+
 def box_geometry(
     step: StepData,
-    place: Rect,
+    place: tuple[float, float, float, float],
     content: Content,
     lane: LaneGeometry,
     stage_name: str,
     overlay: Overlay,
     on_critical_path: bool,
     opts: LayoutOptions,
+    *,
+    context: int | None = None,
 ) -> BoxGeometry:
-    """The card of ``step`` at ``place``, with its text, stripe and analysis marks."""
-    x, y, width, height = place.x, place.y, place.width, place.height
-    lines, face = _card_text(content, x, y, step.emotion, opts)
+    """The card of ``step`` at ``place`` (x, y, width, height), with its text, stripe
+    and analysis marks (remembered; ``context`` is `memo.token` of ``opts`` when the
+    caller has it)."""
     reasons = tuple(overlay.hotspots.get(step.id, ()))
     selected = overlay.selected_step_id == step.id
+    key = (
+        step.id,
+        step.lane_id,
+        step.stage_id,
+        step.department_id,
+        step.version,
+        step.title,
+        step.emotion,
+        step.value_adding,
+        *place,
+        id(content),
+        lane.name,
+        lane.color,
+        stage_name,
+        reasons,
+        selected,
+        on_critical_path,
+        token(opts) if context is None else context,
+    )
+    kept, box = _BOXES.get(
+        key,
+        lambda: (
+            content,
+            _box_geometry(
+                step,
+                Rect(*place),
+                content,
+                lane,
+                stage_name,
+                reasons,
+                selected,
+                on_critical_path,
+                opts,
+            ),
+        ),
+    )
+    assert kept is content  # kept alive by the entry, so no other object has its id
+    return box
+
+
+def _box_geometry(
+    step: StepData,
+    place: Rect,
+    content: Content,
+    lane: LaneGeometry,
+    stage_name: str,
+    reasons: tuple[str, ...],
+    selected: bool,
+    on_critical_path: bool,
+    opts: LayoutOptions,
+) -> BoxGeometry:
+    x, y, width, height = place.x, place.y, place.width, place.height
+    lines, face = _card_text(content, x, y, step.emotion, opts)
     return BoxGeometry(
         step_id=step.id,
         lane_id=step.lane_id,

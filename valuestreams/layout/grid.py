@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from .cards import Content, box_content, box_geometry, content_height
+from .cards import Content, box_content, box_geometry, content_context, content_height
 from .geometry import BoxGeometry, CellGeometry, ColumnGeometry, LaneGeometry
+from .memo import Memo, token
 from .options import LayoutOptions, Overlay
 from .shapes import AddButton, Circle, Line, Point, Rect, TextLine
 from .style import (
@@ -166,6 +167,7 @@ def _rows(
     """Every card's wrapped text, its rank in its cell, and per lane one row height
     per rank: the tallest card of that rank in any of the lane's cells."""
     day = data.working_day_minutes or 480
+    context = content_context(data.is_journey, o, day)
     contents: dict[int, Content] = {}
     rank: dict[int, int] = {}
     row_heights: list[list[float]] = [[] for _ in data.lanes]
@@ -173,7 +175,7 @@ def _rows(
         text_width = col_widths[si] - 2 * o.cell_pad_x - 30  # widths before extra room
         heights = row_heights[li]
         for k, step in enumerate(members):
-            content = box_content(step, data.is_journey, text_width, o, day)
+            content = box_content(step, data.is_journey, text_width, o, day, context=context)
             contents[step.id] = content
             rank[step.id] = k
             if len(heights) <= k:
@@ -371,8 +373,29 @@ def column_geometries(data: MapData, frame: Frame, o: LayoutOptions) -> tuple[Co
     return tuple(columns)
 
 
+#: The cells by the grid's lines: most edits leave them all where they were, and
+#: the same tuple lets the renderer reuse the markup of the whole layer.
+_CELLS: Memo[tuple[CellGeometry, ...]] = Memo(16)
+
+
 def cell_geometries(data: MapData, frame: Frame, o: LayoutOptions) -> tuple[CellGeometry, ...]:
-    """Every lane × stage cell, empty ones too, with the spot of its "+" button."""
+    """Every lane × stage cell, empty ones too, with the spot of its "+" button
+    (remembered on the lanes, stages and the grid's lines)."""
+    key = (
+        tuple((lane.id, lane.name) for lane in data.lanes),
+        data.stages,
+        frame.col_x,
+        frame.col_widths,
+        frame.card_x,
+        frame.card_widths,
+        frame.lane_y,
+        frame.lane_h,
+        token(o),
+    )
+    return _CELLS.get(key, lambda: _cell_geometries(data, frame, o))
+
+
+def _cell_geometries(data: MapData, frame: Frame, o: LayoutOptions) -> tuple[CellGeometry, ...]:
     cells: list[CellGeometry] = []
     for li, lane in enumerate(data.lanes):
         for si, stage in enumerate(data.stages):
@@ -412,29 +435,29 @@ def place_boxes(
 ) -> dict[int, BoxGeometry]:
     """Every step's card in its cell, at its rank's row; by step id."""
     boxes: dict[int, BoxGeometry] = {}
+    context = token(o)
     for (li, si), members in frame.cells.items():
         x, width = frame.card_x[si], frame.card_widths[si]
-        for step in members:
-            k = frame.rank[step.id]
-            place = Rect(x, frame.row_tops[li][k], width, frame.row_heights[li][k])
+        tops, heights = frame.row_tops[li], frame.row_heights[li]
+        for k, step in enumerate(members):  # k: the step's rank in its cell
             boxes[step.id] = box_geometry(
                 step,
-                place,
+                (x, tops[k], width, heights[k]),
                 frame.contents[step.id],
                 lanes[li],
                 data.stages[si].name,
                 overlay,
                 step.id in critical,
                 o,
+                context=context,
             )
     return boxes
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(NamedTuple):
     """Where a step's card sits, without its text and marks: all that routing reads
     (cheap to build, so a pass that only finds out how much room the connectors
-    need places no cards)."""
+    need places no cards; a named tuple, so routing's memo hashes it in C)."""
 
     step_id: int
     lane_id: int
@@ -461,17 +484,17 @@ def slots(frame: Frame) -> dict[int, Slot]:
     found: dict[int, Slot] = {}
     for (li, si), members in frame.cells.items():
         x, width = frame.card_x[si], frame.card_widths[si]
-        for step in members:
-            k = frame.rank[step.id]
+        tops, heights = frame.row_tops[li], frame.row_heights[li]
+        for k, step in enumerate(members):  # k: the step's rank in its cell
             found[step.id] = Slot(
                 step.id,
                 step.lane_id,
                 step.stage_id,
                 step.department_id,
                 x,
-                frame.row_tops[li][k],
+                tops[k],
                 width,
-                frame.row_heights[li][k],
+                heights[k],
             )
     return found
 

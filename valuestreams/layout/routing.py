@@ -30,11 +30,12 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from .geometry import ConnectorGeometry
 from .grid import Frame, Room, Slot
+from .memo import Memo, token
 from .options import LayoutOptions
 from .shapes import Point
 from .style import (
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["route_connectors", "simplify"]
 
 Side = Literal["L", "R", "T", "B"]
+_XY = tuple[float, float]  # a corner of a route before it is simplified
 
 #: How far from its centre a gutter or corridor grows for parallel runs at most
 #: (17 tracks); beyond, runs share tracks: a dense map must not grow without bound.
@@ -130,6 +132,12 @@ class _Board:
         return all(not self.frame.cells.get((li, col)) for li in range(lu + 1, ll))
 
 
+#: Routes by everything that decides them (see `_routing_key`): most edits (a
+#: rename, a changed time, a label) move no card, so the routes of the whole map
+#: stay what they were. A few maps' worth: each entry holds all of a map's routes.
+_ROUTES: Memo[tuple[tuple[ConnectorGeometry, ...], Room]] = Memo(6)
+
+
 def route_connectors(
     handoffs: Sequence[HandoffData],
     frame: Frame,
@@ -142,7 +150,61 @@ def route_connectors(
     (labels not yet placed: see `labels.place_labels`), and the extra room that
     gutters, corridors and card sides need to keep their parallel runs
     `TRACK_SPACING` apart (empty when the frame has enough). Unless ``final``, a
-    frame short of room gets no connectors: the next pass draws them."""
+    frame short of room gets no connectors: the next pass draws them.
+
+    Remembered on the cards' places, the handoffs' ends and kinds and the grid;
+    a handoff's label and version are taken as they are now.
+    """
+    key = _routing_key(handoffs, frame, boxes, opts, final)
+    routed, short = _ROUTES.get(
+        key, lambda: _route_connectors(handoffs, frame, boxes, opts, final=final)
+    )
+    drawn = (h for h in handoffs if h.from_step_id in boxes and h.to_step_id in boxes)
+    return tuple(_current(c, h) for c, h in zip(routed, drawn, strict=False)), short
+
+
+def _routing_key(
+    handoffs: Sequence[HandoffData],
+    frame: Frame,
+    boxes: Mapping[int, Slot],
+    opts: LayoutOptions,
+    final: bool,
+) -> tuple[object, ...]:
+    """All that routing reads: each handoff's ends and kind, every card's place, lane
+    and department, each step's rank in its cell and the grid's lines and room."""
+    return (
+        tuple((h.id, h.from_step_id, h.to_step_id, h.rework) for h in handoffs),
+        tuple(boxes.values()),
+        tuple(frame.rank.items()),
+        tuple(frame.lane_index.items()),
+        tuple(frame.stage_index.items()),
+        frame.col_x,
+        frame.columns_right,
+        frame.lane_y,
+        frame.lane_h,
+        frame.corridor_heights,
+        tuple(sorted(frame.room.gutters.items())),
+        token(opts),
+        final,
+    )
+
+
+def _current(c: ConnectorGeometry, h: HandoffData) -> ConnectorGeometry:
+    """A remembered connector with its handoff's label and version as they are now."""
+    label = h.label.strip()
+    if c.label == label and c.version == h.version:
+        return c
+    return replace(c, label=label, version=h.version)
+
+
+def _route_connectors(
+    handoffs: Sequence[HandoffData],
+    frame: Frame,
+    boxes: Mapping[int, Slot],
+    opts: LayoutOptions,
+    *,
+    final: bool,
+) -> tuple[tuple[ConnectorGeometry, ...], Room]:
     board = _Board(frame, boxes, opts)
     routes = [
         _plan(h, boxes[h.from_step_id], boxes[h.to_step_id], board)
@@ -212,8 +274,19 @@ def _assign_ports(routes: list[_Route], board: _Board) -> dict[tuple[int, int], 
         sides[(r.b.step_id, r.in_side)].append((other_in, r.handoff.id, i, False))
     for (step_id, side), members in sides.items():
         box = boxes[step_id]
-        members.sort()
         n = len(members)
+        if side in "LR" and n * TRACK_SPACING + 4 > box.height:
+            row = (board.lane_of(box), board.frame.rank[step_id])
+            short[row] = max(short.get(row, 0.0), n * TRACK_SPACING + 4 - box.height)
+        if n == 1:  # most sides: one connector, in the middle
+            _key, _hid, i, is_out = members[0]
+            middle = box.y + box.height / 2 if side in "LR" else box.x + box.width / 2
+            if is_out:
+                routes[i].out_port = middle
+            else:
+                routes[i].in_port = middle
+            continue
+        members.sort()
         if side in "LR":
             spacing = min(12.0, (box.height - 16) / max(n, 1))
             middle = box.y + box.height / 2
@@ -223,9 +296,6 @@ def _assign_ports(routes: list[_Route], board: _Board) -> dict[tuple[int, int], 
         # Far enough apart to aim at; a card too short for them grows next pass.
         length = box.height if side in "LR" else box.width
         spacing = max(spacing, min(TRACK_SPACING, (length - 4) / max(n, 1)))
-        if side in "LR" and n * TRACK_SPACING + 4 > length:
-            row = (board.lane_of(box), board.frame.rank[step_id])
-            short[row] = max(short.get(row, 0.0), n * TRACK_SPACING + 4 - length)
         # A partner straight across (same row or same column) takes the middle
         # port, so that the line between them stays straight; the rest fan out.
         anchor = (n - 1) / 2
@@ -247,17 +317,17 @@ def _assign_gutter_tracks(routes: list[_Route], board: _Board) -> dict[int, floa
     """Vertical runs that overlap in the same gutter get parallel offsets,
     `TRACK_SPACING` apart; returns the extra width of each gutter too narrow for them."""
     frame, o = board.frame, board.opts
+    corridors = [frame.corridor_y(lane, o) for lane in range(len(frame.lane_y))]
     runs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     for i, r in enumerate(routes):
-        r.corridor_y = frame.corridor_y(r.corridor_lane, o) if r.corridor_lane >= 0 else 0.0
+        r.corridor_y = corridors[r.corridor_lane] if r.corridor_lane >= 0 else 0.0
         for k, (y1, y2) in enumerate(_gutter_spans(r)):
             if abs(y1 - y2) > 0.5:  # a straight line through the gutter needs no track
                 runs[r.gutters[k]].append((min(y1, y2), max(y1, y2), i * 2 + k))
     offsets, short = _spread_runs(runs, 3.0, board.gutter_limit)
+    centres = [frame.gutter_x(g) for g in range(len(frame.col_x) + 1)]
     for i, r in enumerate(routes):
-        r.gutter_x = [
-            board.gutter_x(g) + offsets.get(i * 2 + k, 0.0) for k, g in enumerate(r.gutters)
-        ]
+        r.gutter_x = [centres[g] + offsets.get(i * 2 + k, 0.0) for k, g in enumerate(r.gutters)]
     return short
 
 
@@ -336,56 +406,56 @@ def _corridor_span(r: _Route, board: _Board) -> tuple[float, float]:
     return x1, x2
 
 
-def _points(r: _Route) -> list[Point]:
+def _points(r: _Route) -> list[_XY]:
     """The corner points of a resolved route, from the source's edge to the target's."""
     a, b = r.a, r.b
     if r.mode in ("elbow", "side"):
         gx = r.gutter_x[0]
         end_x = b.x if r.mode == "elbow" else b.right
         return [
-            Point(a.right, r.out_port),
-            Point(gx, r.out_port),
-            Point(gx, r.in_port),
-            Point(end_x, r.in_port),
+            (a.right, r.out_port),
+            (gx, r.out_port),
+            (gx, r.in_port),
+            (end_x, r.in_port),
         ]
     if r.mode == "corridor":
         (g1, g2), yc = r.gutter_x, r.corridor_y
         return [
-            Point(a.right, r.out_port),
-            Point(g1, r.out_port),
-            Point(g1, yc),
-            Point(g2, yc),
-            Point(g2, r.in_port),
-            Point(b.x, r.in_port),
+            (a.right, r.out_port),
+            (g1, r.out_port),
+            (g1, yc),
+            (g2, yc),
+            (g2, r.in_port),
+            (b.x, r.in_port),
         ]
     if r.mode == "vertical":
         y1 = a.bottom if r.out_side == "B" else a.y
         y2 = b.y if r.in_side == "T" else b.bottom
         mid = r.corridor_y if r.corridor_lane >= 0 else (y1 + y2) / 2
         return [
-            Point(r.out_port, y1),
-            Point(r.out_port, mid),
-            Point(r.in_port, mid),
-            Point(r.in_port, y2),
+            (r.out_port, y1),
+            (r.out_port, mid),
+            (r.in_port, mid),
+            (r.in_port, y2),
         ]
     return _back_points(r)
 
 
-def _back_points(r: _Route) -> list[Point]:
+def _back_points(r: _Route) -> list[_XY]:
     """A back edge: around the cards, through the source lane's corridor."""
     a, b, yc = r.a, r.b, r.corridor_y
     k = 0
     if r.out_side == "R":
         gx = r.gutter_x[0]
-        pts = [Point(a.right, r.out_port), Point(gx, r.out_port), Point(gx, yc)]
+        pts = [(a.right, r.out_port), (gx, r.out_port), (gx, yc)]
         k = 1
     else:
-        pts = [Point(r.out_port, a.bottom), Point(r.out_port, yc)]
+        pts = [(r.out_port, a.bottom), (r.out_port, yc)]
     if r.in_side == "L":
         gx = r.gutter_x[k]
-        pts += [Point(gx, yc), Point(gx, r.in_port), Point(b.x, r.in_port)]
+        pts += [(gx, yc), (gx, r.in_port), (b.x, r.in_port)]
     else:
-        pts += [Point(r.in_port, yc), Point(r.in_port, b.bottom)]
+        pts += [(r.in_port, yc), (r.in_port, b.bottom)]
     return pts
 
 
@@ -400,11 +470,27 @@ def _boundary_marks(points: Sequence[Point], boundaries: Sequence[float]) -> tup
     return tuple(marks)
 
 
-def _connector(r: _Route, boundaries: Sequence[float]) -> ConnectorGeometry:
+#: Finished connectors by their handoff and corner points: when a card moves, the
+#: routes it does not touch come back as the same objects, whose markup the
+#: renderer already has.
+_CONNECTORS: Memo[ConnectorGeometry] = Memo(8_000)
+
+
+def _connector(r: _Route, boundaries: tuple[float, ...]) -> ConnectorGeometry:
     """The finished connector: points, style by kind and boundary marks (the label's
     box comes later, when all routes are known)."""
-    points = simplify(_points(r))
+    raw = tuple(_points(r))
     cross = r.a.department_id != r.b.department_id
+    h = r.handoff
+    key: tuple[object, ...] = (h.id, h.from_step_id, h.to_step_id, h.label, h.rework)
+    key += (h.version, r.back, cross, raw, boundaries if cross else ())
+    return _CONNECTORS.get(key, lambda: _new_connector(r, raw, cross, boundaries))
+
+
+def _new_connector(
+    r: _Route, raw: Sequence[_XY], cross: bool, boundaries: Sequence[float]
+) -> ConnectorGeometry:
+    points = _simplified(raw)
     kind = connector_kind(cross, r.handoff.rework)
     label = r.handoff.label.strip()
     return ConnectorGeometry(
@@ -461,17 +547,24 @@ def _assign_tracks(intervals: list[tuple[float, float, int]], margin: float) -> 
 
 def simplify(points: Sequence[Point]) -> tuple[Point, ...]:
     """Drop repeated points and the middle of three collinear points (rounded to 0.01 px)."""
-    out: list[Point] = []
-    for p in points:
-        p = Point(round(p.x, 2), round(p.y, 2))
-        if out and abs(out[-1].x - p.x) < 0.01 and abs(out[-1].y - p.y) < 0.01:
-            continue
-        if len(out) >= 2:
-            a, b = out[-2], out[-1]
-            if (abs(a.x - b.x) < 0.01 and abs(b.x - p.x) < 0.01) or (
-                abs(a.y - b.y) < 0.01 and abs(b.y - p.y) < 0.01
-            ):
-                out[-1] = p
+    return _simplified([(p.x, p.y) for p in points])
+
+
+def _simplified(points: Sequence[_XY]) -> tuple[Point, ...]:
+    """`simplify` on plain (x, y) pairs: the routes' corners are pairs until here."""
+    out: list[_XY] = []
+    for x, y in points:
+        x, y = round(x, 2), round(y, 2)
+        if out:
+            lx, ly = out[-1]
+            if abs(lx - x) < 0.01 and abs(ly - y) < 0.01:
                 continue
-        out.append(p)
-    return tuple(out)
+            if len(out) >= 2:
+                ax, ay = out[-2]
+                if (abs(ax - lx) < 0.01 and abs(lx - x) < 0.01) or (
+                    abs(ay - ly) < 0.01 and abs(ly - y) < 0.01
+                ):
+                    out[-1] = (x, y)
+                    continue
+        out.append((x, y))
+    return tuple(Point(x, y) for x, y in out)

@@ -1,6 +1,9 @@
-"""Template filters for maps: friendly durations, signed emotions, hyphenated long words."""
+"""Template filters for maps: friendly durations, signed emotions, hyphenated long words,
+and the poll token of the live pages."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 from django.utils.translation import get_language
@@ -11,6 +14,7 @@ from valuestreams.mapdata import MapData
 from valuestreams.maptext import MapText
 from valuestreams.maptext import map_as_text as _map_as_text
 from valuestreams.models import channel_label
+from valuestreams.polltoken import poll_token as _poll_token
 
 register = template.Library()
 
@@ -45,3 +49,17 @@ def map_as_text(data: MapData) -> MapText:
 def hyphenate(value: str, language: str = "") -> str:
     """Long words with soft hyphens at their syllables, in `language` (else the page's)."""
     return soft_hyphenated(str(value), language or get_language() or "en")
+
+
+@register.simple_tag(takes_context=True)
+def poll_token(context: Any, map_id: int) -> str:
+    """`&t={% poll_token map.pk %}`: the token that lets the poll gate answer "unchanged".
+
+    Empty without a logged-in session (the poll then goes through Django alone).
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if user is None or not user.is_authenticated or not session_key:
+        return ""
+    return _poll_token(user_id=user.pk, map_id=map_id, session_key=session_key)

@@ -291,11 +291,16 @@ def _version(request: HtmxHttpRequest, name: str = "version") -> int | None:
 
 
 def _step_saved(
-    request: HtmxHttpRequest, map_obj: Map, step_id: int, flash: str = ""
+    request: HtmxHttpRequest, map_obj: Map, step: Step, flash: str = ""
 ) -> HttpResponse:
-    """After a write of one step: the diagram with the step selected and its panel."""
-    step = _step(map_obj, step_id)
+    """After a write of one step: the diagram with the step selected and its panel.
+
+    `step` is the step as the write left it (the service returns it): read again
+    only when someone changed it since, so the panel never offers an old version.
+    """
     data = _stored(map_obj)
+    if next((x.version for x in data.steps if x.id == step.pk), None) != step.version:
+        step = _step(map_obj, step.pk)
     panel = panels.step_panel(map_obj, step, data, flash=flash)
     return _done(request, map_obj, panel, data=data, selected=step.pk)
 
@@ -408,7 +413,6 @@ def step_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     data = _stored(map_obj)
     cell = panels.next_empty_cell(data, step.lane_id, step.stage_id)
     if cell is None or "details" in request.POST:
-        step = _step(map_obj, step.pk)
         panel: PanelState = panels.step_panel(map_obj, step, data, flash=added)
         return _done(request, map_obj, panel, data=data, selected=step.pk)
     following = QuickStepForm(map_obj=map_obj, initial={"lane": cell[0], "stage": cell[1]})
@@ -428,7 +432,7 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
     if not form.is_valid():
         return _step_refused(request, map_obj, step, form=form)
     try:
-        services.step_update(
+        saved = services.step_update(
             step_id=step.pk, version=version, values=form.values(), user=request.user
         )
     except services.StaleVersionError as stale:
@@ -442,7 +446,7 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
         return _stale(
             request, map_obj, stale, action="edit", retry=retry, mine=Step(**form.values())
         )
-    return _step_saved(request, map_obj, step.pk, _("Saved."))
+    return _step_saved(request, map_obj, saved, _("Saved."))
 
 
 @require_POST
@@ -453,7 +457,7 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
     form = StepMoveForm(request.POST, map_obj=map_obj, auto_id="move_%s")
     if form.is_valid():
         try:
-            services.step_move(
+            step = services.step_move(
                 step_id=step.pk,
                 version=form.cleaned_data["version"],
                 lane_id=form.cleaned_data["lane"].pk,
@@ -468,7 +472,7 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
             form.add_error(None, error.messages)
     if form.errors:
         return _step_refused(request, map_obj, step, move_form=form)
-    return _step_saved(request, map_obj, step.pk, _("Moved."))
+    return _step_saved(request, map_obj, step, _("Moved."))
 
 
 @require_POST
@@ -490,13 +494,8 @@ def step_delete(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) 
 def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
     """Connect two steps of this map; the panel of the step the handoff starts from follows."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
+    request_values(request.POST, "from_step")  # a from-step that is no number: 400
     form = HandoffForm(request.POST, map_obj=map_obj, auto_id="handoff_%s")
-    from_id = request_values(request.POST, "from_step")["from_step"]
-    source = (
-        Step.objects.filter(map=map_obj, pk=from_id).select_related("lane", "stage").first()
-        if from_id is not None
-        else None
-    )
     if form.is_valid():
         try:
             services.handoff_create(
@@ -510,6 +509,8 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, messages)
+    # The step the handoff starts from, when it is one of this map's (the form read it).
+    source: Step | None = form.cleaned_data.get("from_step")
     if form.errors and source is not None:
         return _step_refused(request, map_obj, source, handoff_form=form)
     if form.errors:
@@ -518,7 +519,7 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
         panel = _structure(request, map_obj, map_data_from(map_obj), errors=problems)
         return _panel(request, map_obj, panel, 422)
     assert source is not None  # a valid form has a from-step of this map
-    return _step_saved(request, map_obj, source.pk, _("Connected."))
+    return _step_saved(request, map_obj, source, _("Connected."))
 
 
 def _handoff(map_obj: Map, handoff_id: int) -> Handoff:

@@ -21,6 +21,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest
@@ -138,16 +139,24 @@ def _cache_key(map_id: int) -> str:
     return f"crosswalk:drawing:{map_id}"
 
 
-def remember(map_id: int, token: str, drawing: Drawing) -> None:
+def _kept(map_id: int) -> dict[str, Any]:
+    """The map's remembered drawings by token (empty when none): one cache read."""
+    kept = cache.get(_cache_key(map_id))
+    return dict(kept) if isinstance(kept, dict) else {}
+
+
+def remember(
+    map_id: int, token: str, drawing: Drawing, *, kept: dict[str, Any] | None = None
+) -> None:
     """Keep the drawing's checksums (a few bytes per element), for the next edit's diff.
 
     One cache entry per map holds its KEPT newest drawings: a browser a few edits
     behind still gets a patch, and the memory stays bounded however long the
-    workshop edits.
+    workshop edits. `kept` is the entry as the caller has just read it (`_kept`),
+    so a write reads (and unpickles) it once.
     """
     key = _cache_key(map_id)
-    kept = cache.get(key)
-    kept = dict(kept) if isinstance(kept, dict) else {}
+    kept = dict(kept) if kept is not None else _kept(map_id)
     kept.pop(token, None)
     kept[token] = ([c.kind for c in drawing.children], drawing.sums)
     while len(kept) > KEPT:
@@ -155,7 +164,9 @@ def remember(map_id: int, token: str, drawing: Drawing) -> None:
     cache.set(key, kept, TIMEOUT_SECONDS)
 
 
-def patch(map_id: int, shown: str | None, drawing: Drawing) -> str | None:
+def patch(
+    map_id: int, shown: str | None, drawing: Drawing, *, kept: dict[str, Any] | None = None
+) -> str | None:
     """The markup that turns the drawing the browser shows (`shown`) into `drawing`.
 
     None when it cannot be built (unknown or differently shaped drawing): then the
@@ -166,8 +177,7 @@ def patch(map_id: int, shown: str | None, drawing: Drawing) -> str | None:
     """
     if not shown:
         return None
-    kept = cache.get(_cache_key(map_id))
-    old = kept.get(shown) if isinstance(kept, dict) else None
+    old = (kept if kept is not None else _kept(map_id)).get(shown)
     if not isinstance(old, tuple):
         return None
     kinds, sums = old
@@ -218,8 +228,9 @@ def live_diagram(
     mode = "present" if present else "edit" if interactive else "view"
     token = drawing_token(data.id, data.version, selected, mode, get_language() or "")
     shown = request.headers.get("CW-Drawing") if request.headers.get("HX-Request") else None
-    markup = patch(data.id, shown, drawing)
-    remember(data.id, token, drawing)
+    kept = _kept(data.id)
+    markup = patch(data.id, shown, drawing, kept=kept)
+    remember(data.id, token, drawing, kept=kept)
     if markup is None:
         return LiveDiagram(drawing.svg, token, False)
     return LiveDiagram(markup, token, True)

@@ -15,6 +15,7 @@ from valuestreams.analysis import MapAnalysis, analyze, journey_order
 from valuestreams.analysis.definitions import DEFINITIONS, map_figures, note_lines
 from valuestreams.analysis.results import MapMetrics
 from valuestreams.layout import layout_map
+from valuestreams.models import MapMetric
 
 from ..mapdata_builders import handoff, map_data, step
 from .demo_maps import demo_map
@@ -53,6 +54,15 @@ def test_no_two_figures_share_a_name_in_any_language():
         with translation.override(language):
             labels = [str(d.label) for d in DEFINITIONS.values()]
         assert len(set(labels)) == len(labels), language
+
+
+def test_a_kpi_names_the_map_metric_it_follows_as_the_pages_name_it():
+    # A KPI bound to "wait_time_minutes" must not say "Waiting time" while the
+    # map's tile says "Waiting on the critical path": one name per figure.
+    for language in ("en", "nl", "de"):
+        with translation.override(language):
+            for metric in MapMetric:
+                assert str(metric.label) == str(DEFINITIONS[metric.value].label), language
 
 
 def test_the_two_waiting_figures_of_the_onboarding_demo_have_distinct_names():

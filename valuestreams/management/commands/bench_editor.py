@@ -20,7 +20,10 @@ throwaway workspace and prints JSON:
   workers, loopback): save → diagram painted and drag-drop → painted, marked by
   a requestAnimationFrame after the diagram's swap.
 - ``poll``: requests/s of the viewer poll when nothing changed (204), by wrk when
-  installed, else a threaded Python client, against gunicorn.
+  installed (``make bench-tools``), else a threaded Python client, against
+  gunicorn: the poll URL the editor page renders (answered by the poll gate,
+  workshop/pollgate.py) and, as ``without_token``, the same URL through Django's
+  whole stack; ``non_204`` counts answers that were not 204 (must be 0).
 
 Everything it creates is deleted afterwards (the maps' history with them).
 """
@@ -58,7 +61,7 @@ from departments.models import Department, Membership, Role, Workspace
 from valuestreams.analysis.cache import forget_all, stored_bytes
 from valuestreams.exports import svg as svg_module
 from valuestreams.forms import StepForm
-from valuestreams.layout import cards as cards_module
+from valuestreams.layout import memo as layout_memo
 from valuestreams.layout import text as text_module
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
 
@@ -165,10 +168,12 @@ def _empty_caches() -> None:
     cache.clear()
     forget_all()
     svg_module._MEMO.clear()
+    svg_module._CONTEXTS.clear()
+    svg_module._LAYERS.clear()
     svg_module._NUMBERS.clear()
     for memo in text_module._CACHE:
         memo.clear()
-    cards_module._CONTENT.clear()
+    layout_memo.clear_all()  # card text and geometry, routes, cells
 
 
 def _rss_mb() -> float:
@@ -584,44 +589,93 @@ class Command(BaseCommand):
     # -- poll --------------------------------------------------------------------
 
     def _poll(self, port: int, session: str, map_obj: Map) -> dict[str, Any]:
-        map_obj.refresh_from_db()
-        url = reverse("map_poll", args=[map_obj.workspace.slug, map_obj.pk])
-        full = f"http://127.0.0.1:{port}{url}?version={map_obj.version}"
+        """Requests/s of the page's own poll URL (answered by the poll gate) and, for
+        comparison, of the same URL without its token (Django's whole stack)."""
         cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
-        wrk = shutil.which("wrk")
-        if wrk:
-            done = subprocess.run(
-                [wrk, "-t", "2", "-c", "16", "-d", "8s", "-H", f"Cookie: {cookie}", full],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
-            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
-            return {
-                "tool": "wrk -t2 -c16 -d8s",
-                "requests_per_s": float(found.group(1)) if found else None,
-                "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-                "target": TARGETS_MS["poll_requests_per_s"],
-            }
-        return {"tool": "python threads", **_python_load(port, url, map_obj.version, cookie)}
+        url = _page_poll_url(session, map_obj)
+        gate = _load(port, url, cookie)
+        django = _load(port, re.sub(r"&t=[^&]*", "", url), cookie)
+        return {
+            **gate,
+            "without_token": django,
+            "target": TARGETS_MS["poll_requests_per_s"],
+        }
 
 
-def _python_load(port: int, url: str, version: int, cookie: str) -> dict[str, Any]:
-    """Keep-alive requests from 8 threads for 5 s: a stand-in for wrk."""
+def _page_poll_url(session: str, map_obj: Map) -> str:
+    """The poll URL as the editor page renders it (with its token), not rebuilt here.
+
+    Rendered in this process with the same secret and session as the server's
+    (whose production settings cannot serve the page without collected static files).
+    """
+    import html
+
+    client = Client(HTTP_HOST="localhost")
+    client.cookies[settings.SESSION_COOKIE_NAME] = session
+    response = client.get(reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk]))
+    found = re.search(r'id="diagram"[^>]*?hx-get="([^"]+)"', response.content.decode(), re.S)
+    if found is None:
+        raise RuntimeError(f"the editor page ({response.status_code}) has no poll URL")
+    return html.unescape(found.group(1))
+
+
+# Counts every answer that is not a 204 across wrk's threads (each has its own Lua state).
+_WRK_COUNT_NOT_204 = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) not_204 = 0 end
+function response(status, headers, body) if status ~= 204 then not_204 = not_204 + 1 end end
+function done(summary, latency, requests)
+  local n = 0
+  for _, t in ipairs(threads) do n = n + t:get("not_204") end
+  io.write("not_204: " .. n .. "\\n")
+end
+"""
+
+
+def _load(port: int, path: str, cookie: str) -> dict[str, Any]:
+    """Requests/s of `path` under load, and how many answers were not 204 (must be none)."""
+    import tempfile
+
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return {"tool": "python threads", **_python_load(port, path, cookie)}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(_WRK_COUNT_NOT_204)
+        script.flush()
+        command = [wrk, "-t", "2", "-c", "16", "-d", "8s", "-s", script.name]
+        command += ["-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"]
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    not_204 = re.search(r"not_204: (\d+)", done.stdout)
+    return {
+        "tool": "wrk -t2 -c16 -d8s",
+        "requests_per_s": float(found.group(1)) if found else None,
+        "non_204": int(not_204.group(1)) if not_204 else None,
+    }
+
+
+def _python_load(port: int, path: str, cookie: str) -> dict[str, Any]:
+    """Keep-alive requests from 8 threads for 5 s: a stand-in for wrk (`make bench-tools`)."""
     import http.client
 
-    counts: list[int] = []
+    counts: list[tuple[int, int]] = []
     stop = time.monotonic() + 5
 
     def run() -> None:
-        conn, n = http.client.HTTPConnection("127.0.0.1", port), 0
+        conn, n, other = http.client.HTTPConnection("127.0.0.1", port), 0, 0
         while time.monotonic() < stop:
-            conn.request("GET", f"{url}?version={version}", headers={"Cookie": cookie})
+            conn.request("GET", path, headers={"Cookie": cookie})
             response = conn.getresponse()
             response.read()
-            n += response.status == 204
-        counts.append(n)
+            n += 1
+            other += response.status != 204
+        counts.append((n, other))
 
     threads = [threading.Thread(target=run) for _ in range(8)]
     for t in threads:
@@ -629,6 +683,6 @@ def _python_load(port: int, url: str, version: int, cookie: str) -> dict[str, An
     for t in threads:
         t.join()
     return {
-        "requests_per_s": round(sum(counts) / 5, 1),
-        "target": TARGETS_MS["poll_requests_per_s"],
+        "requests_per_s": round(sum(n for n, _ in counts) / 5, 1),
+        "non_204": sum(other for _, other in counts),
     }
