@@ -187,8 +187,11 @@
     }
     k = Math.max(MIN, Math.min(MAX, k));
     view.scale = k;
-    s.setAttribute("width", String(Math.round(vb.width * k)));
-    s.setAttribute("height", String(Math.round(vb.height * k)));
+    // Only when the size changes: setting it even to the same value lays out the
+    // whole drawing again (see editor.js, setRootAttributes).
+    var width = String(Math.round(vb.width * k)), height = String(Math.round(vb.height * k));
+    if (s.getAttribute("width") !== width) s.setAttribute("width", width);
+    if (s.getAttribute("height") !== height) s.setAttribute("height", height);
     root.dataset.zoomLevel = String(Math.round(k * 100));
     root.dataset.fitMode = view.mode;
     var level = document.getElementById("zoom-level");

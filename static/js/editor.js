@@ -23,8 +23,10 @@
   function stepUrl(name, id) { return root.dataset[name].replace("/steps/0/", "/steps/" + id + "/").replace("/handoffs/0/", "/handoffs/" + id + "/"); }
   function announce(text) { var s = document.getElementById("cw-status"); if (s) s.textContent = text; }
 
+  // A step's panel replaces the one shown without htmx's per-node cleanup
+  // ("cw-replace", below); the extension is found from the editor's root.
   function panel(url) {
-    return htmx.ajax("GET", url, { target: "#side-panel", swap: "outerHTML" });
+    return htmx.ajax("GET", url, { target: "#side-panel", swap: "cw-replace", source: root });
   }
   function post(url, values) {
     return htmx.ajax("POST", url, {
@@ -141,11 +143,17 @@
     p.x = event.clientX; p.y = event.clientY;
     return p.matrixTransform(svg.getScreenCTM().inverse());
   }
-  function cellAt(svg, pt) {
-    var cells = svg.querySelectorAll(".cw-cell");
+  // The cells' boxes, read once when a drag starts: a drag moves only the step,
+  // and reading them on every pointer move laid the drawing out each time.
+  function cellBoxes(svg) {
+    return Array.prototype.map.call(svg.querySelectorAll(".cw-cell"), function (cell) {
+      return { cell: cell, box: cell.getBBox() };
+    });
+  }
+  function cellAt(cells, pt) {
     for (var i = 0; i < cells.length; i++) {
-      var b = cells[i].getBBox();
-      if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) return cells[i];
+      var b = cells[i].box;
+      if (pt.x >= b.x && pt.x <= b.x + b.width && pt.y >= b.y && pt.y <= b.y + b.height) return cells[i].cell;
     }
     return null;
   }
@@ -172,7 +180,7 @@
   function dragTo(clientX, clientY) {
     var pt = svgPoint(drag.svg, { clientX: clientX, clientY: clientY });
     drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
-    var cell = cellAt(drag.svg, pt);
+    var cell = cellAt(drag.cells, pt);
     if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
     if (cell) cell.classList.add("cw-drop-target");
     drag.cell = cell;
@@ -205,6 +213,7 @@
     if (!drag.active) {
       if (Math.abs(event.clientX - drag.x) + Math.abs(event.clientY - drag.y) < DRAG_THRESHOLD) return;
       drag.active = true;
+      drag.cells = cellBoxes(drag.svg);
       drag.step.classList.add("cw-dragging");
       drag.svg.classList.add("cw-drag-active");
       drag.frame = requestAnimationFrame(autoScroll);
@@ -269,38 +278,80 @@
         });
       }
     });
-    Array.prototype.slice.call(patch.attributes).forEach(function (a) { if (a.name !== "xmlns") svg.setAttribute(a.name, a.value); });
+    setRootAttributes(svg, patch);
+  }
+  /* The root's attributes change only where they differ: setting the <svg>'s
+   * viewBox, width or height, even to the value it has, makes Chromium lay out
+   * every text of the drawing again (60-280 ms at 1,000 steps) instead of the
+   * patched nodes only. Width and height follow the viewBox and the zoom
+   * (editor-keys.js sizes them after every patch): kept while the viewBox is. */
+  function setRootAttributes(svg, patch) {
+    var sameBox = patch.getAttribute("viewBox") === svg.getAttribute("viewBox");
+    Array.prototype.slice.call(patch.attributes).forEach(function (a) {
+      if (a.name === "xmlns" || (sameBox && (a.name === "width" || a.name === "height"))) return;
+      if (svg.getAttribute(a.name) !== a.value) svg.setAttribute(a.name, a.value);
+    });
+  }
+  /* "cw-replace" (the side panel after an edit): outerHTML without htmx's cleanup,
+   * which fires two events on every element of the old panel, 1,300 of them with
+   * the step list of a 1,000-step map (a third of the browser's work for a save).
+   * Nothing in the panel polls or listens elsewhere, so there is nothing to clean:
+   * its nodes go with their own listeners. The new panel is processed as usual. */
+  function replace(target, fragment, settleInfo) {
+    var next = fragment.firstElementChild;
+    if (!next) return false;
+    target.replaceWith(next);
+    // htmx's swap and settle events go to the new panel, as after an outerHTML swap.
+    if (settleInfo) {
+      settleInfo.elts = settleInfo.elts.filter(function (e) { return e !== target; });
+      settleInfo.elts.push(next);
+    }
+    return [next];
   }
   htmx.defineExtension("cw-diagram", {
-    isInlineSwap: function (style) { return style === "cw-diagram"; },
-    handleSwap: function (style, target, fragment) {
+    isInlineSwap: function (style) { return style === "cw-diagram" || style === "cw-replace"; },
+    handleSwap: function (style, target, fragment, settleInfo) {
+      if (style === "cw-replace") return replace(target, fragment, settleInfo);
       if (style !== "cw-diagram") return false;
       var incoming = fragment.firstElementChild;
       var fresh = incoming && incoming.querySelector("svg");
       if (!fresh) return false;
-      var left = target.scrollLeft, top = target.scrollTop;
       var svg = target.querySelector("svg.cw-diagram");
-      if (svg && incoming.hasAttribute("data-patch")) applyPatch(svg, fresh);
+      // A patch leaves the scroll position alone; reading or setting it after the
+      // patch would lay the page out at once, and again for the paint.
+      var patched = !!svg && incoming.hasAttribute("data-patch");
+      var left = patched ? 0 : target.scrollLeft, top = patched ? 0 : target.scrollTop;
+      if (patched) applyPatch(svg, fresh);
       else if (svg) svg.replaceWith(fresh);
       else target.appendChild(fresh);
       WRAPPER_ATTRS.forEach(function (name) {
-        if (incoming.hasAttribute(name)) target.setAttribute(name, incoming.getAttribute(name));
-        else target.removeAttribute(name);
+        var value = incoming.getAttribute(name);
+        if (value === null) target.removeAttribute(name);
+        else if (target.getAttribute(name) !== value) target.setAttribute(name, value);
       });
-      target.scrollLeft = left; target.scrollTop = top;
+      if (!patched) { target.scrollLeft = left; target.scrollTop = top; }
       // A step dropped where it was keeps its markup: undo the drag's offset by hand.
       if (lastDragged && lastDragged.isConnected) lastDragged.removeAttribute("transform");
       lastDragged = null;
       // Patched nodes come with the server's tab order: editor-keys.js restores its own.
       target.dispatchEvent(new CustomEvent("cw:diagram-patched", { bubbles: true }));
-      return [target];
+      // Nothing for htmx to process: the drawing has no hx- attributes, and processing
+      // the wrapper would search all its nodes (an XPath query over every attribute,
+      // about 100 ms at 1,000 steps) after every edit and poll. Its poll asks with
+      // the version shown (htmx:configRequest below).
+      return [];
     }
   });
   root.setAttribute("hx-ext", "cw-diagram");
+  // The URL htmx set the poll up with, at load: it stays the poll's, as the wrapper
+  // is never processed again (see handleSwap).
+  var pollSetUp = diagram() && diagram().getAttribute("hx-get");
   document.body.addEventListener("htmx:configRequest", function (event) {
     // Name the drawing shown, so the answer can be only the difference.
     var d = diagram();
     var t = event.detail && event.detail.target;
+    // The poll asks for changes since the version shown now (the wrapper's hx-get).
+    if (d && event.detail.elt === d && pollSetUp && event.detail.path === pollSetUp) event.detail.path = d.getAttribute("hx-get");
     if (d && t && t.id === "diagram" && d.dataset.drawing) event.detail.headers["CW-Drawing"] = d.dataset.drawing;
     // The map as text is rendered again only while someone has it open: on a
     // 1,000-step map its two tables cost more than the rest of the answer.

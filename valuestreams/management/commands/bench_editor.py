@@ -1,7 +1,7 @@
 """Measure what a facilitator waits for in the editor, on maps of growing size.
 
     python manage.py bench_editor [--sizes 200 1000] [--repeats 5] [--no-browser]
-                                  [--no-poll] [--memory-edits 100]
+                                  [--no-poll] [--no-server] [--memory-edits 100]
 
 For each size it builds a branching value-stream map with rework loops in a
 throwaway workspace and prints JSON:
@@ -39,6 +39,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -85,12 +86,27 @@ _PAINTED_JS = """() => new Promise((resolve, reject) => {
   seen.observe(wrap, {attributes: true, attributeFilter: ["data-drawing"]});
   performance.clearResourceTimings();
 })"""
-# After the painted mark: the time since the edit's answer arrived (the browser's own part).
-_CLIENT_JS = """(end) => {
+# After the painted mark, where the time went, from the edit's own resource timing:
+# `request` from the gesture to the request leaving (htmx building it), `server`
+# from the request sent to the answer's first byte, `transfer` to its last byte,
+# and `client` from there to painted: the browser's own part (parsing, swapping,
+# patching, style, layout, paint); and the answer's size unpacked (a patch or the
+# whole drawing).
+_SPLIT_JS = """(start, end) => {
   const answer = performance.getEntriesByType("resource")
     .filter((e) => /\\/steps\\/\\d+\\/(edit|move)\\//.test(e.name)).pop();
-  return answer ? end - answer.responseEnd : null;
+  if (!answer || !answer.responseEnd) return {painted_ms: end - start};
+  return {
+    painted_ms: end - start,
+    request_ms: answer.requestStart - start,
+    server_ms: answer.responseStart - answer.requestStart,
+    transfer_ms: answer.responseEnd - answer.responseStart,
+    client_ms: end - answer.responseEnd,
+    answer_kb: answer.decodedBodySize / 1000,
+  };
 }"""
+#: The parts of save/drag → painted, in the order they happen (see _SPLIT_JS).
+SPLIT = ("painted_ms", "request_ms", "server_ms", "transfer_ms", "client_ms", "answer_kb")
 
 
 def _stats(values: list[float]) -> dict[str, float] | None:
@@ -101,6 +117,11 @@ def _stats(values: list[float]) -> dict[str, float] | None:
         "median": round(statistics.median(values), 1),
         "max": round(max(values), 1),
     }
+
+
+def _split_stats(runs: list[dict[str, float]]) -> dict[str, Any]:
+    """min/median/max of each part of save/drag → painted over the runs."""
+    return {part: _stats([r[part] for r in runs if part in r]) for part in SPLIT}
 
 
 def _build(workspace: Workspace, departments: list[Department], steps: int) -> Map:
@@ -255,14 +276,10 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _server(workers: int, debug: bool) -> Iterator[int]:
-    """gunicorn with uvicorn workers on loopback, on this command's database."""
-    # The live-push benchmark's server starter: the same production-like server.
-    from workshop.testing import asgi_server, database_url
-
-    env = {
-        "DEBUG": "true" if debug else "false",
+def _production_env() -> dict[str, str]:
+    """The settings of a production server (DEBUG off) on loopback, logged in by our session."""
+    return {
+        "DEBUG": "false",
         "SECRET_KEY": settings.SECRET_KEY,  # the session was signed here
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
@@ -271,12 +288,54 @@ def _server(workers: int, debug: bool) -> Iterator[int]:
         "LOG_LEVEL": "WARNING",
         "LIVE_PUSH": "false",
     }
+
+
+@contextmanager
+def _collected_static() -> Iterator[str]:
+    """A throwaway STATIC_ROOT with `collectstatic` run into it, as a deployment has.
+
+    With DEBUG off, pages name their static files through the manifest
+    (hashed, compressed copies WhiteNoise serves with far-future caching):
+    without collected files no page renders. A few seconds, once per run.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-static-") as root:
+        env = {**os.environ, **_production_env(), "STATIC_ROOT": root}
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+        yield root
+
+
+@contextmanager
+def _server(workers: int, static_root: str) -> Iterator[int]:
+    """gunicorn with uvicorn workers on loopback, on this command's database, DEBUG off."""
+    # The live-push benchmark's server starter: the same production-like server.
+    from workshop.testing import asgi_server, database_url
+
+    env = {**_production_env(), "STATIC_ROOT": static_root}
     if connection.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{settings.DATABASES['default']['NAME']}"
     else:
         env["DATABASE_URL"] = database_url(connection.settings_dict)
     with asgi_server(workers=workers, gunicorn=True, env=env) as (_host, port, _process):
         yield port
+
+
+def _drag_plan(map_obj: Map) -> tuple[int, int, int, int]:
+    """What the drag benchmark moves: the last step of the first cell, across into the lane below.
+
+    The step sits next to the lane boundary, so it and its drop point fit on the
+    canvas together (1280×800), and it moves back and forth across that boundary.
+    """
+    lanes = list(Lane.objects.filter(map=map_obj).order_by("position").values_list("id", flat=True))
+    first = Step.objects.filter(map=map_obj, lane_id=lanes[0]).order_by("stage__position").first()
+    assert first is not None
+    step = (
+        Step.objects.filter(map=map_obj, lane_id=lanes[0], stage_id=first.stage_id)
+        .order_by("-position")
+        .first()
+    )
+    assert step is not None
+    return step.pk, lanes[0], lanes[1], first.stage_id
 
 
 class Command(BaseCommand):
@@ -287,6 +346,11 @@ class Command(BaseCommand):
         parser.add_argument("--repeats", type=int, default=5)
         parser.add_argument("--no-browser", action="store_true")
         parser.add_argument("--no-poll", action="store_true")
+        parser.add_argument(
+            "--no-server",
+            action="store_true",
+            help="skip the server figures and the memory growth (for browser-side work)",
+        )
         parser.add_argument("--memory-edits", type=int, default=100)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--server-only", action="store_true", help=argparse.SUPPRESS)
@@ -303,28 +367,35 @@ class Command(BaseCommand):
         report: dict[str, Any] = {"repeats": options["repeats"], "load_average": os.getloadavg()}
         try:
             maps = {size: _build(workspace, departments, size) for size in options["sizes"]}
-            report["server"] = {connection.vendor: self._server_figures(user, maps, options)}
+            if not options["no_server"]:
+                report["server"] = {connection.vendor: self._server_figures(user, maps, options)}
             if options["server_only"]:
                 self.stdout.write(json.dumps(report))
                 return
-            if connection.vendor != "sqlite":
+            if connection.vendor != "sqlite" and not options["no_server"]:
                 report["server"]["sqlite"] = self._sqlite_figures(options)
             largest = maps[max(maps)]
-            report["memory"] = self._memory(user, largest, options["memory_edits"])
+            if not options["no_server"]:
+                report["memory"] = self._memory(user, largest, options["memory_edits"])
             # The live-push benchmark's helpers, like its server starter below.
             from workshop.testing import logged_in_session
 
             session = logged_in_session(user)
-            if options["no_browser"] or not Path(CHROMIUM).exists():
+            browser = not options["no_browser"] and Path(CHROMIUM).exists()
+            if not browser:
                 report["browser"] = {
                     "skipped": "no Chromium" if not options["no_browser"] else "off"
                 }
-            else:
-                with _server(options["workers"], debug=True) as port:
-                    report["browser"] = self._browser(port, session, maps, options["repeats"])
-            if not options["no_poll"]:
-                with _server(options["workers"], debug=False) as port:
-                    report["poll"] = self._poll(port, session, maps[min(maps)])
+            if browser or not options["no_poll"]:
+                with _collected_static() as static_root:
+                    if browser:
+                        with _server(options["workers"], static_root) as port:
+                            report["browser"] = self._browser(
+                                port, session, maps, options["repeats"]
+                            )
+                    if not options["no_poll"]:
+                        with _server(options["workers"], static_root) as port:
+                            report["poll"] = self._poll(port, session, maps[min(maps)])
         finally:
             _clean_up(workspace)
             user.delete()
@@ -405,9 +476,8 @@ class Command(BaseCommand):
         for size, map_obj in maps.items():
             step = Step.objects.filter(map=map_obj).order_by("id").first()
             assert step is not None
-            lanes = list(Lane.objects.filter(map=map_obj).values_list("id", flat=True))
             url = reverse("map_editor", args=[map_obj.workspace.slug, map_obj.pk])
-            plans[size] = (f"http://127.0.0.1:{port}{url}?step={step.pk}", step, lanes)
+            plans[size] = (f"http://127.0.0.1:{port}{url}?step={step.pk}", _drag_plan(map_obj))
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 
@@ -415,7 +485,7 @@ class Command(BaseCommand):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             try:
-                for size, (url, step, lanes) in plans.items():
+                for size, (url, plan) in plans.items():
                     context = browser.new_context(viewport={"width": 1280, "height": 800})
                     context.add_cookies(
                         [
@@ -433,21 +503,19 @@ class Command(BaseCommand):
                     page.goto(url)
                     page.wait_for_selector("#diagram svg")
                     saves = [self._save(page, i) for i in range(repeats)]
-                    drags: list[list[float]] = []
+                    drags: list[dict[str, float]] = []
                     failed: list[str] = []
                     for i in range(repeats):
                         try:
-                            drags.append(self._drag(page, step, lanes, i))
-                        except PlaywrightError as error:  # a drop that missed its cell
+                            drags.append(self._drag(page, plan, i))
+                        # A drop that missed its cell, or was never answered.
+                        except (PlaywrightError, RuntimeError) as error:
                             failed.append(str(error).splitlines()[0])
                             page.reload()
                             page.wait_for_selector("#diagram svg")
                     out[str(size)] = {
-                        "save_painted_ms": _stats([t for t, _c in saves]),
-                        "drag_painted_ms": _stats([t for t, _c in drags]),
-                        # From the answer's last byte to painted: the browser's own part.
-                        "save_after_answer_ms": _stats([c for _t, c in saves if c is not None]),
-                        "drag_after_answer_ms": _stats([c for _t, c in drags if c is not None]),
+                        "save": _split_stats(saves),
+                        "drag": _split_stats(drags),
                         "drag_failures": failed,
                         "target_ms": TARGETS_MS["browser_save_painted_median"].get(size),
                     }
@@ -457,9 +525,9 @@ class Command(BaseCommand):
         return out
 
     @staticmethod
-    def _save(page: Any, i: int) -> list[float]:
+    def _save(page: Any, i: int) -> dict[str, float]:
         page.wait_for_selector("#side-panel form [name=title]")
-        return list(
+        return dict(
             page.evaluate(
                 """async (text) => {
               const painted = (PAINTED)();
@@ -467,27 +535,36 @@ class Command(BaseCommand):
               field.value = text;
               const start = performance.now();
               field.form.requestSubmit();
-              const end = await painted;
-              return [end - start, (CLIENT)(end)];
-            }""".replace("PAINTED", _PAINTED_JS).replace("CLIENT", _CLIENT_JS),
+              return (SPLIT)(start, await painted);
+            }""".replace("PAINTED", _PAINTED_JS).replace("SPLIT", _SPLIT_JS),
                 f"Saved from the browser {i}",
             )
         )
 
     @staticmethod
-    def _drag(page: Any, step: Step, lanes: list[int], i: int) -> list[float]:
-        lane = lanes[(lanes.index(step.lane_id) + 1 + i % 2 * (len(lanes) - 2)) % len(lanes)]
+    def _drag(page: Any, plan: tuple[int, int, int, int], i: int) -> dict[str, float]:
+        step_id, home, below, stage_id = plan
+        # Across the lane boundary and back: to the top of the cell below, then to
+        # the bottom of its own cell. Cells are taller than the canvas at these
+        # sizes: the canvas is scrolled so that the step and the drop point are
+        # both inside it, away from the edges where a drag scrolls it.
         box = page.evaluate(
             """([stepId, laneId, stageId]) => {
+              const wrap = document.getElementById("diagram");
               const g = document.getElementById("step-" + stepId);
               g.scrollIntoView({block: "center", inline: "center"});
               const cell = document.querySelector(
                 `.cw-cell[data-lane-id="${laneId}"][data-stage-id="${stageId}"]`);
-              const a = g.getBoundingClientRect(), b = cell.getBoundingClientRect();
-              const dropY = b.y + Math.min(b.height - 8, 30);
-              return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, dropY];
+              const drop = () => {
+                const a = g.getBoundingClientRect(), b = cell.getBoundingClientRect();
+                const y = b.top > a.top ? b.top + 30 : b.bottom - 30;
+                return [a.x + a.width / 2, a.y + a.height / 2, b.x + b.width / 2, y];
+              };
+              const w = wrap.getBoundingClientRect(), first = drop();
+              wrap.scrollTop += (first[1] + first[3]) / 2 - (w.top + w.height / 2);
+              return drop();
             }""",
-            [step.pk, lane if i % 2 == 0 else step.lane_id, step.stage_id],
+            [step_id, below if i % 2 == 0 else home, stage_id],
         )
         page.mouse.move(box[0], box[1])
         page.mouse.down()
@@ -498,13 +575,16 @@ class Command(BaseCommand):
               window.cwDrag = new Promise((done) => {
                 document.addEventListener("pointerup", () => {
                   const start = performance.now();
-                  painted.then((end) => done([end - start, (CLIENT)(end)]));
+                  painted.then((end) => done((SPLIT)(start, end)), () => done(null));
                 }, {once: true, capture: true});
               });
-            }""".replace("PAINTED", _PAINTED_JS).replace("CLIENT", _CLIENT_JS)
+            }""".replace("PAINTED", _PAINTED_JS).replace("SPLIT", _SPLIT_JS)
         )
         page.mouse.up()
-        return list(page.evaluate("() => window.cwDrag"))
+        split = page.evaluate("() => window.cwDrag")
+        if split is None:
+            raise RuntimeError("the drop was not painted within 30 s")
+        return dict(split)
 
     # -- poll --------------------------------------------------------------------
 
