@@ -149,6 +149,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "crosswalk_ratelimit",
     },
+    # What each editor's browser shows of a diagram (checksums per element), so that
+    # an edit answered by any web process sends only what changed (editor_live.py).
+    "drawings": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "crosswalk_drawings",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": envint("DRAWING_CACHE_MAX_ENTRIES", "2000")},
+    },
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 # Analyses are kept unserialised in each process, up to this many MB (oldest out

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache, caches
 
 from tests.factories import StepFactory, map_with_steps
 from tests.valuestreams.mapdata_builders import big_map
@@ -21,7 +22,7 @@ from valuestreams.analysis.cache import (
 )
 from valuestreams.management.commands.bench_editor import step_form_data
 from valuestreams.models import Step
-from valuestreams.views.editor_live import KEPT, patch, remember, split
+from valuestreams.views.editor_live import KEPT, SHARED, _kept, patch, remember, split
 
 from .editor_helpers import HTMX, client_for, fresh_cache, url
 
@@ -193,11 +194,26 @@ def test_the_analysis_store_stays_within_its_bytes_and_drops_the_oldest(
     assert analysis_cache._recalled(analysis_cache.cache_key(maps[0].id, data.version)) is None
 
 
-def test_only_the_newest_drawings_of_a_map_are_kept_to_patch_against() -> None:
+@pytest.mark.django_db
+def test_only_the_newest_drawings_of_a_map_are_kept_in_memory_all_in_the_shared_cache() -> None:
     for i in range(KEPT + 2):
         remember(7, f"token-{i}", split(PIECES))
+    assert list(_kept(7)) == [f"token-{i}" for i in range(2, KEPT + 2)]
+    # The oldest is out of this process's memory, not out of the shared cache.
+    assert patch(7, "token-0", split(PIECES)) is not None
+    caches[SHARED].clear()
     assert patch(7, "token-0", split(PIECES)) is None
     assert patch(7, f"token-{KEPT + 1}", split(PIECES)) is not None
+
+
+@pytest.mark.django_db
+def test_a_drawing_made_by_another_web_process_is_patched_from_the_shared_cache() -> None:
+    remember(7, "other-process", split(PIECES))
+    cache.clear()  # this process never drew it: only the shared cache knows it
+    changed = [p.replace(">B<", ">B renamed<") for p in PIECES]
+
+    markup = patch(7, "other-process", split(changed))
+    assert markup is not None and "B renamed" in markup and ">A<" not in markup
 
 
 def test_the_store_keeps_one_version_per_map(empty_store) -> None:

@@ -8,11 +8,12 @@ the layers without ids (lanes, cells, ladder …), by their place among the
 drawing's top-level children; ``static/js/editor.js`` applies it in place. So a
 rename at 1,000 steps sends one card and the few connectors around it instead of
 2 MB, and the browser keeps every unchanged node, the scroll position and the
-focus. Otherwise (first paint, another worker without a shared cache, a drawing
-of another shape) the whole SVG goes, and the script swaps it under the same
-scrolled wrapper.
+focus. Otherwise (first paint, a drawing forgotten or of another shape) the
+whole SVG goes, and the script swaps it under the same scrolled wrapper.
 
-The splitting and diffing are pure; the cache keeps only checksums.
+The checksums are kept in this process's memory and in a cache all web
+processes share (the database's), so an answer from another worker patches too.
+The splitting and diffing are pure; the caches keep only checksums.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -139,6 +140,27 @@ def _cache_key(map_id: int) -> str:
     return f"crosswalk:drawing:{map_id}"
 
 
+#: The cache every web process shares (settings.CACHES, kept in the database).
+SHARED = "drawings"
+
+
+def _shared_key(map_id: int, token: str) -> str:
+    return f"drawing:{map_id}:{token}"
+
+
+def _recall(map_id: int, token: str, kept: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The checksums of drawing `token`: this process's, else the shared cache's.
+
+    Under several web processes the drawing a browser shows was as often drawn by
+    another process than by this one; without the shared copy the whole SVG (2 MB
+    at 1,000 steps) would go back in those answers.
+    """
+    old = kept.get(token)
+    if not isinstance(old, tuple):
+        old = caches[SHARED].get(_shared_key(map_id, token))
+    return old if isinstance(old, tuple) else None
+
+
 def _kept(map_id: int) -> dict[str, Any]:
     """The map's remembered drawings by token (empty when none): one cache read."""
     kept = cache.get(_cache_key(map_id))
@@ -158,10 +180,13 @@ def remember(
     key = _cache_key(map_id)
     kept = dict(kept) if kept is not None else _kept(map_id)
     kept.pop(token, None)
-    kept[token] = ([c.kind for c in drawing.children], drawing.sums)
+    value = ([c.kind for c in drawing.children], drawing.sums)
+    kept[token] = value
     while len(kept) > KEPT:
         del kept[next(iter(kept))]
     cache.set(key, kept, TIMEOUT_SECONDS)
+    # For the other web processes: one entry per drawing, expired by the database cache.
+    caches[SHARED].set(_shared_key(map_id, token), value, TIMEOUT_SECONDS)
 
 
 def patch(
@@ -177,8 +202,8 @@ def patch(
     """
     if not shown:
         return None
-    old = (kept if kept is not None else _kept(map_id)).get(shown)
-    if not isinstance(old, tuple):
+    old = _recall(map_id, shown, kept if kept is not None else _kept(map_id))
+    if old is None:
         return None
     kinds, sums = old
     if kinds != [c.kind for c in drawing.children]:
