@@ -130,6 +130,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_POOL", "true"):
+    # psycopg's connection pool (Django's own support): under ASGI every request
+    # would otherwise open a new connection (a new server process) and close it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": envint("DB_POOL_SIZE", "10"),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite cannot defer a unique constraint, so it goes without "one step per place
 # in a cell" (PostgreSQL has it); it lets one writer in at a time (docs/concurrency.md).

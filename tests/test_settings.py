@@ -73,3 +73,18 @@ def test_envint_rejects_a_non_number(monkeypatch):
 def test_envlist_drops_blanks(monkeypatch):
     monkeypatch.setenv("CW_LIST", "a.example, ,b.example,")
     assert envlist("CW_LIST", "") == ["a.example", "b.example"]
+
+
+@pytest.mark.parametrize(("pool", "pooled"), [("true", True), ("false", False)])
+def test_postgresql_connections_come_from_a_pool_unless_switched_off(pool, pooled):
+    script = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print('pool' in d.get('OPTIONS', {}), d['CONN_MAX_AGE'])"
+    )
+    url = "postgres://crosswalk@db.example.org:5432/crosswalk"
+    result = _manage(
+        "shell", "-v", "0", "-c", script, DATABASE_URL=url, DB_POOL=pool, DB_CONN_MAX_AGE="60"
+    )
+    assert result.returncode == 0, result.stderr
+    # A pool keeps the connections itself: Django must not also keep them per thread.
+    assert result.stdout.split() == (["True", "0"] if pooled else ["False", "60"])
