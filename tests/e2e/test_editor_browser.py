@@ -64,6 +64,10 @@ def add_step(page: Page, lane: str, stage: str, title: str, *, keyboard: bool = 
         page.keyboard.press("Enter")
     else:
         spot.click()
+    # The previous add may already show this cell's form: typing before the one asked
+    # for now arrives would go into a field about to be replaced (htmx marks the
+    # asking element `htmx-request` from the moment it asks until the swap).
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     field = page.locator("#side-panel .add-form input[name=title]")
     expect(field).to_be_focused()
     page.keyboard.type(title)
