@@ -45,18 +45,12 @@ def get_membership(
 
 
 def get_workspace_for_user(request: HttpRequest, slug: str, role: Role = Role.VIEWER) -> Workspace:
-    """The workspace behind `slug`: 404 for a non-member, 403 for a weaker role (`admit`)."""
-    return admit(request, get_membership(request.user, slug), role)
-
-
-def admit(request: HttpRequest, membership: Membership, role: Role = Role.VIEWER) -> Workspace:
-    """Let the request in through `membership` if it grants `role` (else 403).
+    """The workspace behind `slug`, checked as in `get_membership`.
 
     The membership is kept on the request so templates can show only the
-    controls the user's role allows; the workspace's language applies.
+    controls the user's role allows.
     """
-    if not membership.has_role(role):
-        raise PermissionDenied
+    membership = get_membership(request.user, slug, role)
     request.membership = membership  # type: ignore[attr-defined]
     apply_workspace_language(request, membership.workspace)
     return membership.workspace
