@@ -382,11 +382,16 @@
   });
   document.body.addEventListener("htmx:afterSettle", function () {
     markSelected();
-    if (focusedId) {
+    // Only focus the swap took away comes back: an answer that arrives after the
+    // facilitator moved on (the workshop panel's refresh, a poll) must not pull
+    // focus out of the field they are in now.
+    var current = document.activeElement;
+    var lost = !current || current === document.body || !current.isConnected;
+    if (focusedId && lost) {
       var el = document.getElementById(focusedId);
-      if (el && el.focus && document.activeElement !== el) el.focus({ preventScroll: true });
-      focusedId = null;
+      if (el && el.focus) el.focus({ preventScroll: true });
     }
+    focusedId = null;
     var sel = diagram() && diagram().dataset.selected;
     if (sel) selectedId = sel;
   });

@@ -91,6 +91,39 @@ def test_the_times_section_stays_as_the_facilitator_left_it(
     page.locator("#side-panel").screenshot(path=str(ARTIFACTS / "editor-panel-journey.png"))
 
 
+def test_an_answer_arriving_late_leaves_focus_where_the_facilitator_moved_it(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    """The workshop panel refreshes on its own: its answer must not pull focus back.
+
+    Clicking a step focuses it; the facilitator then clicks into the panel. An
+    answer swapped in meanwhile used to hand focus back to the step, so the next
+    arrow key moved through the diagram instead of the emotion faces.
+    """
+    user = member(workspace, Role.EDITOR, "late")
+    map_obj, (first, second) = map_with_steps(workspace)
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    expect(page.locator("#workshop-panel")).to_be_attached()
+    page.locator(".cw-step", has_text=second.title).click()
+    expect(page.locator("#step_title")).to_have_value(second.title)
+    expect(page.locator(f"#step-{second.pk}")).to_be_focused()
+    focused = page.evaluate(
+        """() => new Promise((done) => {
+            const body = document.body;
+            // Focus moves between the answer's swap and its settle, as a click would.
+            body.addEventListener("htmx:afterSwap",
+                () => document.getElementById("step_title").focus(), { once: true });
+            body.addEventListener("htmx:afterSettle",
+                () => setTimeout(() => done(document.activeElement.id), 0), { once: true });
+            const poll = document.getElementById("diagram").getAttribute("hx-get");
+            htmx.ajax("GET", poll.split("?")[0].replace(/poll\\/$/, "workshop/"),
+                { target: "#workshop-panel", swap: "outerHTML" });
+        })"""
+    )
+    assert focused == "step_title"
+
+
 def test_connect_and_delete_leave_focus_on_the_panel_heading_and_say_so(
     page: Page, live_server: Any, workspace: Any
 ) -> None:
