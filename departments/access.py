@@ -45,12 +45,18 @@ def get_membership(
 
 
 def get_workspace_for_user(request: HttpRequest, slug: str, role: Role = Role.VIEWER) -> Workspace:
-    """The workspace behind `slug`, checked as in `get_membership`.
+    """The workspace behind `slug`: 404 for a non-member, 403 for a weaker role (`admit`)."""
+    return admit(request, get_membership(request.user, slug), role)
+
+
+def admit(request: HttpRequest, membership: Membership, role: Role = Role.VIEWER) -> Workspace:
+    """Let the request in through `membership` if it grants `role` (else 403).
 
     The membership is kept on the request so templates can show only the
-    controls the user's role allows.
+    controls the user's role allows; the workspace's language applies.
     """
-    membership = get_membership(request.user, slug, role)
+    if not membership.has_role(role):
+        raise PermissionDenied
     request.membership = membership  # type: ignore[attr-defined]
     apply_workspace_language(request, membership.workspace)
     return membership.workspace

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpRequest
 
-from departments.access import get_workspace_for_user
-from departments.language import apply_workspace_language
+from departments.access import admit, get_workspace_for_user
 from departments.models import Membership, Role
 
 from .models import Map
@@ -20,7 +18,7 @@ def get_map_for_user(request: HttpRequest, slug: str, map_id: int, role: Role = 
     map, its workspace and the user's membership come in one query (every editor
     write starts here); only when that finds nothing does the workspace check
     run on its own, so a weaker role still answers 403 before a missing map 404.
-    Keeps the membership on the request, as `get_workspace_for_user` does.
+    The membership is let in by `admit`, as `get_workspace_for_user` does.
     """
     user = request.user
     if not user.is_authenticated:
@@ -42,8 +40,5 @@ def get_map_for_user(request: HttpRequest, slug: str, map_id: int, role: Role = 
         user_id=user.pk,
         role=found.member_role,  # type: ignore[attr-defined]
     )
-    if not membership.has_role(role):
-        raise PermissionDenied
-    request.membership = membership  # type: ignore[attr-defined]
-    apply_workspace_language(request, found.workspace)
+    admit(request, membership, role)
     return found
