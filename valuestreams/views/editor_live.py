@@ -4,7 +4,7 @@ The browser tells which drawing it shows (the ``CW-Drawing`` header: the token
 the wrapper carried, see `drawing_token`). When this process, or a shared cache,
 still knows that drawing's checksums, the answer carries only the elements
 whose markup changed, keyed by their stable ids (steps, handoffs, labels) or, for
-the layers without ids (lanes, cells, ladder …), by their place among the
+the layers without ids (lanes, stages, ladder …), by their place among the
 drawing's top-level children; ``static/js/editor.js`` applies it in place. So a
 rename at 1,000 steps sends one card and the few connectors around it instead of
 2 MB, and the browser keeps every unchanged node, the scroll position and the
@@ -37,7 +37,13 @@ from ..models import Map
 
 #: Top-level layers whose children are sent one by one (they have ids).
 KEYED_LAYERS = frozenset(
-    {'<g class="cw-handoffs">', '<g class="cw-steps">', '<g class="cw-handoff-labels">'}
+    {
+        '<g class="cw-handoffs">',
+        '<g class="cw-steps">',
+        '<g class="cw-handoff-labels">',
+        '<g class="cw-cells">',
+        '<g class="cw-adds">',
+    }
 )
 #: A drawing's checksums are kept this long: a tab left open overnight gets the whole SVG.
 TIMEOUT_SECONDS = 60 * 60
@@ -73,16 +79,141 @@ class Drawing:
         return "\n".join(parts)
 
     @cached_property
-    def sums(self) -> list[int | dict[str, int]]:
-        """What the cache keeps of the drawing: a checksum per child, or per item of a layer."""
+    def sums(self) -> list[Sum | dict[str, Sum]]:
+        """What the cache keeps of the drawing: a `Sum` per child, or per item of a layer."""
         return [
             _sum(c.markup) if c.items is None else {key: _sum(m) for key, m in c.items}
             for c in self.children
         ]
 
 
-def _sum(markup: str) -> int:
-    return zlib.crc32(markup.encode())
+#: What is kept of one element: the checksum of its markup with every y-coordinate
+#: taken relative to its first one, and that first y. Equal checksums with another
+#: first y mean the element only moved up or down: the browser shifts the one it has.
+Sum = tuple[int, float]
+
+#: Attributes that hold y-coordinates (alone, or among x-coordinates in paths,
+#: points and translations). Text is escaped, so these never match inside it.
+_COORDS = re.compile(r'\s(y|y1|y2|cy|d|points|transform)="([^"]*)"')
+_PATH_TOKENS = re.compile(r"([A-Za-z])|(-?(?:\d+\.?\d*|\.\d+))")
+_TRANSLATE = re.compile(r"translate\((-?[\d.]+)[ ,]+(-?[\d.]+)\)")
+#: Which parameters of an absolute path command are y-coordinates (index modulo count).
+_PATH_Y: dict[str, tuple[int, frozenset[int]]] = {
+    "M": (2, frozenset({1})),
+    "L": (2, frozenset({1})),
+    "T": (2, frozenset({1})),
+    "Q": (2, frozenset({1})),
+    "C": (2, frozenset({1})),
+    "S": (2, frozenset({1})),
+    "H": (1, frozenset()),
+    "V": (1, frozenset({0})),
+    "A": (7, frozenset({6})),
+    "Z": (1, frozenset()),
+}
+#: Sums by markup: most elements are the very same string as in the last drawing.
+_SUMS: dict[str, Sum] = {}
+_SUMS_SIZE = 20_000
+
+
+def _sum(markup: str) -> Sum:
+    found = _SUMS.get(markup)
+    if found is None:
+        relative, first = _relative(markup)
+        found = (zlib.crc32(relative.encode()), first)
+        if len(_SUMS) >= _SUMS_SIZE:
+            _SUMS.clear()  # bounded memory, as the renderer's memos
+        _SUMS[markup] = found
+    return found
+
+
+def _relative(markup: str) -> tuple[str, float]:
+    """`markup` with every y-coordinate minus the first one, and that first y (0 if none).
+
+    Two elements with the same relative markup are the same picture, one moved
+    down by the difference of their first y's. Anything not understood (relative
+    path commands, transforms other than one translation on the element itself)
+    stays as it is, so such elements only ever match when their markup is equal.
+    """
+    if 'transform="' in markup:
+        head = markup[: markup.find(">") + 1]
+        found = _TRANSLATE.search(head)
+        if markup.count('transform="') != 1 or found is None or 'transform="' not in head:
+            return markup, 0.0
+        # Inside a translated element the coordinates are its own: only the translation moves.
+        first = float(found.group(2))
+        return markup[: found.start(2)] + "~" + markup[found.end(2) :], first
+    ys: list[float] = []
+    parts: list[str] = []
+    last = 0
+    for match in _COORDS.finditer(markup):
+        name, value = match.group(1), match.group(2)
+        values = _y_positions(name, value)
+        if values is None:
+            continue
+        parts.append(markup[last : match.start(2)])
+        parts.append(_shifted(values, ys))
+        last = match.end(2)
+    if not ys:
+        return markup, 0.0
+    parts.append(markup[last:])
+    return "".join(parts), ys[0]
+
+
+def _y_positions(name: str, value: str) -> list[tuple[str, bool]] | None:
+    """The value's tokens, each with whether it is a y-coordinate (None: leave it alone)."""
+    if name in ("y", "y1", "y2", "cy"):
+        return [(value, True)]
+    if name == "points":
+        out: list[tuple[str, bool]] = []
+        for pair in value.split():
+            x, _, y = pair.partition(",")
+            out += [(x, False), (",", False), (y, True), (" ", False)]
+        return out
+    if name == "d":
+        out = []
+        command, index = "", 0
+        for letter, number in _PATH_TOKENS.findall(value):
+            if letter:
+                if letter not in _PATH_Y:
+                    return None  # a relative command: its numbers are no coordinates
+                command, index = letter, 0
+                out.append((letter, False))
+                continue
+            if not command:
+                return None
+            size, y_at = _PATH_Y[command]
+            out.append((number, index % size in y_at))
+            out.append((" ", False))
+            index += 1
+        return out
+    return None
+
+
+def _shifted(values: list[tuple[str, bool]], ys: list[float]) -> str:
+    """The tokens with y's relative to the first y met (appended to `ys` when first)."""
+    out = []
+    for text, is_y in values:
+        if not is_y:
+            out.append(text)
+            continue
+        y = float(text)
+        if not ys:
+            ys.append(y)
+        out.append(_number(y - ys[0]))
+    return "".join(out)
+
+
+def _number(value: float) -> str:
+    """`value` to two decimals, the same text for the same number (no "-0")."""
+    rounded = round(value, 2)
+    return str(rounded + 0.0 if rounded else 0.0)
+
+
+def _moved(before: object, now: Sum) -> float | None:
+    """How far down an element moved with nothing else changed (None: it changed)."""
+    if not isinstance(before, tuple) or before[0] != now[0] or before == now:
+        return None
+    return round(now[1] - before[1], 2)
 
 
 def _depth(piece: str) -> int:
@@ -197,8 +328,11 @@ def patch(
     None when it cannot be built (unknown or differently shaped drawing): then the
     whole SVG goes. The patch is an ``<svg>`` with the new root attributes whose
     children are operations: ``data-cw-at`` replaces a top-level child, ``data-cw-in``
-    replaces or inserts (before ``data-cw-before``) an item of a layer, and
-    ``data-cw-remove`` lists the ids of items that went.
+    replaces or inserts (before ``data-cw-before``) an item of a layer,
+    ``data-cw-remove`` lists the ids of items that went, and ``data-cw-shift``
+    moves the items it names (``data-cw-ids``) or top-level children
+    (``data-cw-tops``, by place) down by its value: elements whose markup differs
+    from the shown one only by that much in every y-coordinate.
     """
     if not shown:
         return None
@@ -210,15 +344,28 @@ def patch(
         return None
     ops: list[str] = []
     removed: list[str] = []
+    # Elements that only moved down or up, by how far: a lane that grew moves all
+    # below it, and each of those is a word in one small op instead of its markup.
+    shifted: dict[float, list[str]] = {}
+    shifted_tops: dict[float, list[str]] = {}
     pairs = zip(drawing.children, sums, drawing.sums, strict=True)
     for index, (child, before, now) in enumerate(pairs):
         if child.items is None or not isinstance(before, dict) or not isinstance(now, dict):
             if before != now:
-                ops.append(f'<g data-cw-at="{index}">{child.markup}</g>')
+                dy = _moved(before, now) if isinstance(now, tuple) else None
+                if dy is None:
+                    ops.append(f'<g data-cw-at="{index}">{child.markup}</g>')
+                else:
+                    shifted_tops.setdefault(dy, []).append(str(index))
             continue
         keys = [key for key, _markup in child.items]
         for position, (key, markup) in enumerate(child.items):
-            if before.get(key) == now[key]:
+            old = before.get(key)
+            if old == now[key]:
+                continue
+            dy = _moved(old, now[key])
+            if dy is not None:
+                shifted.setdefault(dy, []).append(key)
                 continue
             following = next((k for k in keys[position + 1 :] if k in before), "")
             ops.append(f'<g data-cw-in="{index}" data-cw-before="{following}">{markup}</g>')
@@ -226,6 +373,10 @@ def patch(
         removed.extend(key for key in before if key not in present)
     if removed:
         ops.append(f'<g data-cw-remove="{" ".join(removed)}"></g>')
+    for dy, keys in shifted.items():
+        ops.append(f'<g data-cw-shift="{_number(dy)}" data-cw-ids="{" ".join(keys)}"></g>')
+    for dy, tops in shifted_tops.items():
+        ops.append(f'<g data-cw-shift="{_number(dy)}" data-cw-tops="{" ".join(tops)}"></g>')
     return "\n".join([drawing.head, *ops, "</svg>"])
 
 
