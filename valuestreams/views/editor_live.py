@@ -213,7 +213,8 @@ def _moved(before: object, now: Sum) -> float | None:
     """How far down an element moved with nothing else changed (None: it changed)."""
     if not isinstance(before, tuple) or before[0] != now[0] or before == now:
         return None
-    return round(now[1] - before[1], 2)
+    first: float = before[1]
+    return round(now[1] - first, 2)
 
 
 def _depth(piece: str) -> int:
