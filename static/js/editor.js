@@ -38,6 +38,14 @@
     el.setAttribute("data-cw-dy", String(Math.round((shiftOf(el) + dy) * 100) / 100));
     placeAt(el, 0, 0);
   }
+  // An element drawn anew where it is: a shift from earlier patches goes (only
+  // elements without a transform of their own get new drawings in place).
+  function unshift(el) {
+    if (!el.hasAttribute("data-cw-dy")) return;
+    el.removeAttribute("data-cw-dy");
+    el.removeAttribute("data-cw-base");
+    el.removeAttribute("transform");
+  }
   // The box an element is drawn in, in the drawing's coordinates (getBBox leaves out its shift).
   function boxOf(el) {
     var b = el.getBBox();
@@ -293,6 +301,24 @@
         if (old && old.parentNode === layer) { old.replaceWith(el); return; }
         var ref = document.getElementById(op.getAttribute("data-cw-before") || "");
         layer.insertBefore(el, ref && ref.parentNode === layer ? ref : null);
+      } else if (op.hasAttribute("data-cw-paths")) {
+        // Only its paths' data changed (a handoff routed anew), and paths are all it places.
+        var routed = document.getElementById(op.getAttribute("data-cw-paths"));
+        if (!routed || !svg.contains(routed)) return;
+        // An empty entry repeats the one before it (a handoff's hit area under its line).
+        var data = op.getAttribute("data-d").split("|");
+        for (var k = 1; k < data.length; k++) if (data[k] === "") data[k] = data[k - 1];
+        var paths = Array.prototype.filter.call(routed.querySelectorAll("[d]"), function (p) { return !p.closest(".cw-live"); });
+        paths.forEach(function (p, i) { if (data[i] !== undefined && p.getAttribute("d") !== data[i]) p.setAttribute("d", data[i]); });
+        unshift(routed);
+      } else if (op.hasAttribute("data-cw-body")) {
+        // Only the drawing after the <title> is new: the group, its name and title stay.
+        var host = document.getElementById(op.getAttribute("data-cw-body"));
+        var title = host && svg.contains(host) ? host.querySelector(":scope > title") : null;
+        if (!title) return;
+        while (title.nextSibling) title.nextSibling.remove();
+        while (op.firstChild) host.appendChild(op.firstChild);
+        unshift(host);
       } else if (op.hasAttribute("data-cw-shift")) {
         var dy = Number(op.getAttribute("data-cw-shift"));
         (op.getAttribute("data-cw-ids") || "").split(" ").forEach(function (id) {

@@ -203,6 +203,41 @@ def test_an_element_moved_sideways_or_stretched_is_sent_again() -> None:
         assert 'id="step-1"' in result
 
 
+HANDOFF = (
+    '<g class="cw-handoff" id="handoff-9" aria-label="from A to B"><title>Handoff A to B</title>'
+    '<path class="cw-hit" d="{d}" stroke-width="10"/><path class="cw-line" d="{d}"/>{extra}</g>'
+)
+
+
+def test_a_handoff_routed_anew_gets_its_paths_data_only() -> None:
+    old = HANDOFF.format(d="M10 20 L50 20 L50 90", extra="")
+    remember(7, "before", split([*PIECES[:6], old, "</g>", "</svg>"]))
+    rerouted = HANDOFF.format(d="M10 20 L50 20 L50 140", extra="")
+
+    result = patch(7, "before", split([*PIECES[:6], rerouted, "</g>", "</svg>"]))
+
+    assert result is not None
+    # The hit area's data repeats the line's: sent once.
+    assert '<g data-cw-paths="handoff-9" data-d="M10 20 L50 20 L50 140|"></g>' in result
+    assert "<title>" not in result and "aria-label" not in result
+
+
+def test_a_handoff_with_another_drawing_gets_its_drawing_and_a_renamed_one_all_of_it() -> None:
+    old = HANDOFF.format(d="M10 20 L50 20 L50 90", extra="")
+    remember(7, "before", split([*PIECES[:6], old, "</g>", "</svg>"]))
+    marked = HANDOFF.format(d="M10 20 L50 90", extra='<path d="M50 60 L52 62 Z"/>')
+    dashed = old.replace('class="cw-line"', 'class="cw-line" stroke-dasharray="4 2"')
+    renamed = old.replace("Handoff A to B", "Handoff A to C")
+
+    for changed in (marked, dashed):
+        result = patch(7, "before", split([*PIECES[:6], changed, "</g>", "</svg>"]))
+        assert result is not None and "data-cw-paths" not in result
+        body = changed[changed.index("</title>") + 8 : -4]
+        assert f'<g data-cw-body="handoff-9">{body}</g>' in result
+    result = patch(7, "before", split([*PIECES[:6], renamed, "</g>", "</svg>"]))
+    assert result is not None and "data-cw-body" not in result and "A to C</title>" in result
+
+
 def test_a_translated_layer_below_the_lanes_is_shifted_by_its_place() -> None:
     layer = '<g class="cw-ladder"><rect x="0" y="{y}"/><polyline points="0,{y} 5,{y5}"/></g>'
     before = [*PIECES[:-1], layer.format(y=500, y5=505), "</svg>"]

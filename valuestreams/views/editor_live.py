@@ -90,7 +90,11 @@ class Drawing:
 #: What is kept of one element: the checksum of its markup with every y-coordinate
 #: taken relative to its first one, and that first y. Equal checksums with another
 #: first y mean the element only moved up or down: the browser shifts the one it has.
-Sum = tuple[int, float]
+#: Third, the checksum of its head (the group's tag and its <title>, see `_head`), or
+#: -1: an element whose head stayed gets only its drawing again (a re-routed handoff).
+#: Fourth, the checksum of that drawing with its paths' data left out, or -1 when it
+#: has coordinates outside paths: when only paths changed, only their data goes.
+Sum = tuple[int, float, int, int]
 
 #: Attributes that hold y-coordinates (alone, or among x-coordinates in paths,
 #: points and translations). Text is escaped, so these never match inside it.
@@ -119,7 +123,13 @@ def _sum(markup: str) -> Sum:
     found = _SUMS.get(markup)
     if found is None:
         relative, first = _relative(markup)
-        found = (zlib.crc32(relative.encode()), first)
+        head = _head(markup)
+        found = (
+            zlib.crc32(relative.encode()),
+            first,
+            zlib.crc32(head.encode()) if head else -1,
+            _paths_only(markup[len(head) : -len("</g>")]) if head else -1,
+        )
         if len(_SUMS) >= _SUMS_SIZE:
             _SUMS.clear()  # bounded memory, as the renderer's memos
         _SUMS[markup] = found
@@ -207,6 +217,48 @@ def _number(value: float) -> str:
     """`value` to two decimals, the same text for the same number (no "-0")."""
     rounded = round(value, 2)
     return str(rounded + 0.0 if rounded else 0.0)
+
+
+def _head(markup: str) -> str | None:
+    """A group's opening tag and leading <title>: its name and what it says, no coordinates.
+
+    None for anything else, and for a group placed by a transform (its head has
+    coordinates, and a shift in the browser would leave the old ones there).
+    """
+    end = markup.find("</title>")
+    if not markup.startswith("<g") or not markup.endswith("</g>") or end < 0:
+        return None
+    head = markup[: end + len("</title>")]
+    return None if 'transform="' in head else head
+
+
+_PATH_DATA = re.compile(r'\sd="([^"]*)"')
+_PLACED = re.compile(r'\s(?:x|y|x1|y1|x2|y2|cx|cy|points|transform)="')
+
+
+def _paths_only(body: str) -> int:
+    """The checksum of `body` without its paths' data (-1: it places things otherwise too)."""
+    if _PLACED.search(body):
+        return -1
+    return zlib.crc32(_PATH_DATA.sub(' d=""', body).encode())
+
+
+def _path_data(before: object, now: Sum, markup: str) -> str | None:
+    """The paths' data of the element, "|"-separated, when nothing else of it changed;
+    a path drawn as the one before it (a handoff's hit area under its line) is empty."""
+    if not isinstance(before, tuple) or len(before) < 4 or now[3] == -1:
+        return None
+    if before[2] != now[2] or before[3] != now[3]:
+        return None
+    data = _PATH_DATA.findall(markup)
+    return "|".join(d if i == 0 or d != data[i - 1] else "" for i, d in enumerate(data))
+
+
+def _body(before: object, now: Sum, markup: str) -> str | None:
+    """The element's markup after its head when only that changed (None: send it all)."""
+    if not isinstance(before, tuple) or len(before) < 3 or before[2] != now[2] or now[2] == -1:
+        return None
+    return markup[markup.find("</title>") + len("</title>") : -len("</g>")]
 
 
 def _moved(before: object, now: Sum) -> float | None:
@@ -333,7 +385,10 @@ def patch(
     ``data-cw-remove`` lists the ids of items that went, and ``data-cw-shift``
     moves the items it names (``data-cw-ids``) or top-level children
     (``data-cw-tops``, by place) down by its value: elements whose markup differs
-    from the shown one only by that much in every y-coordinate.
+    from the shown one only by that much in every y-coordinate; ``data-cw-body``
+    replaces what an item draws after its <title> (a handoff routed anew keeps
+    its tag, name and title), and ``data-cw-paths`` only the data of its paths
+    (``data-d``, in order) when they are all that changed and all it places.
     """
     if not shown:
         return None
@@ -367,6 +422,14 @@ def patch(
             dy = _moved(old, now[key])
             if dy is not None:
                 shifted.setdefault(dy, []).append(key)
+                continue
+            paths = _path_data(old, now[key], markup)
+            if paths is not None:
+                ops.append(f'<g data-cw-paths="{key}" data-d="{paths}"></g>')
+                continue
+            body = _body(old, now[key], markup)
+            if body is not None:
+                ops.append(f'<g data-cw-body="{key}">{body}</g>')
                 continue
             following = next((k for k in keys[position + 1 :] if k in before), "")
             ops.append(f'<g data-cw-in="{index}" data-cw-before="{following}">{markup}</g>')
