@@ -47,7 +47,7 @@ from ..forms import (
     UndoForm,
     request_values,
 )
-from ..mapdata import MapData, map_data_from
+from ..mapdata import MapData, after_handoff_added, after_step_saved, keep, map_data_from
 from ..models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
 from . import editor_panels as panels
 from .editor_live import live_diagram, live_response, unchanged_since
@@ -173,6 +173,7 @@ def _live(
     """
     if data is None:
         data = _stored(map_obj)
+    keep(data)  # the next write of one step or handoff applies itself to it
     analysis = analysis_for_data(data)
     edit = _can_edit(request) and not present
     if edit and panel is None and not request.htmx:
@@ -212,10 +213,20 @@ def _live(
     )
 
 
-def _stored(map_obj: Map) -> MapData:
-    """The map as stored now: a write has just bumped its version."""
+def _stored(map_obj: Map, *, saved: Step | None = None, added: Handoff | None = None) -> MapData:
+    """The map as stored now: a write has just bumped its version.
+
+    `saved` (a step whose own fields the write changed) or `added` (the handoff
+    it added) is that write: applied to the data this process drew just before
+    it, when it has that version, instead of loading the whole map again.
+    """
     map_obj.refresh_from_db(fields=["version", "name"])
-    return map_data_from(map_obj)
+    data = None
+    if saved is not None:
+        data = after_step_saved(map_obj, saved)
+    elif added is not None:
+        data = after_handoff_added(map_obj, added)
+    return data if data is not None else map_data_from(map_obj)
 
 
 def _structure(request: HtmxHttpRequest, map_obj: Map, data: MapData, **kwargs: Any) -> PanelState:
@@ -291,14 +302,22 @@ def _version(request: HtmxHttpRequest, name: str = "version") -> int | None:
 
 
 def _step_saved(
-    request: HtmxHttpRequest, map_obj: Map, step: Step, flash: str = ""
+    request: HtmxHttpRequest,
+    map_obj: Map,
+    step: Step,
+    flash: str = "",
+    *,
+    edited: bool = False,
+    added: Handoff | None = None,
 ) -> HttpResponse:
     """After a write of one step: the diagram with the step selected and its panel.
 
     `step` is the step as the write left it (the service returns it): read again
     only when someone changed it since, so the panel never offers an old version.
+    `edited` says the write changed only that step's fields; `added` is the
+    handoff the write added (see `_stored`).
     """
-    data = _stored(map_obj)
+    data = _stored(map_obj, saved=step if edited else None, added=added)
     if next((x.version for x in data.steps if x.id == step.pk), None) != step.version:
         step = _step(map_obj, step.pk)
     panel = panels.step_panel(map_obj, step, data, flash=flash)
@@ -446,7 +465,7 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
         return _stale(
             request, map_obj, stale, action="edit", retry=retry, mine=Step(**form.values())
         )
-    return _step_saved(request, map_obj, saved, _("Saved."))
+    return _step_saved(request, map_obj, saved, _("Saved."), edited=True)
 
 
 @require_POST
@@ -496,9 +515,10 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     request_values(request.POST, "from_step")  # a from-step that is no number: 400
     form = HandoffForm(request.POST, map_obj=map_obj, auto_id="handoff_%s")
+    added: Handoff | None = None
     if form.is_valid():
         try:
-            services.handoff_create(
+            added = services.handoff_create(
                 map_obj=map_obj,
                 from_step_id=form.cleaned_data["from_step"].pk,
                 to_step_id=form.cleaned_data["to_step"].pk,
@@ -519,7 +539,7 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
         panel = _structure(request, map_obj, map_data_from(map_obj), errors=problems)
         return _panel(request, map_obj, panel, 422)
     assert source is not None  # a valid form has a from-step of this map
-    return _step_saved(request, map_obj, source, _("Connected."))
+    return _step_saved(request, map_obj, source, _("Connected."), added=added)
 
 
 def _handoff(map_obj: Map, handoff_id: int) -> Handoff:
