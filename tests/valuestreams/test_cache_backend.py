@@ -52,3 +52,12 @@ def test_cull_brings_a_full_cache_back_under_its_bound(shared) -> None:
         shared.cull()
     assert len(queries) == 1
     assert shared.get("drawing:kept:t") == "still here"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="unlogged tables are PostgreSQL's")
+def test_the_table_is_unlogged_on_postgresql(shared) -> None:
+    # Its writes then do not wait for the write-ahead log at commit (migration 0010).
+    with connection.cursor() as cursor:
+        sql = "SELECT relpersistence FROM pg_class WHERE relname = %s"
+        cursor.execute(sql, [shared.table_name])
+        assert cursor.fetchone()[0] == "u"
