@@ -139,13 +139,16 @@ def _can_rename_departments(request: HtmxHttpRequest) -> bool:
     return bool(membership and membership.has_role(Role.FACILITATOR))
 
 
-def _undo_state(map_obj: Map) -> dict[str, Any]:
+def _undo_state(map_obj: Map, *, listed: bool = True) -> dict[str, Any]:
     # One query: the newest change and the oldest undone one decide both buttons.
-    changes = list(
-        MapChange.objects.filter(map=map_obj)
-        .order_by("-id")
-        .select_related("user")[:HISTORY_LENGTH]
-    )
+    # Without the history list (`listed`), only what the buttons say is read: no
+    # user, no time.
+    query = MapChange.objects.filter(map=map_obj).order_by("-id")
+    if listed:
+        query = query.select_related("user")
+    else:
+        query = query.only("id", "code", "params", "legacy_description", "undone", "undoable")
+    changes = list(query[:HISTORY_LENGTH])
     done = [c for c in changes if not c.undone and c.undoable]
     undone = [c for c in changes if c.undone]
     return {
@@ -192,7 +195,8 @@ def _live(
         "with_text": not request.htmx or request.headers.get("CW-Map-Text") == "open",
         "panel": panel,
         "selected": selected,
-        **_undo_state(map_obj),
+        # A live answer lists the history only in the history panel.
+        **_undo_state(map_obj, listed=not request.htmx or isinstance(panel, panels.HistoryPanel)),
     }
     if request.htmx:
         name = f"{PRESENT_TEMPLATE if present else TEMPLATE}#live"
