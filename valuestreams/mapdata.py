@@ -352,6 +352,44 @@ def after_step_saved(map_obj: Map, step: Step) -> MapData | None:
     return dataclasses.replace(data, name=map_obj.name, version=map_obj.version, steps=steps)
 
 
+def after_step_moved(map_obj: Map, step: Step) -> MapData | None:
+    """The map's data after `step` was moved to its lane × stage cell at its position.
+
+    As the move service does (`services.step_move`): the target cell's other
+    steps, in their order, with the moved step inserted at its place, are
+    numbered 0, 1, 2 …; the cell it left keeps its numbers. None as
+    `after_step_saved`.
+    """
+    data = _before(map_obj)
+    if data is None:
+        return None
+    departments = {lane.id: lane.department_id for lane in data.lanes}
+    stage_order = {stage.id: i for i, stage in enumerate(data.stages)}
+    if step.lane_id not in departments or step.stage_id not in stage_order:
+        return None
+    if not any(x.id == step.pk for x in data.steps):
+        return None
+    cell = sorted(
+        (x for x in data.steps if (x.lane_id, x.stage_id) == (step.lane_id, step.stage_id)),
+        key=lambda x: (x.position, x.id),
+    )
+    order = [x.id for x in cell if x.id != step.pk]
+    order.insert(step.position, step.pk)
+    numbers = {pk: i for i, pk in enumerate(order)}
+    moved = _step_data(step, departments[step.lane_id])
+    steps = [
+        moved
+        if x.id == step.pk
+        else dataclasses.replace(x, position=numbers[x.id])
+        if x.id in numbers and x.position != numbers[x.id]
+        else x
+        for x in data.steps
+    ]
+    lane_order = {lane.id: i for i, lane in enumerate(data.lanes)}
+    steps.sort(key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id))
+    return dataclasses.replace(data, name=map_obj.name, version=map_obj.version, steps=tuple(steps))
+
+
 def after_handoff_added(map_obj: Map, handoff: Handoff) -> MapData | None:
     """The map's data after a write that only added `handoff`; None as `after_step_saved`."""
     data = _before(map_obj)

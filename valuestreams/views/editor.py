@@ -47,7 +47,14 @@ from ..forms import (
     UndoForm,
     request_values,
 )
-from ..mapdata import MapData, after_handoff_added, after_step_saved, keep, map_data_from
+from ..mapdata import (
+    MapData,
+    after_handoff_added,
+    after_step_moved,
+    after_step_saved,
+    keep,
+    map_data_from,
+)
 from ..models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
 from . import editor_panels as panels
 from .editor_live import live_diagram, live_response, unchanged_since
@@ -217,17 +224,26 @@ def _live(
     )
 
 
-def _stored(map_obj: Map, *, saved: Step | None = None, added: Handoff | None = None) -> MapData:
+def _stored(
+    map_obj: Map,
+    *,
+    saved: Step | None = None,
+    moved: Step | None = None,
+    added: Handoff | None = None,
+) -> MapData:
     """The map as stored now: a write has just bumped its version.
 
-    `saved` (a step whose own fields the write changed) or `added` (the handoff
-    it added) is that write: applied to the data this process drew just before
-    it, when it has that version, instead of loading the whole map again.
+    `saved` (a step whose own fields the write changed), `moved` (a step the
+    write moved) or `added` (the handoff it added) is that write: applied to the
+    data this process drew just before it, when it has that version, instead of
+    loading the whole map again.
     """
     map_obj.refresh_from_db(fields=["version", "name"])
     data = None
     if saved is not None:
         data = after_step_saved(map_obj, saved)
+    elif moved is not None:
+        data = after_step_moved(map_obj, moved)
     elif added is not None:
         data = after_handoff_added(map_obj, added)
     return data if data is not None else map_data_from(map_obj)
@@ -312,16 +328,19 @@ def _step_saved(
     flash: str = "",
     *,
     edited: bool = False,
+    moved: bool = False,
     added: Handoff | None = None,
 ) -> HttpResponse:
     """After a write of one step: the diagram with the step selected and its panel.
 
     `step` is the step as the write left it (the service returns it): read again
     only when someone changed it since, so the panel never offers an old version.
-    `edited` says the write changed only that step's fields; `added` is the
-    handoff the write added (see `_stored`).
+    `edited` says the write changed only that step's fields, `moved` that it
+    moved the step; `added` is the handoff the write added (see `_stored`).
     """
-    data = _stored(map_obj, saved=step if edited else None, added=added)
+    data = _stored(
+        map_obj, saved=step if edited else None, moved=step if moved else None, added=added
+    )
     if next((x.version for x in data.steps if x.id == step.pk), None) != step.version:
         step = _step(map_obj, step.pk)
     panel = panels.step_panel(map_obj, step, data, flash=flash)
@@ -495,7 +514,7 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
             form.add_error(None, error.messages)
     if form.errors:
         return _step_refused(request, map_obj, step, move_form=form)
-    return _step_saved(request, map_obj, step, _("Moved."))
+    return _step_saved(request, map_obj, step, _("Moved."), moved=True)
 
 
 @require_POST
