@@ -86,10 +86,11 @@ MOVE_QUERIES = 22
 #: Queries per write, pinned: (view, data maker, queries). Each is the same on a
 #: 2-step and a 69-step map (checked below), so none grows with the map. An edit
 #: no longer asks the database about each of the step's check constraints (the
-#: form applies the same rules, rules.py, without a query). Each includes the one
+#: form applies the same rules, rules.py, without a query); a save does not read the
+#: step before the service (which refuses another map's step). Each includes the one
 #: query (an upsert) of writing the new drawing's checksums to the shared cache.
 WRITES: list[tuple[str, Any, int]] = [
-    ("step_edit", lambda m, s, c: ({"title": "New title", "version": s.version}, [s.pk]), 21),
+    ("step_edit", lambda m, s, c: ({"title": "New title", "version": s.version}, [s.pk]), 20),
     ("step_delete", lambda m, s, c: ({"version": s.version}, [s.pk]), 32),
     ("step_add", lambda m, s, c: ({"title": "Added", "lane": c[0].pk, "stage": c[1].pk}, []), 23),
     ("stage_add", lambda m, s, c: ({"name": "Extra stage"}, []), 22),
@@ -121,7 +122,7 @@ def test_each_write_costs_the_same_queries_on_a_small_and_a_large_map(
 #: A step saved, and a handoff added, right after the editor drew the map: the write is
 #: applied to the data this process drew (mapdata.keep) instead of loading the map's
 #: lanes, stages, steps and handoffs again, four queries fewer than the pins above.
-SAVE_AFTER_DRAWING = 17
+SAVE_AFTER_DRAWING = 16
 CONNECT_AFTER_DRAWING = 18
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import F, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -466,18 +466,28 @@ def step_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
 def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) -> HttpResponse:
     """Save the side panel's fields of a step, unless someone changed it meanwhile."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    step = _step(map_obj, step_id)
-    version = _version(request)  # a version that is no number is a bad request (400)
+    # The step is read only when the save does not go through: the service refuses
+    # a step of another map before it writes, and `_step` then answers 404.
+    try:
+        version = _version(request)  # a version that is no number is a bad request (400)
+    except BadRequest:
+        _step(map_obj, step_id)  # … after the 404 of a step that is not this map's
+        raise
     day = map_obj.workspace.working_day_minutes
-    instance = Step(pk=step.pk, map=map_obj)
+    instance = Step(pk=step_id, map=map_obj)
     form = StepForm(request.POST, instance=instance, auto_id="step_%s", working_day_minutes=day)
     if not form.is_valid():
-        return _step_refused(request, map_obj, step, form=form)
+        return _step_refused(request, map_obj, _step(map_obj, step_id), form=form)
     try:
         saved = services.step_update(
-            step_id=step.pk, version=version, values=form.values(), user=request.user
+            step_id=step_id,
+            version=version,
+            values=form.values(),
+            user=request.user,
+            map_id=map_obj.pk,
         )
     except services.StaleVersionError as stale:
+        step = _step(map_obj, step_id)  # 404 when it is gone or not this map's
         data = request.POST.copy()
         current = stale.current
         data["version"] = str(getattr(current, "version", ""))
