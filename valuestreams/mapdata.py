@@ -152,14 +152,8 @@ def _raw_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
-    """Plain data of several already loaded maps, by map id, in four queries in all.
-
-    The maps need `workspace` (and `persona`, if any) loaded with them
-    (`select_related`), as `load_map_data` does; the dashboard loads every map
-    of a workspace this way at a fixed cost.
-    """
-    ids = [m.pk for m in maps]
+def _lanes(ids: list[int]) -> dict[int, list[LaneData]]:
+    """The lanes of the maps `ids`, by map id, in lane order: one query."""
     lanes: dict[int, list[LaneData]] = defaultdict(list)
     for lane in Lane.objects.filter(map_id__in=ids).select_related("department"):
         lanes[lane.map_id].append(
@@ -171,6 +165,18 @@ def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
                 color=lane.department.color,
             )
         )
+    return lanes
+
+
+def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
+    """Plain data of several already loaded maps, by map id, in four queries in all.
+
+    The maps need `workspace` (and `persona`, if any) loaded with them
+    (`select_related`), as `load_map_data` does; the dashboard loads every map
+    of a workspace this way at a fixed cost.
+    """
+    ids = [m.pk for m in maps]
+    lanes = _lanes(ids)
     stages: dict[int, list[StageData]] = defaultdict(list)
     for stage in Stage.objects.filter(map_id__in=ids):
         stages[stage.map_id].append(StageData(id=stage.pk, name=stage.name))
@@ -294,13 +300,19 @@ def _before(map_obj: Map) -> MapData | None:
     if data is None or data.version != map_obj.version - 1:
         return None
     # What no edit of a step or handoff changes, as this request read it.
-    same = (data.kind, data.state, data.based_on_id, data.working_day_minutes) == (
+    same = (data.kind, data.state, data.based_on_id, data.working_day_minutes, data.persona) == (
         map_obj.kind,
         map_obj.state,
         map_obj.based_on_id,
         map_obj.workspace.working_day_minutes,
+        map_obj.persona.name if map_obj.persona else "",
     )
-    return data if same else None
+    # A department's name or colour is edited on the departments' pages, which do
+    # not bump the versions of the maps it is on: the lanes are read again (one
+    # query of the four a load costs).
+    if not same or tuple(_lanes([map_obj.pk])[map_obj.pk]) != data.lanes:
+        return None
+    return data
 
 
 def _float(value: Any) -> float | None:

@@ -80,8 +80,9 @@ def test_page_and_edit_query_counts_are_the_same_for_a_small_and_a_large_map(
 #: page also counts that cache's rows, to cull it when over its bound.
 PAGE_QUERIES = 14
 #: The move follows the page: applied to the map's data as the page drew it
-#: (mapdata.after_step_moved), without loading the map again (four queries).
-MOVE_QUERIES = 22
+#: (mapdata.after_step_moved), without loading the map's stages, steps and handoffs
+#: again (three queries; its lanes are read to see that no department changed).
+MOVE_QUERIES = 23
 
 #: Queries per write, pinned: (view, data maker, queries). Each is the same on a
 #: 2-step and a 69-step map (checked below), so none grows with the map. An edit
@@ -121,9 +122,10 @@ def test_each_write_costs_the_same_queries_on_a_small_and_a_large_map(
 
 #: A step saved, and a handoff added, right after the editor drew the map: the write is
 #: applied to the data this process drew (mapdata.keep) instead of loading the map's
-#: lanes, stages, steps and handoffs again, four queries fewer than the pins above.
-SAVE_AFTER_DRAWING = 16
-CONNECT_AFTER_DRAWING = 18
+#: stages, steps and handoffs again, three queries fewer than the pins above (the
+#: lanes are read, to see that no department was renamed or recoloured meanwhile).
+SAVE_AFTER_DRAWING = 17
+CONNECT_AFTER_DRAWING = 19
 
 
 def test_a_save_after_the_editor_drew_the_map_applies_itself_to_that_data(workspace, editor):
@@ -175,14 +177,14 @@ def test_a_save_after_someone_else_wrote_loads_the_map_again(workspace, editor):
     services.step_update(step_id=other.pk, version=other.version, values={"title": "Theirs"})
     data = {"title": "Mine", "version": step.version}
     count = write_queries(client, map_obj, step, None, "step_edit", lambda m, s, c: (data, [s.pk]))
-    assert count == SAVE_AFTER_DRAWING + 4
+    assert count == SAVE_AFTER_DRAWING + 3
     kept = _kept[map_obj.pk]
     assert kept == load_map_data(map_obj.pk)
     assert {"Theirs", "Mine"} <= {s.title for s in kept.steps}
 
 
 #: A move right after the editor drew the map, applied to that data as a save is (the
-#: pinned move above is one: the map's loading is four queries).
+#: pinned move above is one).
 
 
 @pytest.mark.parametrize(
@@ -219,3 +221,21 @@ def test_a_move_after_the_editor_drew_the_map_applies_itself_to_that_data(worksp
     assert _kept[map_obj.pk] == load_map_data(map_obj.pk)
     moved = next(s for s in _kept[map_obj.pk].steps if s.id == step.pk)
     assert (moved.lane_id, moved.stage_id) == (lane_id, stage_id)
+
+
+def test_a_department_recoloured_meanwhile_is_drawn_new_by_the_next_save(workspace, editor):
+    from departments.models import Department
+    from valuestreams.mapdata import _kept, load_map_data
+
+    client = client_for(editor)
+    map_obj, step, _cell = build(workspace, lanes=2, stages=2, per_cell=1)
+    assert client.get(url("map_editor", map_obj)).status_code == 200
+    # The departments' page saves a department without touching the maps' versions.
+    department = Department.objects.get(lanes__pk=step.lane_id)
+    Department.objects.filter(pk=department.pk).update(name="Renamed dept", color="#123456")
+    data = {"title": "Mine", "version": step.version}
+    count = write_queries(client, map_obj, step, None, "step_edit", lambda m, s, c: (data, [s.pk]))
+    assert count == SAVE_AFTER_DRAWING + 4  # the lanes compared, then the map loaded
+    kept = _kept[map_obj.pk]
+    assert kept == load_map_data(map_obj.pk)
+    assert ("Renamed dept", "#123456") in {(lane.name, lane.color) for lane in kept.lanes}
