@@ -257,8 +257,9 @@ def _map_data(
 
 # -- The newest data of recently edited maps, to apply an edit to instead of reloading --
 
-#: How many maps' data this process keeps, and how many steps in all at most.
-KEPT_MAPS, KEPT_STEPS = 32, 50_000
+#: How many maps' data this process keeps, and how many steps in all at most (a step
+#: is some 300 bytes here: a few megabytes).
+KEPT_MAPS, KEPT_STEPS = 32, 20_000
 
 _kept: OrderedDict[int, MapData] = OrderedDict()
 _kept_lock = threading.Lock()
