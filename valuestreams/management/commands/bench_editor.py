@@ -65,6 +65,7 @@ from valuestreams.exports import svg as svg_module
 from valuestreams.forms import StepForm
 from valuestreams.layout import memo as layout_memo
 from valuestreams.layout import text as text_module
+from valuestreams.mapdata import forget_kept
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
 from workshop.services import share_link_create
 
@@ -170,6 +171,7 @@ def _empty_caches() -> None:
     """As after a restart: no analysis, no drawing checksums, no memoised markup or text."""
     cache.clear()
     forget_all()
+    forget_kept()  # the map data the editor drew last
     svg_module._MEMO.clear()
     svg_module._CONTEXTS.clear()
     svg_module._LAYERS.clear()
