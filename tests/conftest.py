@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from departments.models import Role
+from valuestreams.mapdata import forget_kept
 
 from .factories import MembershipFactory, UserFactory, WorkspaceFactory
 
@@ -53,9 +54,11 @@ def _empty_cache() -> None:
     """Start every test with an empty cache.
 
     Analysis is cached by map id and version. Between tests SQLite rolls its id
-    sequence back too, so a new map can get the id of an earlier test's map.
+    sequence back too, so a new map can get the id of an earlier test's map. The
+    editor keeps the data of maps it drew by id and version too.
     """
     cache.clear()
+    forget_kept()
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,10 @@ steps, handoffs), so every consumer scales with the map, not with the database.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -150,14 +152,8 @@ def _raw_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
-    """Plain data of several already loaded maps, by map id, in four queries in all.
-
-    The maps need `workspace` (and `persona`, if any) loaded with them
-    (`select_related`), as `load_map_data` does; the dashboard loads every map
-    of a workspace this way at a fixed cost.
-    """
-    ids = [m.pk for m in maps]
+def _lanes(ids: list[int]) -> dict[int, list[LaneData]]:
+    """The lanes of the maps `ids`, by map id, in lane order: one query."""
     lanes: dict[int, list[LaneData]] = defaultdict(list)
     for lane in Lane.objects.filter(map_id__in=ids).select_related("department"):
         lanes[lane.map_id].append(
@@ -169,6 +165,18 @@ def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
                 color=lane.department.color,
             )
         )
+    return lanes
+
+
+def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
+    """Plain data of several already loaded maps, by map id, in four queries in all.
+
+    The maps need `workspace` (and `persona`, if any) loaded with them
+    (`select_related`), as `load_map_data` does; the dashboard loads every map
+    of a workspace this way at a fixed cost.
+    """
+    ids = [m.pk for m in maps]
+    lanes = _lanes(ids)
     stages: dict[int, list[StageData]] = defaultdict(list)
     for stage in Stage.objects.filter(map_id__in=ids):
         stages[stage.map_id].append(StageData(id=stage.pk, name=stage.name))
@@ -245,3 +253,169 @@ def _map_data(
         steps=tuple(steps),
         handoffs=tuple(handoffs),
     )
+
+
+# -- The newest data of recently edited maps, to apply an edit to instead of reloading --
+
+#: How many maps' data this process keeps, and how many steps in all at most (a step
+#: is some 300 bytes here: a few megabytes).
+KEPT_MAPS, KEPT_STEPS = 32, 20_000
+
+_kept: OrderedDict[int, MapData] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def keep(data: MapData) -> None:
+    """Remember `data` as its map's newest data in this process (bounded: KEPT_MAPS, KEPT_STEPS).
+
+    The editor keeps what it has just drawn, so that its next write of one step
+    or one handoff applies that write to it (`after_step_saved`,
+    `after_handoff_added`) instead of loading the whole map again.
+    """
+    if len(data.steps) > KEPT_STEPS:
+        return
+    with _kept_lock:
+        _kept.pop(data.id, None)
+        _kept[data.id] = data
+        while len(_kept) > KEPT_MAPS or sum(len(d.steps) for d in _kept.values()) > KEPT_STEPS:
+            _kept.popitem(last=False)
+
+
+def forget_kept() -> None:
+    """Forget every kept map's data, as a restart does."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def _before(map_obj: Map) -> MapData | None:
+    """The kept data of the version just before `map_obj`'s, when this process has it.
+
+    `map_obj` has just been read back after one write of ours. Every change of a
+    map bumps its version by one (``changes.recording_change``; what the analysis
+    cache relies on too), so when the kept data is exactly one version older, our
+    write is the only change since that data was drawn, and applying it gives
+    what loading the map would.
+    """
+    with _kept_lock:
+        data = _kept.get(map_obj.pk)
+    if data is None or data.version != map_obj.version - 1:
+        return None
+    # What no edit of a step or handoff changes, as this request read it.
+    same = (data.kind, data.state, data.based_on_id, data.working_day_minutes, data.persona) == (
+        map_obj.kind,
+        map_obj.state,
+        map_obj.based_on_id,
+        map_obj.workspace.working_day_minutes,
+        map_obj.persona.name if map_obj.persona else "",
+    )
+    # A department's name or colour is edited on the departments' pages, which do
+    # not bump the versions of the maps it is on: the lanes are read again (one
+    # query of the four a load costs).
+    if not same or tuple(_lanes([map_obj.pk])[map_obj.pk]) != data.lanes:
+        return None
+    return data
+
+
+def _float(value: Any) -> float | None:
+    # The database gives floats; a model filled by a form may hold ints or Decimals.
+    return None if value is None else float(value)
+
+
+def _step_data(step: Step, department_id: int) -> StepData:
+    """A saved step as the loader would read it back."""
+    return StepData(
+        step.pk,
+        step.lane_id,
+        department_id,
+        step.stage_id,
+        step.position,
+        step.title,
+        _float(step.process_time_minutes),
+        _float(step.lead_time_minutes),
+        _float(step.complete_accurate_pct),
+        bool(step.value_adding),
+        step.touchpoint,
+        step.channel,
+        None if step.emotion is None else int(step.emotion),
+        tuple(step.pain_points or ()),
+        tuple(step.opportunities or ()),
+        step.owner,
+        step.version,
+    )
+
+
+def after_step_saved(map_obj: Map, step: Step) -> MapData | None:
+    """The map's data after a write that changed only `step`'s own fields (not its cell).
+
+    None when this process does not keep the version before, or the step moved
+    or is new: then the caller loads the map (`map_data_from`).
+    """
+    data = _before(map_obj)
+    if data is None:
+        return None
+    old = next((x for x in data.steps if x.id == step.pk), None)
+    if old is None or (old.lane_id, old.stage_id, old.position) != (
+        step.lane_id,
+        step.stage_id,
+        step.position,
+    ):
+        return None
+    new = _step_data(step, old.department_id)
+    steps = tuple(new if x.id == step.pk else x for x in data.steps)
+    return dataclasses.replace(data, name=map_obj.name, version=map_obj.version, steps=steps)
+
+
+def after_step_moved(map_obj: Map, step: Step) -> MapData | None:
+    """The map's data after `step` was moved to its lane × stage cell at its position.
+
+    As the move service does (`services.step_move`): the target cell's other
+    steps, in their order, with the moved step inserted at its place, are
+    numbered 0, 1, 2 …; the cell it left keeps its numbers. None as
+    `after_step_saved`.
+    """
+    data = _before(map_obj)
+    if data is None:
+        return None
+    departments = {lane.id: lane.department_id for lane in data.lanes}
+    stage_order = {stage.id: i for i, stage in enumerate(data.stages)}
+    if step.lane_id not in departments or step.stage_id not in stage_order:
+        return None
+    if not any(x.id == step.pk for x in data.steps):
+        return None
+    cell = sorted(
+        (x for x in data.steps if (x.lane_id, x.stage_id) == (step.lane_id, step.stage_id)),
+        key=lambda x: (x.position, x.id),
+    )
+    order = [x.id for x in cell if x.id != step.pk]
+    order.insert(step.position, step.pk)
+    numbers = {pk: i for i, pk in enumerate(order)}
+    moved = _step_data(step, departments[step.lane_id])
+    steps = [
+        moved
+        if x.id == step.pk
+        else dataclasses.replace(x, position=numbers[x.id])
+        if x.id in numbers and x.position != numbers[x.id]
+        else x
+        for x in data.steps
+    ]
+    lane_order = {lane.id: i for i, lane in enumerate(data.lanes)}
+    steps.sort(key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id))
+    return dataclasses.replace(data, name=map_obj.name, version=map_obj.version, steps=tuple(steps))
+
+
+def after_handoff_added(map_obj: Map, handoff: Handoff) -> MapData | None:
+    """The map's data after a write that only added `handoff`; None as `after_step_saved`."""
+    data = _before(map_obj)
+    if data is None:
+        return None
+    new = HandoffData(
+        handoff.pk,
+        handoff.from_step_id,
+        handoff.to_step_id,
+        handoff.label,
+        bool(handoff.rework),
+        handoff.version,
+    )
+    # The loader orders handoffs by id; a new one has the highest of its map.
+    handoffs = tuple(sorted((*data.handoffs, new), key=lambda h: h.id))
+    return dataclasses.replace(data, name=map_obj.name, version=map_obj.version, handoffs=handoffs)

@@ -74,14 +74,17 @@ def _editor_write(service: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def _lock_map_of(model: type[models.Model], pk: int) -> int:
+def _lock_map_of(model: type[models.Model], pk: int, map_id: int | None = None) -> int:
     """Take the row lock of the map row `pk` belongs to and return the map's version.
 
-    StaleVersionError(None) if the row is gone. One query. Every editor change
-    locks its map before it reads, so changes of one map are applied one after
-    another (see `changes.lock_map`).
+    StaleVersionError(None) if the row is gone (or, given `map_id`, is not that
+    map's). One query. Every editor change locks its map before it reads, so
+    changes of one map are applied one after another (see `changes.lock_map`).
     """
-    owner = model._default_manager.filter(pk=pk).values("map_id")
+    rows = model._default_manager.filter(pk=pk)
+    if map_id is not None:
+        rows = rows.filter(map_id=map_id)
+    owner = rows.values("map_id")
     locked = Map.objects.select_for_update().filter(pk=Subquery(owner)).values_list("version")
     found = list(locked)
     if not found:
@@ -175,12 +178,21 @@ def step_create(
 
 @_editor_write
 def step_update(
-    *, step_id: int, version: int | None, values: Mapping[str, Any], user: AnyUser = None
+    *,
+    step_id: int,
+    version: int | None,
+    values: Mapping[str, Any],
+    user: AnyUser = None,
+    map_id: int | None = None,
 ) -> Step:
-    """Change a step's fields if `version` is still current; else StaleVersionError."""
+    """Change a step's fields if `version` is still current; else StaleVersionError.
+
+    With `map_id`, a step of another map counts as gone (StaleVersionError(None)),
+    before anything is written: the editor need not read the step first.
+    """
     clean = {k: v for k, v in values.items() if k in STEP_FIELDS}
     _check_step_values(clean)
-    _lock_map_of(Step, step_id)
+    _lock_map_of(Step, step_id, map_id)
     _claim(Step, step_id, version)
     step = marking_history(Step.objects.all()).get(pk=step_id)
     ensure_baseline(Step, [step])

@@ -1,7 +1,8 @@
 """The poll gate: "nothing changed" answered before Django, in one query.
 
 Every viewer of the editor or presentation mode asks every 2 s whether the
-map changed (`valuestreams.views.editor.map_poll`). Nearly always it has not,
+map changed (`valuestreams.views.editor.map_poll`, and for people watching
+through a share link, `workshop.views.share.share_poll`). Nearly always it has not,
 and Django's answer, a 204, costs the whole middleware stack, the session's
 two queries, a thread hop and, under ASGI, a new database connection: about a
 hundred answers a second on two cores. This small ASGI app sits in front of
@@ -14,6 +15,9 @@ Django (config/asgi.py) and answers only that 204 itself:
   reads the map's version where the map's id and workspace slug both match the
   URL, the token's user is an active member of that workspace and the session
   is still open;
+- or ``GET`` on the URL of ``share_poll``: one query reads the version of the map
+  behind the link's token where the link is neither revoked nor expired (as
+  `workshop.access.get_share_link`), and the 204 carries the share views' headers;
 - 204 when that version is the one the client has.
 
 Anything else, and any doubt (no or bad token, another version, not a member,
@@ -42,11 +46,12 @@ from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
 
-from departments.models import Membership, Workspace
+from departments.models import Membership, Workspace, token_digest
 from valuestreams.models import Map
 from valuestreams.polltoken import read_poll_token
 
 from .live import _conninfo
+from .models import ShareLink
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 POLL_URL_NAME = "map_poll"
+SHARE_POLL_URL_NAME = "share_poll"
 #: A query slower than this is given up (the poll goes to Django) and the connection renewed.
 QUERY_SECONDS = 2.0
 #: After a failed connection, polls go to Django this long before the next try.
@@ -101,16 +107,40 @@ def statement() -> str:
     )
 
 
+def share_statement() -> str:
+    """The query of a share link's poll (parameter: the token's digest)."""
+    m, link = Map, ShareLink
+    return (
+        f"SELECT m.{_col(m, 'version')} FROM {_table(link)} l"
+        f" JOIN {_table(m)} m ON m.{_col(m, 'id')} = l.{_col(link, 'map')}"
+        f" WHERE l.{_col(link, 'token_hash')} = %s AND l.{_col(link, 'revoked_at')} IS NULL"
+        f" AND (l.{_col(link, 'expires_at')} IS NULL OR l.{_col(link, 'expires_at')} > now())"
+    )
+
+
 @lru_cache(maxsize=1024)
 def poll_target(path_info: str) -> tuple[str, int] | None:
     """(slug, map id) when Django routes `path_info` to the poll view; else None."""
+    match = _match(path_info, POLL_URL_NAME)
+    return None if match is None else (str(match["slug"]), int(match["map_id"]))
+
+
+def share_target(path_info: str) -> str | None:
+    """The link's token when Django routes `path_info` to the share poll; else None.
+
+    Not remembered like `poll_target`: a token is a secret, not kept in memory longer
+    than its request.
+    """
+    match = _match(path_info, SHARE_POLL_URL_NAME)
+    return None if match is None else str(match["token"])
+
+
+def _match(path_info: str, url_name: str) -> dict[str, Any] | None:
     try:
         match = resolve(path_info)
     except Resolver404:
         return None
-    if match.url_name != POLL_URL_NAME:
-        return None
-    return str(match.kwargs["slug"]), int(match.kwargs["map_id"])
+    return match.kwargs if match.url_name == url_name else None
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
@@ -127,6 +157,7 @@ class PollGate:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.sql = statement()
+        self.share_sql = share_statement()
         self.session_cookie = settings.SESSION_COOKIE_NAME
         self.max_fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         hosts = list(settings.ALLOWED_HOSTS)
@@ -134,6 +165,13 @@ class PollGate:
             hosts = [".localhost", "127.0.0.1", "[::1]"]
         self.allowed_hosts = hosts
         self.answer_headers = self._answer_headers()
+        # A share view's own headers (workshop.views.share._noindex) replace the common ones.
+        share = {b"cache-control": b"private, no-store", b"referrer-policy": b"no-referrer"}
+        self.share_answer_headers = [
+            (name, share.get(name, value)) for name, value in self.answer_headers
+        ] + [(b"x-robots-tag", b"noindex, nofollow")]
+        if not settings.SECURE_REFERRER_POLICY:
+            self.share_answer_headers.append((b"referrer-policy", b"no-referrer"))
         self.connections: dict[asyncio.AbstractEventLoop, _Connection] = {}
 
     @staticmethod
@@ -161,8 +199,11 @@ class PollGate:
         if scope.get("method") == "GET" and path.endswith("/poll/"):
             headers = _headers(scope)
             secure = self._secure(scope, headers)
-            if await self._unchanged(scope, path, headers, secure):
-                answer = list(self.answer_headers)
+            unchanged = await self._unchanged(scope, path, headers, secure)
+            if unchanged:
+                answer = list(
+                    self.answer_headers if unchanged == "map" else self.share_answer_headers
+                )
                 if secure and settings.SECURE_HSTS_SECONDS:
                     answer.append((b"strict-transport-security", _hsts().encode()))
                 await send({"type": "http.response.start", "status": 204, "headers": answer})
@@ -172,25 +213,32 @@ class PollGate:
 
     async def _unchanged(
         self, scope: Scope, path: str, headers: dict[bytes, bytes], secure: bool
-    ) -> bool:
-        """True only when every check passes and the stored version is the client's."""
-        target = poll_target(path.removeprefix(get_script_prefix(scope)))
-        if target is None or not self._host_allowed(headers):
-            return False
+    ) -> str:
+        """Which poll ("map" or "share") is unchanged, only when every check passes and
+        the stored version is the client's; "" otherwise."""
+        path_info = path.removeprefix(get_script_prefix(scope))
+        target = poll_target(path_info)
+        share = share_target(path_info) if target is None else None
+        if (target is None and share is None) or not self._host_allowed(headers):
+            return ""
         if settings.SECURE_SSL_REDIRECT and not secure:
-            return False
+            return ""
         query = self._query(scope)
+        if share is not None:
+            version = query.get("version")
+            stored = await self._fetch(self.share_sql, (token_digest(share),)) if version else None
+            return "share" if stored is not None and version == str(stored) else ""
         cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
         session_key = cookies.get(self.session_cookie, "")
         version, token = query.get("version"), query.get("t")
-        if not (version and token and session_key):
-            return False
+        if not (version and token and session_key) or target is None:
+            return ""
         grant = read_poll_token(token, session_key=session_key)
         if grant is None or grant.map_id != target[1]:
-            return False
+            return ""
         slug, map_id = target
-        stored = await self._version(map_id, slug, grant.user_id, session_key)
-        return stored is not None and version == str(stored)
+        stored = await self._fetch(self.sql, (map_id, slug, grant.user_id, session_key))
+        return "map" if stored is not None and version == str(stored) else ""
 
     def _query(self, scope: Scope) -> dict[str, str]:
         raw = scope.get("query_string", b"").decode("latin-1")
@@ -222,14 +270,14 @@ class PollGate:
                 return bool(value.decode("latin-1").split(",", 1)[0].strip() == secure_value)
         return bool(scope.get("scheme") == "https")
 
-    async def _version(self, map_id: int, slug: str, user_id: int, session: str) -> int | None:
+    async def _fetch(self, sql: str, params: tuple[Any, ...]) -> int | None:
         loop = asyncio.get_running_loop()
         conn = self.connections.get(loop)
         if conn is None:
             for old in [key for key in self.connections if key.is_closed()]:
                 del self.connections[old]
             conn = self.connections[loop] = _Connection()
-        return await conn.fetch_version(self.sql, (map_id, slug, user_id, session))
+        return await conn.fetch_version(sql, params)
 
 
 def _hsts() -> str:

@@ -129,7 +129,8 @@
       panel(root.dataset.addUrl + "?lane=" + add.dataset.laneId + "&stage=" + add.dataset.stageId);
       return;
     }
-    var handoff = target.closest(".cw-handoff");
+    // A handoff's label opens the handoff too: it is where the eye (and the pointer) goes.
+    var handoff = target.closest(".cw-handoff, .cw-handoff-label");
     if (handoff) { panel(stepUrl("handoffUrl", handoff.dataset.handoffId)); return; }
     if (target.closest(".cw-lane-header, .cw-stage-header")) panel(root.dataset.structureUrl);
   });
@@ -354,9 +355,62 @@
    * the step list of a 1,000-step map (a third of the browser's work for a save).
    * Nothing in the panel polls or listens elsewhere, so there is nothing to clean:
    * its nodes go with their own listeners. The new panel is processed as usual. */
+  /* A form is the same form when it posts to the same place with the same hidden
+   * fields (the cell of an add form, the version of a step's form); the CSRF
+   * token is masked anew with every answer and does not count. */
+  function formIdentity(form) {
+    var hidden = Array.prototype.map.call(form.querySelectorAll("input[type=hidden]"), function (input) {
+      return input.name === "csrfmiddlewaretoken" ? "" : input.name + "=" + input.value;
+    });
+    return (form.getAttribute("action") || "") + "?" + hidden.sort().join("&");
+  }
+  function edited(field) {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field instanceof HTMLSelectElement) {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+  /* A panel fetched again (a second click on the same "+" or step, answered while
+   * the facilitator had begun typing into the first answer) keeps what was typed
+   * into the very same form, and the focus and caret in it: nothing typed is lost.
+   * A panel after a save (a POST) shows what the server kept instead. */
+  function carryOver(old, next) {
+    var active = document.activeElement;
+    old.querySelectorAll("form").forEach(function (form) {
+      var identity = formIdentity(form);
+      var twin = Array.prototype.find.call(next.querySelectorAll("form"), function (f) { return formIdentity(f) === identity; });
+      if (!twin) return;
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.type === "hidden" || field.type === "submit") return;
+        var isChoice = field.type === "checkbox" || field.type === "radio";
+        var same = Array.prototype.find.call(twin.elements, function (f) {
+          return f.name === field.name && (!isChoice || f.value === field.value);
+        });
+        if (!same) return;
+        if (edited(field)) {
+          if (isChoice) same.checked = field.checked;
+          else if (field instanceof HTMLSelectElement) same.value = field.value;
+          else same.value = field.value;
+        }
+        if (field === active) {
+          same.setAttribute("data-cw-keep-focus", "");
+          if (typeof field.selectionStart === "number" && field.selectionStart !== null) {
+            same.dataset.cwCaret = field.selectionStart + "," + field.selectionEnd;
+          }
+        }
+      });
+    });
+  }
+  var panelVerb = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail && event.detail.requestConfig;
+    panelVerb = config ? String(config.verb).toLowerCase() : null;
+  });
   function replace(target, fragment, settleInfo) {
     var next = fragment.firstElementChild;
     if (!next) return false;
+    if (panelVerb === "get") carryOver(target, next);
     target.replaceWith(next);
     // htmx's swap and settle events go to the new panel, as after an outerHTML swap.
     if (settleInfo) {
@@ -528,7 +582,15 @@
     panelEl.querySelectorAll("input[data-day-minutes]").forEach(readBack);
     if (panelEl.dataset.announce) announce(panelEl.dataset.announce);
     var lost = document.activeElement === document.body || !document.activeElement;
-    if (panelFocus || lost) {
+    var kept = panelEl.querySelector("[data-cw-keep-focus]");
+    if (kept) {
+      // The field being typed into, carried over from the panel this one replaced.
+      kept.removeAttribute("data-cw-keep-focus");
+      kept.focus({ preventScroll: true });
+      var caret = (kept.dataset.cwCaret || "").split(",");
+      delete kept.dataset.cwCaret;
+      if (caret.length === 2 && kept.setSelectionRange) kept.setSelectionRange(Number(caret[0]), Number(caret[1]));
+    } else if (panelFocus || lost) {
       var target = panelEl.querySelector("[autofocus]") || document.getElementById("panel-h");
       if (target) target.focus({ preventScroll: false });
     }

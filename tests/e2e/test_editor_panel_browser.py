@@ -110,15 +110,21 @@ def test_an_answer_arriving_late_leaves_focus_where_the_facilitator_moved_it(
     expect(page.locator(f"#step-{second.pk}")).to_be_focused()
     focused = page.evaluate(
         """() => new Promise((done) => {
-            const body = document.body;
+            // An answer of its own, into a holder of its own: the workshop panel also
+            // reloads by itself (workshop.js), and htmx drops a second request on it.
+            const holder = document.body.appendChild(document.createElement("div"));
+            const mine = (e) => e.detail.target === holder;
             // Focus moves between the answer's swap and its settle, as a click would.
-            body.addEventListener("htmx:afterSwap",
-                () => document.getElementById("step_title").focus(), { once: true });
-            body.addEventListener("htmx:afterSettle",
-                () => setTimeout(() => done(document.activeElement.id), 0), { once: true });
+            document.body.addEventListener("htmx:afterSwap", (e) => {
+                if (mine(e)) document.getElementById("step_title").focus();
+            });
+            document.body.addEventListener("htmx:afterSettle", (e) => {
+                if (mine(e)) setTimeout(() => done(document.activeElement.id), 0);
+            });
+            setTimeout(() => done("no answer within 10 s"), 10000);
             const poll = document.getElementById("diagram").getAttribute("hx-get");
             htmx.ajax("GET", poll.split("?")[0].replace(/poll\\/$/, "workshop/"),
-                { target: "#workshop-panel", swap: "outerHTML" });
+                { target: holder, swap: "innerHTML" });
         })"""
     )
     assert focused == "step_title"
@@ -145,3 +151,55 @@ def test_connect_and_delete_leave_focus_on_the_panel_heading_and_say_so(
     expect(page.locator("#cw-status")).to_contain_text(f"Deleted “{first.title}”.")
     assert not Step.objects.filter(pk=first.pk).exists()
     assert Step.objects.filter(pk=third.pk).exists()
+
+
+def test_a_panel_fetched_again_keeps_what_was_typed_into_the_same_form(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    """A second answer for the same "+" must not wipe the title being typed."""
+    user = member(workspace, Role.EDITOR, "typist")
+    map_obj: Any = MapFactory(workspace=workspace)
+    lane: Any = LaneFactory(map=map_obj)
+    for i, name in enumerate("AB"):
+        StageFactory(map=map_obj, name=name, position=i)
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj))
+    page.get_by_role("button", name=f"Add a step in {lane.department.name} × A").click()
+    title = page.locator("#side-panel .add-form input[name=title]")
+    expect(title).to_be_focused()
+    page.keyboard.type("Half")
+    fetch_again = """(name) => new Promise((done) => {
+        const root = document.getElementById("editor");
+        const add = [...document.querySelectorAll("#diagram .cw-add")]
+            .find((b) => b.getAttribute("aria-label").endsWith(name));
+        const settled = () => setTimeout(done, 0);
+        document.body.addEventListener("htmx:afterSettle", settled, { once: true });
+        const cell = `lane=${add.dataset.laneId}&stage=${add.dataset.stageId}`;
+        htmx.ajax("GET", `${root.dataset.addUrl}?${cell}`,
+            { target: "#side-panel", swap: "cw-replace", source: root });
+    })"""
+    page.evaluate(fetch_again, "× A")
+    expect(title).to_have_value("Half")
+    expect(title).to_be_focused()
+    page.keyboard.type("way")
+    expect(title).to_have_value("Halfway")
+    # Another cell's form is another form: it starts empty.
+    page.evaluate(fetch_again, "× B")
+    expect(page.locator("#side-panel")).to_contain_text(f"{lane.department.name} × B")
+    expect(title).to_have_value("")
+
+
+def test_clicking_a_handoff_label_opens_that_handoff(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    user = member(workspace, Role.EDITOR, "labeller")
+    map_obj, (first, second) = map_with_steps(workspace)
+    handoff = first.outgoing.get()
+    handoff.label = "Ticket: desk and badge"
+    handoff.save()
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj))
+    page.locator(f"#handoff-{handoff.pk}-label").click()
+    expect(page.locator("#side-panel h2", has_text="Handoff")).to_be_visible()
+    expect(page.locator("#side-panel")).to_contain_text(first.title)
+    expect(page.locator("#side-panel")).to_contain_text(second.title)

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from valuestreams.mapdata import forget_kept
+
 HTMX = {"HX-Request": "true"}
 
 
@@ -28,8 +30,10 @@ def url(name: str, map_obj: Any, *args: Any) -> str:
 def fresh_cache() -> Iterator[None]:
     """Analysis is cached by (map id, version); test databases reuse ids, so start clean."""
     cache.clear()
+    forget_kept()
     yield
     cache.clear()
+    forget_kept()
 
 
 def map_version(map_obj: Any) -> int:

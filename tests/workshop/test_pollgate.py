@@ -28,6 +28,7 @@ from departments.models import Membership, Role
 from valuestreams.polltoken import MAX_AGE_SECONDS, SALT, poll_token
 from valuestreams.services import map_touch
 from workshop.pollgate import PollGate, poll_gate
+from workshop.services import share_link_create, share_link_revoke
 from workshop.testing import asgi_server, database_url
 
 from ..factories import map_with_steps
@@ -126,6 +127,47 @@ def test_an_unchanged_poll_is_answered_by_the_gate_and_a_changed_one_by_django(
 class _Past(signing.TimestampSigner):
     def timestamp(self) -> str:
         return signing.b62_encode(int(time.time()) - MAX_AGE_SECONDS - 60)
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_share_link_s_unchanged_poll_is_answered_by_the_gate_with_the_share_view_s_headers(
+    client, workspace, facilitator
+) -> None:
+    """People watching through a share link poll too; only a usable link's is answered."""
+    map_obj, _ = map_with_steps(workspace)
+    link, token = share_link_create(map_obj=map_obj, days=None)
+    _other, other_token = share_link_create(map_obj=map_obj, days=None)
+
+    def share_poll(token: str, version: int | None = map_obj.version) -> str:
+        url = reverse("share_poll", args=[token])
+        return url if version is None else f"{url}?version={version}"
+
+    by_django = client.get(share_poll(token))
+    headers = {k.lower(): v for k, v in by_django.headers.items()}
+
+    with asgi_server() as (_host, port, _process):
+        fast = get(port, share_poll(token))
+        unknown = get(port, share_poll(token[:-3] + "xyz"))
+        no_version = get(port, share_poll(token, None))
+        map_touch(map_id=map_obj.pk)
+        changed = get(port, share_poll(token))
+        current = get(port, share_poll(token, map_obj.version + 1))
+        share_link_revoke(link=link)
+        revoked = get(port, share_poll(token, map_obj.version + 1))
+        other = get(port, share_poll(other_token, map_obj.version + 1))
+
+    assert (by_django.status_code, fast.status, fast.by_django, fast.body) == (204, 204, False, b"")
+    for name in [*SECURITY_HEADERS, "x-robots-tag"]:
+        assert fast.headers.get(name) == headers.get(name), name
+    assert fast.headers["x-robots-tag"] == "noindex, nofollow"
+    assert fast.headers["referrer-policy"] == "no-referrer"
+    assert (unknown.status, unknown.by_django) == (404, True)
+    assert (no_version.status, no_version.by_django) == (200, True)
+    assert (changed.status, changed.by_django) == (200, True)
+    assert (current.status, current.by_django) == (204, False)
+    assert (revoked.status, revoked.by_django) == (404, True)
+    assert (other.status, other.by_django) == (204, False)
 
 
 @on_postgres

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import F, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -47,7 +47,14 @@ from ..forms import (
     UndoForm,
     request_values,
 )
-from ..mapdata import MapData, map_data_from
+from ..mapdata import (
+    MapData,
+    after_handoff_added,
+    after_step_moved,
+    after_step_saved,
+    keep,
+    map_data_from,
+)
 from ..models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
 from . import editor_panels as panels
 from .editor_live import live_diagram, live_response, unchanged_since
@@ -139,13 +146,16 @@ def _can_rename_departments(request: HtmxHttpRequest) -> bool:
     return bool(membership and membership.has_role(Role.FACILITATOR))
 
 
-def _undo_state(map_obj: Map) -> dict[str, Any]:
+def _undo_state(map_obj: Map, *, listed: bool = True) -> dict[str, Any]:
     # One query: the newest change and the oldest undone one decide both buttons.
-    changes = list(
-        MapChange.objects.filter(map=map_obj)
-        .order_by("-id")
-        .select_related("user")[:HISTORY_LENGTH]
-    )
+    # Without the history list (`listed`), only what the buttons say is read: no
+    # user, no time.
+    query = MapChange.objects.filter(map=map_obj).order_by("-id")
+    if listed:
+        query = query.select_related("user")
+    else:
+        query = query.only("id", "code", "params", "legacy_description", "undone", "undoable")
+    changes = list(query[:HISTORY_LENGTH])
     done = [c for c in changes if not c.undone and c.undoable]
     undone = [c for c in changes if c.undone]
     return {
@@ -173,6 +183,7 @@ def _live(
     """
     if data is None:
         data = _stored(map_obj)
+    keep(data)  # the next write of one step or handoff applies itself to it
     analysis = analysis_for_data(data)
     edit = _can_edit(request) and not present
     if edit and panel is None and not request.htmx:
@@ -191,7 +202,8 @@ def _live(
         "with_text": not request.htmx or request.headers.get("CW-Map-Text") == "open",
         "panel": panel,
         "selected": selected,
-        **_undo_state(map_obj),
+        # A live answer lists the history only in the history panel.
+        **_undo_state(map_obj, listed=not request.htmx or isinstance(panel, panels.HistoryPanel)),
     }
     if request.htmx:
         name = f"{PRESENT_TEMPLATE if present else TEMPLATE}#live"
@@ -212,10 +224,29 @@ def _live(
     )
 
 
-def _stored(map_obj: Map) -> MapData:
-    """The map as stored now: a write has just bumped its version."""
+def _stored(
+    map_obj: Map,
+    *,
+    saved: Step | None = None,
+    moved: Step | None = None,
+    added: Handoff | None = None,
+) -> MapData:
+    """The map as stored now: a write has just bumped its version.
+
+    `saved` (a step whose own fields the write changed), `moved` (a step the
+    write moved) or `added` (the handoff it added) is that write: applied to the
+    data this process drew just before it, when it has that version, instead of
+    loading the whole map again.
+    """
     map_obj.refresh_from_db(fields=["version", "name"])
-    return map_data_from(map_obj)
+    data = None
+    if saved is not None:
+        data = after_step_saved(map_obj, saved)
+    elif moved is not None:
+        data = after_step_moved(map_obj, moved)
+    elif added is not None:
+        data = after_handoff_added(map_obj, added)
+    return data if data is not None else map_data_from(map_obj)
 
 
 def _structure(request: HtmxHttpRequest, map_obj: Map, data: MapData, **kwargs: Any) -> PanelState:
@@ -291,14 +322,25 @@ def _version(request: HtmxHttpRequest, name: str = "version") -> int | None:
 
 
 def _step_saved(
-    request: HtmxHttpRequest, map_obj: Map, step: Step, flash: str = ""
+    request: HtmxHttpRequest,
+    map_obj: Map,
+    step: Step,
+    flash: str = "",
+    *,
+    edited: bool = False,
+    moved: bool = False,
+    added: Handoff | None = None,
 ) -> HttpResponse:
     """After a write of one step: the diagram with the step selected and its panel.
 
     `step` is the step as the write left it (the service returns it): read again
     only when someone changed it since, so the panel never offers an old version.
+    `edited` says the write changed only that step's fields, `moved` that it
+    moved the step; `added` is the handoff the write added (see `_stored`).
     """
-    data = _stored(map_obj)
+    data = _stored(
+        map_obj, saved=step if edited else None, moved=step if moved else None, added=added
+    )
     if next((x.version for x in data.steps if x.id == step.pk), None) != step.version:
         step = _step(map_obj, step.pk)
     panel = panels.step_panel(map_obj, step, data, flash=flash)
@@ -424,18 +466,28 @@ def step_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpResponse:
 def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) -> HttpResponse:
     """Save the side panel's fields of a step, unless someone changed it meanwhile."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    step = _step(map_obj, step_id)
-    version = _version(request)  # a version that is no number is a bad request (400)
+    # The step is read only when the save does not go through: the service refuses
+    # a step of another map before it writes, and `_step` then answers 404.
+    try:
+        version = _version(request)  # a version that is no number is a bad request (400)
+    except BadRequest:
+        _step(map_obj, step_id)  # … after the 404 of a step that is not this map's
+        raise
     day = map_obj.workspace.working_day_minutes
-    instance = Step(pk=step.pk, map=map_obj)
+    instance = Step(pk=step_id, map=map_obj)
     form = StepForm(request.POST, instance=instance, auto_id="step_%s", working_day_minutes=day)
     if not form.is_valid():
-        return _step_refused(request, map_obj, step, form=form)
+        return _step_refused(request, map_obj, _step(map_obj, step_id), form=form)
     try:
         saved = services.step_update(
-            step_id=step.pk, version=version, values=form.values(), user=request.user
+            step_id=step_id,
+            version=version,
+            values=form.values(),
+            user=request.user,
+            map_id=map_obj.pk,
         )
     except services.StaleVersionError as stale:
+        step = _step(map_obj, step_id)  # 404 when it is gone or not this map's
         data = request.POST.copy()
         current = stale.current
         data["version"] = str(getattr(current, "version", ""))
@@ -446,7 +498,7 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
         return _stale(
             request, map_obj, stale, action="edit", retry=retry, mine=Step(**form.values())
         )
-    return _step_saved(request, map_obj, saved, _("Saved."))
+    return _step_saved(request, map_obj, saved, _("Saved."), edited=True)
 
 
 @require_POST
@@ -472,7 +524,7 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
             form.add_error(None, error.messages)
     if form.errors:
         return _step_refused(request, map_obj, step, move_form=form)
-    return _step_saved(request, map_obj, step, _("Moved."))
+    return _step_saved(request, map_obj, step, _("Moved."), moved=True)
 
 
 @require_POST
@@ -496,9 +548,10 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     request_values(request.POST, "from_step")  # a from-step that is no number: 400
     form = HandoffForm(request.POST, map_obj=map_obj, auto_id="handoff_%s")
+    added: Handoff | None = None
     if form.is_valid():
         try:
-            services.handoff_create(
+            added = services.handoff_create(
                 map_obj=map_obj,
                 from_step_id=form.cleaned_data["from_step"].pk,
                 to_step_id=form.cleaned_data["to_step"].pk,
@@ -519,7 +572,7 @@ def handoff_add(request: HtmxHttpRequest, slug: str, map_id: int) -> HttpRespons
         panel = _structure(request, map_obj, map_data_from(map_obj), errors=problems)
         return _panel(request, map_obj, panel, 422)
     assert source is not None  # a valid form has a from-step of this map
-    return _step_saved(request, map_obj, source, _("Connected."))
+    return _step_saved(request, map_obj, source, _("Connected."), added=added)
 
 
 def _handoff(map_obj: Map, handoff_id: int) -> Handoff:

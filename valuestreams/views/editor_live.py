@@ -375,6 +375,19 @@ def _shared_key(map_id: int, token: str) -> str:
     return f"drawing:{map_id}:{token}"
 
 
+def tidy() -> None:
+    """Keep the shared cache within its bound: when a page opens, not on every edit.
+
+    The shared cache's writes are one upsert each and do not cull
+    (`valuestreams.cache_backend`); opening the editor or the presentation does,
+    at one query (a count) while under the bound.
+    """
+    shared = caches[SHARED]
+    cull = getattr(shared, "cull", None)
+    if cull is not None:
+        cull()
+
+
 def _recall(map_id: int, token: str, kept: dict[str, Any]) -> tuple[Any, ...] | None:
     """The checksums of drawing `token`: this process's, else the shared cache's.
 
@@ -512,6 +525,8 @@ def live_diagram(
     token = drawing_token(data.id, data.version, selected, mode, get_language() or "")
     shown = request.headers.get("CW-Drawing") if request.headers.get("HX-Request") else None
     kept = _kept(data.id)
+    if not request.headers.get("HX-Request"):
+        tidy()  # a page opens
     markup = patch(data.id, shown, drawing, kept=kept)
     remember(data.id, token, drawing, kept=kept)
     if markup is None:

@@ -24,7 +24,8 @@ throwaway workspace and prints JSON:
   installed (``make bench-tools``), else a threaded Python client, against
   gunicorn: the poll URL the editor page renders (answered by the poll gate,
   workshop/pollgate.py) and, as ``without_token``, the same URL through Django's
-  whole stack; ``non_204`` counts answers that were not 204 (must be 0).
+  whole stack, and as ``share_link`` the poll of a share link's viewer (gated too);
+  ``non_204`` counts answers that were not 204 (must be 0).
 
 Everything it creates is deleted afterwards (the maps' history with them).
 """
@@ -64,7 +65,9 @@ from valuestreams.exports import svg as svg_module
 from valuestreams.forms import StepForm
 from valuestreams.layout import memo as layout_memo
 from valuestreams.layout import text as text_module
+from valuestreams.mapdata import forget_kept
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
+from workshop.services import share_link_create
 
 TARGETS_MS: dict[str, Any] = {
     "server_edit_warm_median": {200: 40},
@@ -168,6 +171,7 @@ def _empty_caches() -> None:
     """As after a restart: no analysis, no drawing checksums, no memoised markup or text."""
     cache.clear()
     forget_all()
+    forget_kept()  # the map data the editor drew last
     svg_module._MEMO.clear()
     svg_module._CONTEXTS.clear()
     svg_module._LAYERS.clear()
@@ -604,9 +608,14 @@ class Command(BaseCommand):
         url = _page_poll_url(session, map_obj)
         gate = _load(port, url, cookie)
         django = _load(port, re.sub(r"&t=[^&]*", "", url), cookie)
+        # People watching through a share link poll the same way, without a session.
+        _link, token = share_link_create(map_obj=map_obj, days=None)
+        version = Map.objects.values_list("version", flat=True).get(pk=map_obj.pk)
+        shared = _load(port, f"{reverse('share_poll', args=[token])}?version={version}", "")
         return {
             **gate,
             "without_token": django,
+            "share_link": shared,
             "target": TARGETS_MS["poll_requests_per_s"],
         }
 
