@@ -89,7 +89,9 @@
     var d = diagram();
     var sel = '[data-lane-id="' + lane + '"][data-stage-id="' + stage + '"]';
     var steps = Array.prototype.slice.call(d.querySelectorAll(".cw-step[tabindex]" + sel));
-    steps.sort(function (a, b) { return a.getBBox().y - b.getBBox().y; });
+    // Shifted steps carry their move as a translation: window.cwBoxOf counts it.
+    var box = window.cwBoxOf || function (el) { return el.getBBox(); };
+    steps.sort(function (a, b) { return box(a).y - box(b).y; });
     var add = d.querySelector(".cw-add" + sel);
     if (add) steps.push(add);
     return steps;

@@ -23,6 +23,36 @@
   function stepUrl(name, id) { return root.dataset[name].replace("/steps/0/", "/steps/" + id + "/").replace("/handoffs/0/", "/handoffs/" + id + "/"); }
   function announce(text) { var s = document.getElementById("cw-status"); if (s) s.textContent = text; }
 
+  /* An element the server moved down or up without sending it again (a patch's
+   * data-cw-shift) keeps its markup and carries the move as a translation: its
+   * own transform (if any) stays in data-cw-base, the move in data-cw-dy. */
+  function shiftOf(el) { return Number(el.getAttribute("data-cw-dy")) || 0; }
+  function placeAt(el, dx, dy) {
+    var base = el.getAttribute("data-cw-base") || "";
+    var total = shiftOf(el) + dy;
+    if (!dx && !total && !base) { el.removeAttribute("transform"); return; }
+    el.setAttribute("transform", "translate(" + dx + " " + total + ")" + (base ? " " + base : ""));
+  }
+  function shiftBy(el, dy) {
+    if (!el.hasAttribute("data-cw-dy")) el.setAttribute("data-cw-base", el.getAttribute("transform") || "");
+    el.setAttribute("data-cw-dy", String(Math.round((shiftOf(el) + dy) * 100) / 100));
+    placeAt(el, 0, 0);
+  }
+  // An element drawn anew where it is: a shift from earlier patches goes (only
+  // elements without a transform of their own get new drawings in place).
+  function unshift(el) {
+    if (!el.hasAttribute("data-cw-dy")) return;
+    el.removeAttribute("data-cw-dy");
+    el.removeAttribute("data-cw-base");
+    el.removeAttribute("transform");
+  }
+  // The box an element is drawn in, in the drawing's coordinates (getBBox leaves out its shift).
+  function boxOf(el) {
+    var b = el.getBBox();
+    return { x: b.x, y: b.y + shiftOf(el), width: b.width, height: b.height };
+  }
+  window.cwBoxOf = boxOf;
+
   // A step's panel replaces the one shown without htmx's per-node cleanup
   // ("cw-replace", below); the extension is found from the editor's root.
   function panel(url) {
@@ -148,7 +178,7 @@
   // and reading them on every pointer move laid the drawing out each time.
   function cellBoxes(svg) {
     return Array.prototype.map.call(svg.querySelectorAll(".cw-cell"), function (cell) {
-      return { cell: cell, box: cell.getBBox() };
+      return { cell: cell, box: boxOf(cell) };
     });
   }
   function cellAt(cells, pt) {
@@ -162,7 +192,7 @@
     var n = 0;
     svg.querySelectorAll('.cw-step[data-lane-id="' + cell.dataset.laneId + '"][data-stage-id="' + cell.dataset.stageId + '"]').forEach(function (g) {
       if (g.dataset.stepId === stepId) return;
-      var b = g.getBBox();
+      var b = boxOf(g);
       if (b.y + b.height / 2 < pt.y) n += 1;
     });
     return n;
@@ -180,7 +210,7 @@
 
   function dragTo(clientX, clientY) {
     var pt = svgPoint(drag.svg, { clientX: clientX, clientY: clientY });
-    drag.step.setAttribute("transform", "translate(" + (pt.x - drag.start.x) + " " + (pt.y - drag.start.y) + ")");
+    placeAt(drag.step, pt.x - drag.start.x, pt.y - drag.start.y);
     var cell = cellAt(drag.cells, pt);
     if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
     if (cell) cell.classList.add("cw-drop-target");
@@ -245,7 +275,7 @@
         position: positionIn(d.svg, d.cell, d.point, d.step.dataset.stepId)
       });
     } else {
-      d.step.removeAttribute("transform");
+      placeAt(d.step, 0, 0);
     }
   }
   document.addEventListener("pointerup", function () { endDrag(true); });
@@ -272,6 +302,33 @@
         if (old && old.parentNode === layer) { old.replaceWith(el); return; }
         var ref = document.getElementById(op.getAttribute("data-cw-before") || "");
         layer.insertBefore(el, ref && ref.parentNode === layer ? ref : null);
+      } else if (op.hasAttribute("data-cw-paths")) {
+        // Only its paths' data changed (a handoff routed anew), and paths are all it places.
+        var routed = document.getElementById(op.getAttribute("data-cw-paths"));
+        if (!routed || !svg.contains(routed)) return;
+        // An empty entry repeats the one before it (a handoff's hit area under its line).
+        var data = op.getAttribute("data-d").split("|");
+        for (var k = 1; k < data.length; k++) if (data[k] === "") data[k] = data[k - 1];
+        var paths = Array.prototype.filter.call(routed.querySelectorAll("[d]"), function (p) { return !p.closest(".cw-live"); });
+        paths.forEach(function (p, i) { if (data[i] !== undefined && p.getAttribute("d") !== data[i]) p.setAttribute("d", data[i]); });
+        unshift(routed);
+      } else if (op.hasAttribute("data-cw-body")) {
+        // Only the drawing after the <title> is new: the group, its name and title stay.
+        var host = document.getElementById(op.getAttribute("data-cw-body"));
+        var title = host && svg.contains(host) ? host.querySelector(":scope > title") : null;
+        if (!title) return;
+        while (title.nextSibling) title.nextSibling.remove();
+        while (op.firstChild) host.appendChild(op.firstChild);
+        unshift(host);
+      } else if (op.hasAttribute("data-cw-shift")) {
+        var dy = Number(op.getAttribute("data-cw-shift"));
+        (op.getAttribute("data-cw-ids") || "").split(" ").forEach(function (id) {
+          var moved = id && document.getElementById(id);
+          if (moved && svg.contains(moved)) shiftBy(moved, dy);
+        });
+        (op.getAttribute("data-cw-tops") || "").split(" ").forEach(function (at) {
+          if (at && tops[Number(at)]) shiftBy(tops[Number(at)], dy);
+        });
       } else if (op.hasAttribute("data-cw-remove")) {
         op.getAttribute("data-cw-remove").split(" ").forEach(function (id) {
           var gone = id && document.getElementById(id);
@@ -385,7 +442,7 @@
       });
       if (!patched) { target.scrollLeft = left; target.scrollTop = top; }
       // A step dropped where it was keeps its markup: undo the drag's offset by hand.
-      if (lastDragged && lastDragged.isConnected) lastDragged.removeAttribute("transform");
+      if (lastDragged && lastDragged.isConnected) placeAt(lastDragged, 0, 0);
       lastDragged = null;
       // Patched nodes come with the server's tab order: editor-keys.js restores its own.
       target.dispatchEvent(new CustomEvent("cw:diagram-patched", { bubbles: true }));

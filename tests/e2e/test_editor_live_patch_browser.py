@@ -4,6 +4,7 @@ the same diagram element; a drag near the canvas's edge scrolls it."""
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -111,3 +112,62 @@ def test_the_map_as_text_left_closed_during_edits_is_current_when_opened(
     page.fill("#side-panel form [name=title]", "Renamed while open")
     page.get_by_role("button", name="Save step").click()
     expect(text).to_contain_text("Renamed while open")
+
+
+#: Where every part of the drawing is, relative to the drawing's corner: what a
+#: patched drawing must show exactly as a freshly loaded one does.
+PLACES_JS = """() => {
+  if (document.activeElement) document.activeElement.blur();  // no focus ring: the picture only
+  const svg = document.querySelector("#diagram svg.cw-diagram");
+  // Presence and vote badges (workshop.js) come and go with the workshop, not the drawing.
+  svg.querySelectorAll(".cw-live").forEach((el) => el.remove());
+  const o = svg.getBoundingClientRect();
+  const out = {};
+  svg.querySelectorAll(
+    ".cw-step, .cw-handoff, .cw-handoff-label, .cw-cell, .cw-add, .cw-lane-header,"
+    + " .cw-stage-header, .cw-ladder, .cw-legend, .cw-lanes rect, .cw-handoff path"
+  ).forEach((el, i) => {
+    const r = el.getBoundingClientRect();
+    const key = el.id || [el.getAttribute("class") || el.tagName, el.dataset.laneId,
+      el.dataset.stageId, el.closest("[id]") && el.closest("[id]").id, i].join("|");
+    out[key] = [r.x - o.x, r.y - o.y, r.width, r.height].map((v) => Math.round(v * 10) / 10);
+  });
+  return out;
+}"""
+
+
+def test_a_step_dropped_in_another_lane_shifts_what_is_below_and_looks_as_freshly_drawn(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    map_obj, steps, stages = wide_map(workspace)
+    step = steps[4]  # in the first lane: its move makes the second lane taller
+    for i in range(2):  # the cell below it the fullest of its lane
+        StepFactory(map=map_obj, lane=steps[1].lane, stage=stages[4], title=f"Extra {i}")
+    open_editor(page, live_server, workspace, map_obj, step)
+    tops = page.evaluate(PLACES_JS)
+
+    page.locator(f"#step-{step.pk}").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator(f"#step-{step.pk}")).to_have_attribute(
+        "data-lane-id", str(steps[1].lane_id)
+    )
+    # Cards below kept their elements and markup, moved down by a translation.
+    shifted = page.locator(".cw-step[data-cw-dy]")
+    expect(shifted.first).to_have_attribute("data-cw-dy", re.compile(r"^[1-9]"))
+    lower = page.locator(f"#{shifted.first.get_attribute('id')}")
+    patched = page.evaluate(PLACES_JS)
+    assert patched != tops
+
+    page.reload()
+    expect(page.locator(f"#step-{step.pk}")).to_be_visible()
+    assert page.locator("[data-cw-dy]").count() == 0
+    fresh = page.evaluate(PLACES_JS)
+    assert fresh == patched
+
+    # Back up again (from a freshly loaded drawing): the card shifts back up.
+    page.locator(f"#step-{step.pk}").focus()
+    page.keyboard.press("Alt+ArrowUp")
+    expect(page.locator(f"#step-{step.pk}")).to_have_attribute(
+        "data-lane-id", str(steps[0].lane_id)
+    )
+    expect(lower).to_have_attribute("data-cw-dy", re.compile(r"^-[1-9]"))

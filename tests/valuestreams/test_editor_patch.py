@@ -160,6 +160,97 @@ def test_a_patch_names_changed_added_and_removed_items_and_changed_layers() -> N
     assert "<title>" not in result  # unchanged
 
 
+STEP = (
+    '<g class="cw-step" id="step-{n}"><rect x="10" y="{y}" width="200" height="60" rx="6"/>'
+    '<path d="M16 {y} H18 V{y60} H16 A6 6 0 0 1 10 {y54} V{y6} A6 6 0 0 1 16 {y} Z"/>'
+    '<text x="20" y="{y20}">Step {n} at 40</text><circle cx="190" cy="{y20}" r="7"/></g>'
+)
+
+
+def card(n: int, y: float, *, text_y: float | None = None) -> str:
+    """A step card at `y` (its text at `text_y`, normally 20 below the top)."""
+    ty = y + 20 if text_y is None else text_y
+    values = {"y": y, "y60": y + 60, "y54": y + 54, "y6": y + 6, "y20": ty}
+    return STEP.format(n=n, **{k: f"{v:g}" for k, v in values.items()}).replace(
+        f'cy="{ty:g}"', f'cy="{y + 20:g}"'
+    )
+
+
+def test_cards_that_only_moved_down_or_up_are_shifted_not_sent_again() -> None:
+    before = [*PIECES[:6], card(1, 100), card(2, 200), card(3, 300), "</g>", "</svg>"]
+    remember(7, "before", split(before))
+    # A lane above grew by 87.5: cards 2 and 3 are drawn that much lower, card 3's
+    # text also moved within the card (it changed), card 1 stayed.
+    after = [*PIECES[:6], card(1, 100), card(2, 287.5), card(3, 387.5, text_y=400), "</g>"]
+
+    result = patch(7, "before", split([*after, "</svg>"]))
+
+    assert result is not None
+    assert '<g data-cw-shift="87.5" data-cw-ids="step-2"></g>' in result
+    assert 'id="step-2"' not in result  # its markup stays in the browser
+    assert 'id="step-3"' in result and 'y="400"' in result  # changed beyond a move: sent
+    assert 'id="step-1"' not in result
+
+
+def test_an_element_moved_sideways_or_stretched_is_sent_again() -> None:
+    remember(7, "before", split([*PIECES[:6], card(1, 100), "</g>", "</svg>"]))
+    sideways = card(1, 150).replace('x="10"', 'x="12"')
+    stretched = card(1, 150).replace('height="60"', 'height="70"')
+
+    for changed in (sideways, stretched):
+        result = patch(7, "before", split([*PIECES[:6], changed, "</g>", "</svg>"]))
+        assert result is not None and "data-cw-shift" not in result
+        assert 'id="step-1"' in result
+
+
+HANDOFF = (
+    '<g class="cw-handoff" id="handoff-9" aria-label="from A to B"><title>Handoff A to B</title>'
+    '<path class="cw-hit" d="{d}" stroke-width="10"/><path class="cw-line" d="{d}"/>{extra}</g>'
+)
+
+
+def test_a_handoff_routed_anew_gets_its_paths_data_only() -> None:
+    old = HANDOFF.format(d="M10 20 L50 20 L50 90", extra="")
+    remember(7, "before", split([*PIECES[:6], old, "</g>", "</svg>"]))
+    rerouted = HANDOFF.format(d="M10 20 L50 20 L50 140", extra="")
+
+    result = patch(7, "before", split([*PIECES[:6], rerouted, "</g>", "</svg>"]))
+
+    assert result is not None
+    # The hit area's data repeats the line's: sent once.
+    assert '<g data-cw-paths="handoff-9" data-d="M10 20 L50 20 L50 140|"></g>' in result
+    assert "<title>" not in result and "aria-label" not in result
+
+
+def test_a_handoff_with_another_drawing_gets_its_drawing_and_a_renamed_one_all_of_it() -> None:
+    old = HANDOFF.format(d="M10 20 L50 20 L50 90", extra="")
+    remember(7, "before", split([*PIECES[:6], old, "</g>", "</svg>"]))
+    marked = HANDOFF.format(d="M10 20 L50 90", extra='<path d="M50 60 L52 62 Z"/>')
+    dashed = old.replace('class="cw-line"', 'class="cw-line" stroke-dasharray="4 2"')
+    renamed = old.replace("Handoff A to B", "Handoff A to C")
+
+    for changed in (marked, dashed):
+        result = patch(7, "before", split([*PIECES[:6], changed, "</g>", "</svg>"]))
+        assert result is not None and "data-cw-paths" not in result
+        body = changed[changed.index("</title>") + 8 : -4]
+        assert f'<g data-cw-body="handoff-9">{body}</g>' in result
+    result = patch(7, "before", split([*PIECES[:6], renamed, "</g>", "</svg>"]))
+    assert result is not None and "data-cw-body" not in result and "A to C</title>" in result
+
+
+def test_a_translated_layer_below_the_lanes_is_shifted_by_its_place() -> None:
+    layer = '<g class="cw-ladder"><rect x="0" y="{y}"/><polyline points="0,{y} 5,{y5}"/></g>'
+    before = [*PIECES[:-1], layer.format(y=500, y5=505), "</svg>"]
+    remember(7, "before", split(before))
+    after = [*PIECES[:-1], layer.format(y=520, y5=525), "</svg>"]
+
+    result = patch(7, "before", split(after))
+
+    assert result is not None
+    assert '<g data-cw-shift="20.0" data-cw-tops="3"></g>' in result
+    assert "cw-ladder" not in result
+
+
 def test_no_patch_for_an_unknown_or_differently_shaped_drawing() -> None:
     remember(7, "before", split(PIECES))
     assert patch(7, "unknown", split(PIECES)) is None

@@ -477,6 +477,8 @@ class _Svg:
             w.append(
                 '<rect class="cw-cell"'
                 + _attrs(
+                    # The editor patches cells one by one (by id) when the grid changes.
+                    id=f"{self.prefix}-cell-{cell.lane_id}-{cell.stage_id}",
                     data_lane_id=cell.lane_id,
                     data_stage_id=cell.stage_id,
                     x=cell.x,
@@ -503,6 +505,7 @@ class _Svg:
             w.append(
                 '<g class="cw-add"'
                 + _attrs(
+                    id=f"{self.prefix}-add-{cell.lane_id}-{cell.stage_id}",
                     data_lane_id=cell.lane_id,
                     data_stage_id=cell.stage_id,
                     tabindex=-1,
