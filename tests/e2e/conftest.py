@@ -10,8 +10,13 @@ from typing import Any
 
 import pytest
 from django.core.signals import request_finished, request_started
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 from playwright.sync_api import Error as PlaywrightError
+
+# CI shares two cores between the live server, PostgreSQL and Chromium: an answer
+# can take seconds there. Assertions wait up to 15 s (Playwright's default is 5 s);
+# a test that is wrong still fails, only later.
+expect.set_options(timeout=15_000)
 
 # Requests the live server is answering now: the editor polls every 2 s, and a
 # request still inside its transaction (a map row lock) while the test database is

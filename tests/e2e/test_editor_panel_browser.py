@@ -110,8 +110,9 @@ def test_an_answer_arriving_late_leaves_focus_where_the_facilitator_moved_it(
     expect(page.locator(f"#step-{second.pk}")).to_be_focused()
     focused = page.evaluate(
         """() => new Promise((done) => {
-            // An answer of its own, into a holder of its own: the workshop panel also
-            // reloads by itself (workshop.js), and htmx drops a second request on it.
+            // An answer of its own, from and into a holder of its own: the workshop
+            // panel reloads by itself (workshop.js), and htmx drops a request made
+            // while another from the same element is on its way.
             const holder = document.body.appendChild(document.createElement("div"));
             const mine = (e) => e.detail.target === holder;
             // Focus moves between the answer's swap and its settle, as a click would.
@@ -124,7 +125,7 @@ def test_an_answer_arriving_late_leaves_focus_where_the_facilitator_moved_it(
             setTimeout(() => done("no answer within 10 s"), 10000);
             const poll = document.getElementById("diagram").getAttribute("hx-get");
             htmx.ajax("GET", poll.split("?")[0].replace(/poll\\/$/, "workshop/"),
-                { target: holder, swap: "innerHTML" });
+                { source: holder, target: holder, swap: "innerHTML" });
         })"""
     )
     assert focused == "step_title"
@@ -172,11 +173,15 @@ def test_a_panel_fetched_again_keeps_what_was_typed_into_the_same_form(
         const root = document.getElementById("editor");
         const add = [...document.querySelectorAll("#diagram .cw-add")]
             .find((b) => b.getAttribute("aria-label").endsWith(name));
-        const settled = () => setTimeout(done, 0);
-        document.body.addEventListener("htmx:afterSettle", settled, { once: true });
         const cell = `lane=${add.dataset.laneId}&stage=${add.dataset.stageId}`;
-        htmx.ajax("GET", `${root.dataset.addUrl}?${cell}`,
-            { target: "#side-panel", swap: "cw-replace", source: root });
+        const url = `${root.dataset.addUrl}?${cell}`;
+        // This answer's settle, not another one's (the workshop panel reloads by itself).
+        document.body.addEventListener("htmx:afterSettle", function settled(e) {
+            if (e.detail.requestConfig.path !== url) return;
+            document.body.removeEventListener("htmx:afterSettle", settled);
+            setTimeout(done, 0);
+        });
+        htmx.ajax("GET", url, { target: "#side-panel", swap: "cw-replace", source: root });
     })"""
     page.evaluate(fetch_again, "× A")
     expect(title).to_have_value("Half")
