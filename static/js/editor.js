@@ -691,6 +691,6 @@
     var holder = document.createElement("div");
     holder.id = "workshop-panel";
     root.parentNode.insertBefore(holder, root.nextSibling);
-    htmx.ajax("GET", pollUrl.split("?")[0].replace(/poll\/$/, "workshop/"), { target: "#workshop-panel", swap: "outerHTML" });
+    htmx.ajax("GET", pollUrl.split("?")[0].replace(/poll\/$/, "workshop/"), { source: holder, target: "#workshop-panel", swap: "outerHTML" });
   }
 })();

@@ -29,7 +29,9 @@
     if (!p || !p.dataset.roomUrl) return;
     if (typing) { reloadPending = true; return; }
     reloadPending = false;
-    htmx.ajax("GET", p.dataset.roomUrl, { target: "#workshop-panel", swap: "outerHTML" });
+    // From the panel itself: htmx drops a request from an element that has one on its
+    // way, and requests without a source all come from <body>.
+    htmx.ajax("GET", p.dataset.roomUrl, { source: p, target: "#workshop-panel", swap: "outerHTML" });
   }
 
   function apply(next) {
