@@ -412,6 +412,16 @@
     if (!next) return false;
     if (panelVerb === "get") carryOver(target, next);
     target.replaceWith(next);
+    // The field being typed into takes focus and caret at once, in the same task as
+    // the swap: keys pressed before the panel settles must land where they would have.
+    var kept = next.querySelector("[data-cw-keep-focus]");
+    if (kept) {
+      kept.removeAttribute("data-cw-keep-focus");
+      kept.focus({ preventScroll: true });
+      var caret = (kept.dataset.cwCaret || "").split(",");
+      delete kept.dataset.cwCaret;
+      if (caret.length === 2 && kept.setSelectionRange) kept.setSelectionRange(Number(caret[0]), Number(caret[1]));
+    }
     // htmx's swap and settle events go to the new panel, as after an outerHTML swap.
     if (settleInfo) {
       settleInfo.elts = settleInfo.elts.filter(function (e) { return e !== target; });
@@ -582,15 +592,9 @@
     panelEl.querySelectorAll("input[data-day-minutes]").forEach(readBack);
     if (panelEl.dataset.announce) announce(panelEl.dataset.announce);
     var lost = document.activeElement === document.body || !document.activeElement;
-    var kept = panelEl.querySelector("[data-cw-keep-focus]");
-    if (kept) {
-      // The field being typed into, carried over from the panel this one replaced.
-      kept.removeAttribute("data-cw-keep-focus");
-      kept.focus({ preventScroll: true });
-      var caret = (kept.dataset.cwCaret || "").split(",");
-      delete kept.dataset.cwCaret;
-      if (caret.length === 2 && kept.setSelectionRange) kept.setSelectionRange(Number(caret[0]), Number(caret[1]));
-    } else if (panelFocus || lost) {
+    // Focus already in the new panel (a field carried over and typed into) stays.
+    var inPanel = panelEl.contains(document.activeElement) && document.activeElement !== panelEl;
+    if (!inPanel && (panelFocus || lost)) {
       var target = panelEl.querySelector("[autofocus]") || document.getElementById("panel-h");
       if (target) target.focus({ preventScroll: false });
     }
