@@ -390,7 +390,6 @@
         if (!same) return;
         if (edited(field)) {
           if (isChoice) same.checked = field.checked;
-          else if (field instanceof HTMLSelectElement) same.value = field.value;
           else same.value = field.value;
         }
         if (field === active) {
