@@ -39,13 +39,21 @@
   }
 
   /* ---- the single Tab stop ---- */
+  /* The drawing comes with every item at tabindex="-1" and only this file sets a
+   * "0", always through setTabStop: it remembers the element instead of searching
+   * the drawing's 20,000 nodes for it after every edit. */
+  var tabStop = null;
+  function heldStop() {
+    var d = diagram();
+    return tabStop && d && d.contains(tabStop) && tabStop.getAttribute("tabindex") === "0" ? tabStop : null;
+  }
   function setTabStop(el, focus) {
     var d = diagram();
     if (!d || !el) return;
-    d.querySelectorAll('[tabindex="0"]').forEach(function (other) {
-      if (other !== el && other.matches(ITEMS)) other.setAttribute("tabindex", "-1");
-    });
-    el.setAttribute("tabindex", "0");
+    var held = heldStop();
+    if (held && held !== el) held.setAttribute("tabindex", "-1");
+    tabStop = el;
+    if (el.getAttribute("tabindex") !== "0") el.setAttribute("tabindex", "0");
     if (focus) {
       el.focus({ preventScroll: true });
       reveal(el);
@@ -55,7 +63,7 @@
   function initialStop() {
     var d = diagram();
     if (!d) return null;
-    var held = d.querySelector('[tabindex="0"]');
+    var held = heldStop();
     if (held && held.matches(ITEMS)) return held;
     var selected = d.dataset.selected && document.getElementById("step-" + d.dataset.selected);
     return selected || d.querySelector(".cw-step[tabindex]") || d.querySelector(".cw-add[tabindex]");
@@ -176,12 +184,15 @@
   function applyView() {
     var s = svg();
     if (!s || !s.viewBox || !s.viewBox.baseVal) return;
+    // The map's own size; the <svg> itself is its room, larger (editor.js).
+    var map = window.cwContentSize ? window.cwContentSize(s) : null;
     var vb = s.viewBox.baseVal;
-    if (!vb.width || !vb.height) return;
+    if (!map) map = { width: vb.width, height: vb.height };
+    if (!map.width || !map.height) return;
     var k = view.scale;
     if (view.mode !== "zoom" && view.mode !== "actual") {
       var space = room();
-      var kw = space.w / vb.width, kh = space.h / vb.height;
+      var kw = space.w / map.width, kh = space.h / map.height;
       k = view.mode === "width" ? kw : view.mode === "height" ? kh : Math.min(kw, kh);
       k = Math.min(k, FIT_MAX); // a small map fills the screen, not at any size
     } else if (view.mode === "actual") {
@@ -194,6 +205,14 @@
     var width = String(Math.round(vb.width * k)), height = String(Math.round(vb.height * k));
     if (s.getAttribute("width") !== width) s.setAttribute("width", width);
     if (s.getAttribute("height") !== height) s.setAttribute("height", height);
+    // The room's box shows the map's part of it (a style set from script, which the
+    // Content-Security-Policy allows, unlike a style attribute in the markup).
+    var box = s.parentNode;
+    if (box && box.classList && box.classList.contains("cw-room")) {
+      var w = Math.round(map.width * k) + "px", h = Math.round(map.height * k) + "px";
+      if (box.style.width !== w) box.style.width = w;
+      if (box.style.height !== h) box.style.height = h;
+    }
     root.dataset.zoomLevel = String(Math.round(k * 100));
     root.dataset.fitMode = view.mode;
     var level = document.getElementById("zoom-level");
@@ -204,7 +223,7 @@
   }
   function zoom(action) {
     var d = diagram();
-    var stop = d && d.querySelector('[tabindex="0"]');
+    var stop = d && heldStop();
     if (action === "in" || action === "out") {
       view.scale = view.scale * (action === "in" ? STEP : 1 / STEP);
       view.mode = "zoom";
@@ -280,7 +299,7 @@
   }
   document.body.addEventListener("htmx:beforeSwap", function () {
     var d = diagram();
-    var stop = d && d.querySelector('[tabindex="0"]');
+    var stop = d && heldStop();
     before = { id: stop ? stop.id : null, selected: d ? d.dataset.selected : null };
   });
   document.body.addEventListener("htmx:afterSwap", function () { applyView(); });

@@ -188,14 +188,20 @@
     }
     return null;
   }
-  function positionIn(svg, cell, pt, stepId) {
-    var n = 0;
+  /* Where among a cell's steps the pointer is: the middles of the cell's other
+   * steps, read when the pointer first enters the cell (a pointer move is followed
+   * by a frame anyway), so the drop itself reads no layout before its request. */
+  function middlesIn(svg, cell, stepId) {
+    var middles = [];
     svg.querySelectorAll('.cw-step[data-lane-id="' + cell.dataset.laneId + '"][data-stage-id="' + cell.dataset.stageId + '"]').forEach(function (g) {
       if (g.dataset.stepId === stepId) return;
       var b = boxOf(g);
-      if (b.y + b.height / 2 < pt.y) n += 1;
+      middles.push(b.y + b.height / 2);
     });
-    return n;
+    return middles;
+  }
+  function positionIn(middles, pt) {
+    return middles.filter(function (y) { return y < pt.y; }).length;
   }
 
   document.addEventListener("pointerdown", function (event) {
@@ -213,7 +219,10 @@
     placeAt(drag.step, pt.x - drag.start.x, pt.y - drag.start.y);
     var cell = cellAt(drag.cells, pt);
     if (drag.cell && drag.cell !== cell) drag.cell.classList.remove("cw-drop-target");
-    if (cell) cell.classList.add("cw-drop-target");
+    if (cell && cell !== drag.cell) {
+      cell.classList.add("cw-drop-target");
+      drag.middles = middlesIn(drag.svg, cell, drag.step.dataset.stepId);
+    }
     drag.cell = cell;
     drag.point = pt;
   }
@@ -272,7 +281,7 @@
         version: d.step.dataset.version,
         lane: d.cell.dataset.laneId,
         stage: d.cell.dataset.stageId,
-        position: positionIn(d.svg, d.cell, d.point, d.step.dataset.stepId)
+        position: positionIn(d.middles, d.point)
       });
     } else {
       placeAt(d.step, 0, 0);
@@ -287,6 +296,21 @@
    * children are operations on the drawing shown) or a whole <svg>. Either way the
    * wrapper stays, so its scroll position does too, and unchanged nodes are kept. */
   var WRAPPER_ATTRS = ["data-version", "hx-get", "data-selected", "data-drawing"];
+  /* The element with focus (a step just dragged or moved by keys) is not replaced
+   * but takes the new one's attributes and drawing: replacing it would drop focus
+   * (a screen reader starts over at the page) and htmx would focus its twin again,
+   * laying the whole page out in the middle of the swap. */
+  function takeOver(old, el) {
+    Array.prototype.slice.call(old.attributes).forEach(function (a) {
+      if (!el.hasAttribute(a.name)) old.removeAttribute(a.name);
+    });
+    Array.prototype.slice.call(el.attributes).forEach(function (a) {
+      if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+    });
+    old.replaceChildren.apply(old, Array.prototype.slice.call(el.childNodes));
+    // A step dropped here: the server's attributes replaced the drag's offset.
+    if (old === lastDragged) lastDragged = null;
+  }
   var lastDragged = null;
   function applyPatch(svg, patch) {
     var tops = Array.prototype.slice.call(svg.children);
@@ -299,7 +323,11 @@
         var layer = tops[Number(op.getAttribute("data-cw-in"))];
         if (!el || !layer) return;
         var old = el.id && document.getElementById(el.id);
-        if (old && old.parentNode === layer) { old.replaceWith(el); return; }
+        if (old && old.parentNode === layer) {
+          if (old.contains(document.activeElement)) takeOver(old, el);
+          else old.replaceWith(el);
+          return;
+        }
         var ref = document.getElementById(op.getAttribute("data-cw-before") || "");
         layer.insertBefore(el, ref && ref.parentNode === layer ? ref : null);
       } else if (op.hasAttribute("data-cw-paths")) {
@@ -340,16 +368,57 @@
   }
   /* The root's attributes change only where they differ: setting the <svg>'s
    * viewBox, width or height, even to the value it has, makes Chromium lay out
-   * every text of the drawing again (60-280 ms at 1,000 steps) instead of the
-   * patched nodes only. Width and height follow the viewBox and the zoom
-   * (editor-keys.js sizes them after every patch): kept while the viewBox is. */
+   * every text of the drawing again (35-280 ms at 1,000 steps) instead of the
+   * patched nodes only. The viewBox names the drawing's room (below); width and
+   * height follow it and the zoom (editor-keys.js sizes them after every patch). */
   function setRootAttributes(svg, patch) {
-    var sameBox = patch.getAttribute("viewBox") === svg.getAttribute("viewBox");
+    var roomed = inRoom(svg), sameBox = patch.getAttribute("viewBox") === svg.getAttribute("viewBox");
     Array.prototype.slice.call(patch.attributes).forEach(function (a) {
-      if (a.name === "xmlns" || (sameBox && (a.name === "width" || a.name === "height"))) return;
+      if (a.name === "xmlns") return;
+      if ((a.name === "width" || a.name === "height") && (roomed || sameBox)) return;
+      if (a.name === "viewBox" && roomed) { placeInRoom(svg, a.value); return; }
       if (svg.getAttribute(a.name) !== a.value) svg.setAttribute(a.name, a.value);
     });
   }
+  /* ---- the drawing's room ----
+   * Any change of the <svg>'s own size (viewBox, width or height, as attributes
+   * or styles) lays out every text again, even where the scale stays: 35 ms at
+   * 1,000 steps, the largest part of painting a move that makes a lane taller.
+   * So the <svg> is drawn in a room larger than the map (its viewBox), and the
+   * .cw-room box around it shows the map's own part (data-cw-content): an edit
+   * that grows or shrinks the map inside its room only resizes that box (half a
+   * millisecond). The room grows when the map outgrows it, and shrinks when the
+   * map is much smaller than it. Without a .cw-room (presentation mode, which
+   * fits the map to the screen anyway, and a share link's page) the viewBox
+   * stays the map's own. */
+  var ROOM_FACTOR = 1.25, ROOM_MIN = 480;
+  function roomFor(size) { return Math.ceil(Math.max(size * ROOM_FACTOR, size + ROOM_MIN)); }
+  function numbers(box) {
+    var n = String(box || "").trim().split(/[\s,]+/).map(Number);
+    return n.length === 4 && n.every(isFinite) ? n : null;
+  }
+  function inRoom(svg) {
+    var room = svg.parentNode;
+    return !!(room && room.classList && room.classList.contains("cw-room"));
+  }
+  function placeInRoom(svg, box) {
+    var content = numbers(box);
+    if (!content) return;
+    // An <svg> new from the server has the map's own size as its viewBox: no room yet.
+    var now = svg.hasAttribute("data-cw-content") ? numbers(svg.getAttribute("viewBox")) : null;
+    svg.setAttribute("data-cw-content", content.join(" "));
+    var fits = now && now[0] === content[0] && now[1] === content[1] &&
+      now[2] >= content[2] && now[3] >= content[3] &&
+      now[2] <= roomFor(content[2]) * 1.5 && now[3] <= roomFor(content[3]) * 1.5;
+    if (!fits) svg.setAttribute("viewBox", [content[0], content[1], roomFor(content[2]), roomFor(content[3])].join(" "));
+  }
+  /* The map's own size in the drawing's units; an <svg> not yet in its room (the
+   * page's first, a whole drawing swapped in) is put there first. */
+  window.cwContentSize = function (svg) {
+    if (inRoom(svg) && !svg.hasAttribute("data-cw-content")) placeInRoom(svg, svg.getAttribute("viewBox"));
+    var content = numbers(svg.getAttribute("data-cw-content") || svg.getAttribute("viewBox"));
+    return content ? { width: content[2], height: content[3] } : null;
+  };
   /* "cw-replace" (the side panel after an edit): outerHTML without htmx's cleanup,
    * which fires two events on every element of the old panel, 1,300 of them with
    * the step list of a 1,000-step map (a third of the browser's work for a save).
@@ -443,7 +512,7 @@
       var left = patched ? 0 : target.scrollLeft, top = patched ? 0 : target.scrollTop;
       if (patched) applyPatch(svg, fresh);
       else if (svg) svg.replaceWith(fresh);
-      else target.appendChild(fresh);
+      else (target.querySelector(".cw-room") || target).appendChild(fresh);
       WRAPPER_ATTRS.forEach(function (name) {
         var value = incoming.getAttribute(name);
         if (value === null) target.removeAttribute(name);

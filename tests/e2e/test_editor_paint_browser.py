@@ -143,3 +143,50 @@ def test_dragging_a_step_across_the_drawing_selects_no_text(
     expect(moved).to_have_attribute("data-stage-id", str(stages[1].pk))
     expect(moved).to_have_attribute("data-lane-id", str(steps[1].lane_id))
     assert page.evaluate("() => String(window.getSelection())") == ""
+
+
+def test_a_drop_that_makes_a_lane_taller_keeps_the_drawings_room_and_the_focus(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    # Any change of the <svg>'s own size lays out every text of the drawing again:
+    # the map grows inside its room, and only the room's box follows the map.
+    map_obj, steps, stages = wide_map(workspace)
+    step = steps[0]
+    open_editor(page, live_server, workspace, map_obj, step)
+    room = page.locator("#diagram .cw-room")
+    before = page.evaluate("() => document.querySelector('#diagram svg').dataset.cwContent")
+    page.evaluate(_WATCH_ROOT)
+    box = page.locator(f"#step-{step.pk}").bounding_box()
+    target = page.locator(
+        f'.cw-cell[data-lane-id="{steps[1].lane_id}"][data-stage-id="{stages[1].pk}"]'
+    ).bounding_box()
+    assert box is not None and target is not None
+    page.evaluate(f"() => {{ document.getElementById('step-{step.pk}').cwMark = 'kept'; }}")
+
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] - 10, steps=8)
+    page.mouse.up()
+
+    moved = page.locator(f"#step-{step.pk}")
+    expect(moved).to_have_attribute("data-lane-id", str(steps[1].lane_id))
+    # Two steps in that cell now: the lane, and the map, are taller.
+    after = page.evaluate("() => document.querySelector('#diagram svg').dataset.cwContent")
+    assert float(after.split()[3]) > float(before.split()[3])
+    changes = page.evaluate("() => window.cwRootChanges")
+    assert not {"svg viewBox", "svg width", "svg height", "svg style"} & set(changes)
+    # The room's box shows the whole map and no more: its last lane ends at its bottom.
+    shown = room.evaluate("el => el.getBoundingClientRect().height")
+    scale = float(page.locator("#diagram svg").get_attribute("width") or 0) / float(
+        page.evaluate("() => document.querySelector('#diagram svg').viewBox.baseVal.width")
+    )
+    assert abs(shown - float(after.split()[3]) * scale) < 1.5
+    lanes_bottom = page.evaluate(
+        """() => Math.max(...Array.from(document.querySelectorAll('#diagram .cw-lanes rect'))
+                 .map((r) => r.getBoundingClientRect().bottom))"""
+    )
+    room_bottom = room.evaluate("el => el.getBoundingClientRect().bottom")
+    assert lanes_bottom <= room_bottom + 1
+    # The dropped step is the same element, and still has the focus.
+    assert moved.evaluate("el => el.cwMark") == "kept"
+    expect(moved).to_be_focused()
