@@ -84,8 +84,9 @@ PAGE_QUERIES = 14
 #: again (three queries; its lanes are read to see that no department changed). As a
 #: save, a move does not read the step before the service (which refuses another
 #: map's step), and the service reads whether the lane and stage are the map's with
-#: the step (one query, not three).
-MOVE_QUERIES = 20
+#: the step (one query, not three); the form knows the lanes and stages the page
+#: drew (mapdata.kept_places), so it asks the database about neither.
+MOVE_QUERIES = 18
 
 #: Queries per write, pinned: (view, data maker, queries). Each is the same on a
 #: 2-step and a 69-step map (checked below), so none grows with the map. An edit

@@ -53,6 +53,7 @@ from ..mapdata import (
     after_step_moved,
     after_step_saved,
     keep,
+    kept_places,
     map_data_from,
 )
 from ..models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
@@ -507,7 +508,8 @@ def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
     # As `step_edit`: the step is read only when the move does not go through; the
     # service refuses a step of another map before it writes, and `_step` then 404s.
-    form = StepMoveForm(request.POST, map_obj=map_obj, auto_id="move_%s")
+    known = kept_places(map_obj.pk)
+    form = StepMoveForm(request.POST, map_obj=map_obj, auto_id="move_%s", known=known)
     if form.is_valid():
         try:
             moved = services.step_move(
