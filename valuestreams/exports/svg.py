@@ -300,6 +300,7 @@ _MARKER_KEYS: dict[Arrowhead, str] = {}
 
 
 def _new_marker_key(head: Arrowhead) -> str:
+    """`_marker_key` for an arrowhead met for the first time."""
     values = (head.length, head.width, head.line_width, head.overshoot)
     return f"{head.kind}-{'-'.join(_n(v) for v in values)}-{head.color.lstrip('#')}"
 
