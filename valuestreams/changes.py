@@ -127,13 +127,28 @@ _M = TypeVar("_M", bound=models.Model)
 HISTORY_MARK = "history_known"
 
 
+def history_model(model: type[models.Model]) -> Any:
+    """The historical model simple_history made for `model`.
+
+    Reading ``model.history`` builds a new manager class each time (simple_history's
+    descriptor), a noticeable part of an edit that reads it a few times.
+    """
+    found = _HISTORY_MODELS.get(model)
+    if found is None:
+        found = _HISTORY_MODELS[model] = model.history.model  # type: ignore[attr-defined]
+    return found
+
+
+_HISTORY_MODELS: dict[type[models.Model], Any] = {}
+
+
 def marking_history(queryset: QuerySet[_M]) -> QuerySet[_M]:
     """`queryset` with each row marked whether it has a history record yet.
 
     A service that reads the rows it is about to change anyway reads the mark
     with them, so `ensure_baseline` needs no query of its own.
     """
-    history: Any = getattr(queryset.model, "history").model  # noqa: B009 - added by simple_history
+    history = history_model(queryset.model)
     known = Exists(history.objects.filter(id=OuterRef("pk")))
     marked: QuerySet[_M] = queryset.annotate(**{HISTORY_MARK: known})
     return marked
@@ -149,16 +164,20 @@ def ensure_baseline(model: type[models.Model], objs: list[Any]) -> None:
     """
     if not objs:
         return
-    manager = model.history  # type: ignore[attr-defined]
     unmarked = [o.pk for o in objs if not hasattr(o, HISTORY_MARK)]
     known = (
-        set(manager.model.objects.filter(id__in=unmarked).values_list("id", flat=True).distinct())
+        set(
+            history_model(model)
+            .objects.filter(id__in=unmarked)
+            .values_list("id", flat=True)
+            .distinct()
+        )
         if unmarked
         else set()
     )
     missing = [o for o in objs if not getattr(o, HISTORY_MARK, False) and o.pk not in known]
     if missing:
-        manager.bulk_history_create(missing, update=True)
+        model.history.bulk_history_create(missing, update=True)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

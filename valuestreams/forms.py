@@ -244,16 +244,40 @@ class QuickStepForm(forms.Form):
         return title
 
 
+class KnownChoiceField(forms.ModelChoiceField[Any]):
+    """A choice among the map's lanes (or stages) that needs no query for an id it knows.
+
+    `known` holds the ids of the map as this process has just drawn it: such a
+    choice becomes an instance with only its id (all a move reads of it). Any
+    other id is looked up as usual, so a lane added meanwhile by another process
+    is still accepted; one removed meanwhile is refused by the service, which
+    checks both again under the map's lock.
+    """
+
+    known: frozenset[int] = frozenset()
+
+    def to_python(self, value: Any) -> Any:
+        """The chosen row; without a query when its id is known."""
+        if self.known and value not in self.empty_values and isinstance(value, str):
+            try:
+                pk = int(value)
+            except ValueError:
+                pk = None
+            if pk in self.known and self.queryset is not None:
+                return self.queryset.model(pk=pk)
+        return super().to_python(value)
+
+
 class StepMoveForm(forms.Form):
     """Where a step goes: a lane and a stage of the same map, and a place in the cell."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    lane = forms.ModelChoiceField(
+    lane = KnownChoiceField(
         queryset=Lane.objects.none(),
         label=_("Move to lane"),
         error_messages={"invalid_choice": _("Choose a lane of this map.")},
     )
-    stage = forms.ModelChoiceField(
+    stage = KnownChoiceField(
         queryset=Stage.objects.none(),
         label=_("Move to stage"),
         error_messages={"invalid_choice": _("Choose a stage of this map.")},
@@ -265,6 +289,7 @@ class StepMoveForm(forms.Form):
         *args: Any,
         map_obj: Map,
         places: tuple[Sequence[tuple[int, str]], Sequence[tuple[int, str]]] | None = None,
+        known: tuple[frozenset[int], frozenset[int]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -273,6 +298,10 @@ class StepMoveForm(forms.Form):
         lane_field.queryset = Lane.objects.filter(map=map_obj).select_related("department")
         lane_field.label_from_instance = lambda lane: lane.department.name
         stage_field.queryset = Stage.objects.filter(map=map_obj)
+        if known is not None:
+            # The map's lane and stage ids as this process drew it (`mapdata.kept_places`):
+            # a drag to one of them is checked without two queries.
+            lane_field.known, stage_field.known = known
         if places is not None:
             # The map's lanes and stages as (id, name), already loaded by the caller:
             # the select shows them without two more queries. Only what is shown

@@ -281,6 +281,19 @@ def keep(data: MapData) -> None:
             _kept.popitem(last=False)
 
 
+def kept_places(map_id: int) -> tuple[frozenset[int], frozenset[int]] | None:
+    """The lane ids and stage ids of map `map_id` as this process last drew it, if it did.
+
+    Maybe a version behind: good for recognising a lane or stage of the map without
+    a query, not for proving that it is still there (the services check that).
+    """
+    with _kept_lock:
+        data = _kept.get(map_id)
+    if data is None:
+        return None
+    return frozenset(lane.id for lane in data.lanes), frozenset(s.id for s in data.stages)
+
+
 def forget_kept() -> None:
     """Forget every kept map's data, as a restart does."""
     with _kept_lock:

@@ -24,6 +24,7 @@ def _forget() -> None:
     svg_module._MEMO.clear()
     svg_module._LAYERS.clear()
     svg_module._CONTEXTS.clear()
+    svg_module._HEADS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -143,6 +143,18 @@ _CONTEXT_NUMBERS = itertools.count()
 # The pieces of whole layers (the cells, the "+" buttons) by their geometry's identity.
 _LAYERS: dict[tuple[object, ...], tuple[object, tuple[str, ...]]] = {}
 _LAYERS_SIZE = 64
+# The heads of cards and connectors (group tag, <title>, <desc>: names, no
+# coordinates) by everything they say and the rendering's context: a card or
+# connector that only moved is drawn again, but its head is not.
+_HEADS: dict[tuple[object, ...], str] = {}
+
+
+def _remember_head(key: tuple[object, ...], head: str) -> str:
+    """Keep `head` under `key` (bounded as _MEMO) and return it."""
+    if len(_HEADS) >= _MEMO_SIZE:
+        _HEADS.clear()
+    _HEADS[key] = head
+    return head
 
 
 def _attr_name(key: str) -> str:
@@ -232,28 +244,31 @@ def _rounded_path(points: Sequence[Point], radius: float) -> str:
     """Path data through orthogonal points with corners rounded by ``radius``."""
     if not points:
         return ""
-    out = [f"M{_n(points[0].x)} {_n(points[0].y)}"]
+    # Every connector of a moved lane is drawn again: `_toward`'s arithmetic written
+    # out (the very same operations, so the same numbers) and the number memo
+    # read directly, formatting only numbers it has not met.
+    known = _NUMBERS.get
+    x, y = points[0].x, points[0].y
+    out = [f"M{known(x) or _n(x)} {known(y) or _n(y)}"]
     for i in range(1, len(points) - 1):
         prev, corner, nxt = points[i - 1], points[i], points[i + 1]
-        len_in = abs(corner.x - prev.x) + abs(corner.y - prev.y)
-        len_out = abs(nxt.x - corner.x) + abs(nxt.y - corner.y)
+        cx, cy = corner.x, corner.y
+        len_in = abs(prev.x - cx) + abs(prev.y - cy)
+        len_out = abs(nxt.x - cx) + abs(nxt.y - cy)
         r = min(radius, len_in / 2, len_out / 2)
         if r <= 0.5:
-            out.append(f"L{_n(corner.x)} {_n(corner.y)}")
+            out.append(f"L{known(cx) or _n(cx)} {known(cy) or _n(cy)}")
             continue
-        sx, sy = _toward(corner, prev, r)
-        ex, ey = _toward(corner, nxt, r)
-        out.append(f"L{_n(sx)} {_n(sy)}")
-        out.append(f"Q{_n(corner.x)} {_n(corner.y)} {_n(ex)} {_n(ey)}")
-    out.append(f"L{_n(points[-1].x)} {_n(points[-1].y)}")
+        t = r / len_in if len_in else 0.0
+        sx, sy = cx + (prev.x - cx) * t, cy + (prev.y - cy) * t
+        t = r / len_out if len_out else 0.0
+        ex, ey = cx + (nxt.x - cx) * t, cy + (nxt.y - cy) * t
+        out.append(f"L{known(sx) or _n(sx)} {known(sy) or _n(sy)}")
+        corner_text = f"{known(cx) or _n(cx)} {known(cy) or _n(cy)}"
+        out.append(f"Q{corner_text} {known(ex) or _n(ex)} {known(ey) or _n(ey)}")
+    x, y = points[-1].x, points[-1].y
+    out.append(f"L{known(x) or _n(x)} {known(y) or _n(y)}")
     return " ".join(out)
-
-
-def _toward(a: Point, b: Point, dist: float) -> tuple[float, float]:
-    """The point ``dist`` px from ``a`` towards ``b`` (along an orthogonal segment)."""
-    length = abs(b.x - a.x) + abs(b.y - a.y)
-    t = dist / length if length else 0.0
-    return a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t
 
 
 def _polyline(points: Iterable[Point]) -> str:
@@ -272,6 +287,20 @@ def _mark(center: Point, marker: BoundaryMarker) -> str:
 
 def _marker_key(head: Arrowhead) -> str:
     """A marker id suffix that names the arrowhead's drawing, so equal heads share one."""
+    found = _MARKER_KEYS.get(head)
+    if found is None:
+        if len(_MARKER_KEYS) >= 1_000:
+            _MARKER_KEYS.clear()  # arrowheads are a few constants; bounded all the same
+        found = _MARKER_KEYS[head] = _new_marker_key(head)
+    return found
+
+
+#: A drawing has a handful of arrowheads and a connector each: name each once.
+_MARKER_KEYS: dict[Arrowhead, str] = {}
+
+
+def _new_marker_key(head: Arrowhead) -> str:
+    """`_marker_key` for an arrowhead met for the first time."""
     values = (head.length, head.width, head.line_width, head.overshoot)
     return f"{head.kind}-{'-'.join(_n(v) for v in values)}-{head.color.lstrip('#')}"
 
@@ -538,13 +567,36 @@ class _Svg:
         self._memo((id(c), id(ends[1]), id(ends[2]), self.context), ends, self._connector, c)
 
     def _connector(self, c: ConnectorGeometry) -> None:
-        w = self.out
+        # The group's tag and <title> name the handoff and both steps, without a
+        # coordinate: when a card moves, the connectors around it are routed anew
+        # but keep their heads (a moved lane re-routes most connectors of a map).
+        start, end = self.boxes.get(c.from_step_id), self.boxes.get(c.to_step_id)
+        key = (
+            "handoff",
+            c.handoff_id,
+            c.from_step_id,
+            c.to_step_id,
+            c.cross_department,
+            c.rework,
+            c.label,
+            None if start is None else (start.title, start.department),
+            None if end is None else (end.title, end.department),
+            self.context,
+        )
+        head = _HEADS.get(key)
+        if head is None:
+            head = _remember_head(key, self._connector_head(c))
+        self.out.append(head)
+        self._connector_body(c)
+
+    def _connector_head(self, c: ConnectorGeometry) -> str:
+        """The handoff's group tag and <title>: what it is called, never where it is."""
+        w: list[str] = []
         classes = ["cw-handoff"]
         if c.cross_department:
             classes.append("cw-cross")
         if c.rework:
             classes.append("cw-rework")
-        d = _rounded_path(c.points, c.corner_radius)
         w.append(
             "<g"
             + _attrs(
@@ -574,6 +626,12 @@ class _Svg:
         if c.label:
             parts.append(c.label)
         w.append(f"<title>{_esc(self.text['handoff'] + ' ' + ', '.join(parts))}</title>")
+        return "".join(w)
+
+    def _connector_body(self, c: ConnectorGeometry) -> None:
+        """The handoff's line (and hit area), its lane-border marks and the group's end."""
+        w = self.out
+        d = _rounded_path(c.points, c.corner_radius)
         if self.interactive:
             w.append(
                 f'<path class="cw-hit" d="{d}" fill="none" stroke="#000000" stroke-opacity="0"'
@@ -650,7 +708,31 @@ class _Svg:
         self.out.append(markup)
 
     def _box(self, b: BoxGeometry) -> None:
-        w = self.out
+        # As a connector's: the head names the step, a card moved down keeps it.
+        key = (
+            "step",
+            b.step_id,
+            b.lane_id,
+            b.stage_id,
+            b.version,
+            b.title,
+            b.department,
+            b.stage,
+            b.facts,
+            b.on_critical_path,
+            b.hotspot_reasons,
+            b.selected,
+            self.context,
+        )
+        head = _HEADS.get(key)
+        if head is None:
+            head = _remember_head(key, self._box_head(b))
+        self.out.append(head)
+        self._box_body(b)
+
+    def _box_head(self, b: BoxGeometry) -> str:
+        """The card's group tag, <title> and <desc>: what the step is, never where."""
+        w: list[str] = []
         classes = ["cw-step"]
         if b.is_hotspot:
             classes.append("cw-hotspot")
@@ -686,6 +768,11 @@ class _Svg:
             w.append(
                 f'<desc id="{describedby}">{_esc(self.text["Hotspot"] + ": " + reasons)}</desc>'
             )
+        return "".join(w)
+
+    def _box_body(self, b: BoxGeometry) -> None:
+        """The card's drawing after its head, and the group's end."""
+        w = self.out
         if b.selection_ring is not None:
             w.append(_rect(b.selection_ring))
         w.append(_rect(b.shadow))

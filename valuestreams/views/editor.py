@@ -53,6 +53,7 @@ from ..mapdata import (
     after_step_moved,
     after_step_saved,
     keep,
+    kept_places,
     map_data_from,
 )
 from ..models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
@@ -505,26 +506,30 @@ def step_edit(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) ->
 def step_move(request: HtmxHttpRequest, slug: str, map_id: int, step_id: int) -> HttpResponse:
     """Move a step to another cell or place: drag and drop, Alt+arrows and the panel's buttons."""
     map_obj = get_map_for_user(request, slug, map_id, Role.EDITOR)
-    step = _step(map_obj, step_id)
-    form = StepMoveForm(request.POST, map_obj=map_obj, auto_id="move_%s")
+    # As `step_edit`: the step is read only when the move does not go through; the
+    # service refuses a step of another map before it writes, and `_step` then 404s.
+    known = kept_places(map_obj.pk)
+    form = StepMoveForm(request.POST, map_obj=map_obj, auto_id="move_%s", known=known)
     if form.is_valid():
         try:
-            step = services.step_move(
-                step_id=step.pk,
+            moved = services.step_move(
+                step_id=step_id,
                 version=form.cleaned_data["version"],
                 lane_id=form.cleaned_data["lane"].pk,
                 stage_id=form.cleaned_data["stage"].pk,
                 position=form.cleaned_data["position"],
                 user=request.user,
+                map_id=map_obj.pk,
             )
         except services.StaleVersionError as stale:
+            _step(map_obj, step_id)  # 404 when it is gone or not this map's
             return _stale(request, map_obj, stale, action="move")
         except ValidationError as error:
             # The target lane or stage was removed meanwhile.
             form.add_error(None, error.messages)
-    if form.errors:
-        return _step_refused(request, map_obj, step, move_form=form)
-    return _step_saved(request, map_obj, step, _("Moved."), moved=True)
+        else:
+            return _step_saved(request, map_obj, moved, _("Moved."), moved=True)
+    return _step_refused(request, map_obj, _step(map_obj, step_id), move_form=form)
 
 
 @require_POST

@@ -175,6 +175,7 @@ def _empty_caches() -> None:
     svg_module._MEMO.clear()
     svg_module._CONTEXTS.clear()
     svg_module._LAYERS.clear()
+    svg_module._HEADS.clear()
     svg_module._NUMBERS.clear()
     for memo in text_module._CACHE:
         memo.clear()
