@@ -301,11 +301,13 @@
    * (a screen reader starts over at the page) and htmx would focus its twin again,
    * laying the whole page out in the middle of the swap. */
   function takeOver(old, el) {
+    // Its tabindex stays: it is the diagram's Tab stop (editor-keys.js), and changing
+    // the tabindex of the focused element makes Chromium lay the page out at once.
     Array.prototype.slice.call(old.attributes).forEach(function (a) {
-      if (!el.hasAttribute(a.name)) old.removeAttribute(a.name);
+      if (a.name !== "tabindex" && !el.hasAttribute(a.name)) old.removeAttribute(a.name);
     });
     Array.prototype.slice.call(el.attributes).forEach(function (a) {
-      if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+      if (a.name !== "tabindex" && old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
     });
     old.replaceChildren.apply(old, Array.prototype.slice.call(el.childNodes));
     // A step dropped here: the server's attributes replaced the drag's offset.
@@ -480,6 +482,10 @@
     if (!next) return false;
     if (panelVerb === "get") carryOver(target, next);
     target.replaceWith(next);
+    // Its forms post through htmx from now on: htmx would process the new panel only
+    // when it settles (20 ms later), and a Save pressed before that posted the form
+    // natively and reloaded the page.
+    htmx.process(next);
     // The field being typed into takes focus and caret at once, in the same task as
     // the swap: keys pressed before the panel settles must land where they would have.
     var kept = next.querySelector("[data-cw-keep-focus]");

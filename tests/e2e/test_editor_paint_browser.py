@@ -190,3 +190,31 @@ def test_a_drop_that_makes_a_lane_taller_keeps_the_drawings_room_and_the_focus(
     # The dropped step is the same element, and still has the focus.
     assert moved.evaluate("el => el.cwMark") == "kept"
     expect(moved).to_be_focused()
+
+
+def test_a_save_pressed_the_moment_the_new_panel_arrives_posts_through_htmx(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    # htmx readies a swapped-in panel only when it settles (20 ms later): a Save in
+    # between posted the form natively and reloaded the page.
+    map_obj, steps, _stages = wide_map(workspace)
+    step = steps[0]
+    open_editor(page, live_server, workspace, map_obj, step)
+    page.evaluate(
+        """() => {
+          window.cwSamePage = true;
+          const host = document.getElementById("side-panel").parentNode;
+          const seen = new MutationObserver(() => {
+            const title = document.querySelector("#side-panel form [name=title]");
+            if (!title || title.value !== "First save") return;
+            seen.disconnect();
+            title.value = "Saved at once";
+            title.form.requestSubmit();
+          });
+          seen.observe(host, {childList: true});
+        }"""
+    )
+    save_title(page, step, "First save")
+    expect(page.locator(f"#step-{step.pk}")).to_contain_text("Saved at once")
+    assert page.evaluate("() => window.cwSamePage") is True
+    assert Step.objects.get(pk=step.pk).title == "Saved at once"
