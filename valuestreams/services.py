@@ -24,6 +24,7 @@ from .changes import (
     recording_change,
     redo_next,
     undo_latest,
+    update_recorded,
     user_id_of,
 )
 from .models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
@@ -124,11 +125,12 @@ def _check_map_version(locked: int, seen: int | None, current: Stage | Lane) -> 
 
 def _renumber(steps: list[Step], *, skip: Step | None = None) -> None:
     """Give the steps of one cell positions 0, 1, 2, … in list order, saving only changes."""
+    changed = []
     for index, step in enumerate(steps):
         if step.position != index and step is not skip:
-            step.position = index
-            step.save(update_fields=["position"])
+            changed.append(step)
         step.position = index
+    update_recorded(Step, changed, ["position"])
 
 
 def _cell(map_id: int, lane_id: int, stage_id: int, *, marked: bool = False) -> list[Step]:

@@ -243,3 +243,41 @@ def test_a_department_recoloured_meanwhile_is_drawn_new_by_the_next_save(workspa
     kept = _kept[map_obj.pk]
     assert kept == load_map_data(map_obj.pk)
     assert ("Renamed dept", "#123456") in {(lane.name, lane.color) for lane in kept.lanes}
+
+
+def test_a_move_to_the_top_of_a_cell_costs_the_same_queries_however_full_the_cell(
+    workspace, editor
+):
+    # The steps below the new one are renumbered in one UPDATE and their history in
+    # one INSERT (changes.update_recorded), not two queries a step; undo puts them back.
+    from valuestreams.models import Step
+
+    client = client_for(editor)
+    counts = []
+    for per_cell in (2, 6):
+        map_obj, step, _cell = build(workspace, lanes=2, stages=2, per_cell=per_cell)
+        other = Step.objects.filter(map=map_obj).exclude(lane=step.lane).first()
+        below = list(
+            Step.objects.filter(lane=other.lane, stage=other.stage).order_by("position", "id")
+        )
+        # Numbered as made (not 0, 1, 2): every one of them is renumbered.
+        assert below[0].position > 0
+        assert client.get(url("map_editor", map_obj)).status_code == 200
+        data = {"lane": other.lane_id, "stage": other.stage_id, "version": step.version}
+        data["position"] = 0
+
+        def to_top(m: Any, s: Any, c: Any, data: dict[str, Any] = data) -> Any:
+            return data, [s.pk]
+
+        counts.append(write_queries(client, map_obj, step, None, "step_move", to_top))
+        cell = Step.objects.filter(lane=other.lane, stage=other.stage).order_by("position")
+        assert [s.pk for s in cell] == [step.pk, *(s.pk for s in below)]
+        assert [s.position for s in cell] == list(range(per_cell + 1))
+
+        map_obj.refresh_from_db()
+        response = client.post(url("map_undo", map_obj), {"version": map_obj.version}, headers=HTMX)
+        assert response.status_code == 200
+        back = Step.objects.filter(lane=other.lane, stage=other.stage).order_by("position", "id")
+        assert [(s.pk, s.position) for s in back] == [(s.pk, s.position) for s in below]
+        assert Step.objects.get(pk=step.pk).lane_id == step.lane_id
+    assert counts[0] == counts[1] == MOVE_QUERIES + 2, counts
