@@ -13,7 +13,9 @@ throwaway workspace and prints JSON:
   as sent (gzip) and unpacked; the editor page for comparison. Through Django's
   test client, on the database `DATABASE_URL` names (SQLite without it); when
   that is PostgreSQL the same is measured on SQLite in a child process, so the
-  JSON has both.
+  JSON has both. ``move_elsewhere``: warm moves of ever other steps (seeded) to
+  the top of another lane's cell, each making a drawing not seen before (``move``
+  sends one step back and forth).
 - ``memory``: growth of this process (resident set) over `--memory-edits` edits
   of the largest map, then over as many again (bounded memos fill in the first
   round; a leak would grow on in the second).
@@ -36,6 +38,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -212,6 +215,8 @@ class _Editor:
         self.lanes = list(Lane.objects.filter(map=map_obj).order_by("position"))
         self.targets = iter(steps[7:])
         self.count = 0
+        self.step_ids = [x.pk for x in steps[1:]]
+        self._pick = random.Random(9)
 
     def page(self) -> Any:
         response = self.client.get(reverse("map_editor", args=self.args), HTTP_ACCEPT_ENCODING="")
@@ -254,6 +259,19 @@ class _Editor:
     def connect(self) -> Any:
         target = next(self.targets)
         return self._post("handoff_add", {"from_step": self.step.pk, "to_step": target.pk})
+
+    def move_elsewhere(self) -> Any:
+        """A move as a workshop makes them: some step (seeded), to the top of another lane's cell.
+
+        Unlike `move`, which sends one step back and forth between two lanes (the
+        second time, both drawings are remembered), every move here makes a
+        drawing not seen before.
+        """
+        pick = self._pick
+        step = Step.objects.get(pk=pick.choice(self.step_ids))
+        lane = pick.choice([x for x in self.lanes if x.pk != step.lane_id])
+        data = {"lane": lane.pk, "stage": step.stage_id, "version": step.version, "position": 0}
+        return self._post("step_move", data, step.pk)
 
 
 def _timed(call: Callable[[], Any]) -> dict[str, Any]:
@@ -434,6 +452,11 @@ class Command(BaseCommand):
                     cold.append(_timed(edit))
                     warm.append(_timed(edit))
                 figures[kind] = {"cold": _summary(cold), "warm": _summary(warm)}
+            # Moves of ever other steps in a process that has served edits for a while.
+            for _ in range(3):
+                editor.move_elsewhere()
+            elsewhere = [_timed(editor.move_elsewhere) for _ in range(options["repeats"] * 2)]
+            figures["move_elsewhere"] = {"warm": _summary(elsewhere)}
             target = TARGETS_MS["server_edit_warm_median"].get(size)
             if target is not None:
                 medians = [figures[k]["warm"]["wall_ms"]["median"] for k in ("rename", "move")]
