@@ -235,9 +235,6 @@ def _map_data(
     handoffs: list[HandoffData],
 ) -> MapData:
     """One map's data from its rows: steps sorted into reading order."""
-    lane_order = {lane.id: i for i, lane in enumerate(lanes)}
-    stage_order = {stage.id: i for i, stage in enumerate(stages)}
-    steps.sort(key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id))
     return MapData(
         id=map_obj.pk,
         workspace_id=map_obj.workspace_id,
@@ -250,8 +247,21 @@ def _map_data(
         working_day_minutes=map_obj.workspace.working_day_minutes,
         lanes=lanes,
         stages=stages,
-        steps=tuple(steps),
+        steps=_reading_order(steps, lanes, stages),
         handoffs=tuple(handoffs),
+    )
+
+
+def _reading_order(
+    steps: Sequence[StepData], lanes: Sequence[LaneData], stages: Sequence[StageData]
+) -> tuple[StepData, ...]:
+    """The steps stage by stage, lane by lane, then by their place in the cell."""
+    lane_order = {lane.id: i for i, lane in enumerate(lanes)}
+    stage_order = {stage.id: i for i, stage in enumerate(stages)}
+    return tuple(
+        sorted(
+            steps, key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id)
+        )
     )
 
 
@@ -390,8 +400,7 @@ def after_step_moved(map_obj: Map, step: Step) -> MapData | None:
     if data is None:
         return None
     departments = {lane.id: lane.department_id for lane in data.lanes}
-    stage_order = {stage.id: i for i, stage in enumerate(data.stages)}
-    if step.lane_id not in departments or step.stage_id not in stage_order:
+    if step.lane_id not in departments or all(s.id != step.stage_id for s in data.stages):
         return None
     if not any(x.id == step.pk for x in data.steps):
         return None
@@ -403,17 +412,16 @@ def after_step_moved(map_obj: Map, step: Step) -> MapData | None:
     order.insert(step.position, step.pk)
     numbers = {pk: i for i, pk in enumerate(order)}
     moved = _step_data(step, departments[step.lane_id])
-    steps = [
-        moved
-        if x.id == step.pk
-        else dataclasses.replace(x, position=numbers[x.id])
-        if x.id in numbers and x.position != numbers[x.id]
-        else x
-        for x in data.steps
-    ]
-    lane_order = {lane.id: i for i, lane in enumerate(data.lanes)}
-    steps.sort(key=lambda s: (stage_order[s.stage_id], lane_order[s.lane_id], s.position, s.id))
-    return dataclasses.replace(data, name=map_obj.name, version=map_obj.version, steps=tuple(steps))
+
+    def now(x: StepData) -> StepData:
+        if x.id == step.pk:
+            return moved
+        if numbers.get(x.id, x.position) != x.position:
+            return dataclasses.replace(x, position=numbers[x.id])
+        return x
+
+    steps = _reading_order([now(x) for x in data.steps], data.lanes, data.stages)
+    return dataclasses.replace(data, name=map_obj.name, version=map_obj.version, steps=steps)
 
 
 def after_handoff_added(map_obj: Map, handoff: Handoff) -> MapData | None:

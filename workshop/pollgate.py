@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -118,29 +117,32 @@ def share_statement() -> str:
     )
 
 
-@lru_cache(maxsize=1024)
-def poll_target(path_info: str) -> tuple[str, int] | None:
-    """(slug, map id) when Django routes `path_info` to the poll view; else None."""
-    match = _match(path_info, POLL_URL_NAME)
-    return None if match is None else (str(match["slug"]), int(match["map_id"]))
+def poll_target(path_info: str) -> tuple[str, int] | str | None:
+    """What `path_info` polls: (slug, map id) for the editor's poll, the link's token
+    for a share link's poll (`share_poll`), else None.
 
-
-def share_target(path_info: str) -> str | None:
-    """The link's token when Django routes `path_info` to the share poll; else None.
-
-    Not remembered like `poll_target`: a token is a secret, not kept in memory longer
-    than its request.
+    Resolved once a path; a map poll's answer is remembered (every viewer of a map
+    asks the same path), a share poll's is not: its token is a secret, not kept in
+    memory longer than its request.
     """
-    match = _match(path_info, SHARE_POLL_URL_NAME)
-    return None if match is None else str(match["token"])
-
-
-def _match(path_info: str, url_name: str) -> dict[str, Any] | None:
+    found = _MAP_POLLS.get(path_info)
+    if found is not None:
+        return found
     try:
         match = resolve(path_info)
     except Resolver404:
         return None
-    return match.kwargs if match.url_name == url_name else None
+    if match.url_name == SHARE_POLL_URL_NAME:
+        return str(match.kwargs["token"])
+    if match.url_name != POLL_URL_NAME:
+        return None
+    if len(_MAP_POLLS) >= 1024:
+        _MAP_POLLS.clear()
+    found = _MAP_POLLS[path_info] = (str(match.kwargs["slug"]), int(match.kwargs["map_id"]))
+    return found
+
+
+_MAP_POLLS: dict[str, tuple[str, int]] = {}
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
@@ -216,22 +218,20 @@ class PollGate:
     ) -> str:
         """Which poll ("map" or "share") is unchanged, only when every check passes and
         the stored version is the client's; "" otherwise."""
-        path_info = path.removeprefix(get_script_prefix(scope))
-        target = poll_target(path_info)
-        share = share_target(path_info) if target is None else None
-        if (target is None and share is None) or not self._host_allowed(headers):
+        target = poll_target(path.removeprefix(get_script_prefix(scope)))
+        if target is None or not self._host_allowed(headers):
             return ""
         if settings.SECURE_SSL_REDIRECT and not secure:
             return ""
         query = self._query(scope)
-        if share is not None:
+        if isinstance(target, str):  # a share link's token
             version = query.get("version")
-            stored = await self._fetch(self.share_sql, (token_digest(share),)) if version else None
+            stored = await self._fetch(self.share_sql, (token_digest(target),)) if version else None
             return "share" if stored is not None and version == str(stored) else ""
         cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
         session_key = cookies.get(self.session_cookie, "")
         version, token = query.get("version"), query.get("t")
-        if not (version and token and session_key) or target is None:
+        if not (version and token and session_key):
             return ""
         grant = read_poll_token(token, session_key=session_key)
         if grant is None or grant.map_id != target[1]:

@@ -421,11 +421,6 @@
     var content = numbers(svg.getAttribute("data-cw-content") || svg.getAttribute("viewBox"));
     return content ? { width: content[2], height: content[3] } : null;
   };
-  /* "cw-replace" (the side panel after an edit): outerHTML without htmx's cleanup,
-   * which fires two events on every element of the old panel, 1,300 of them with
-   * the step list of a 1,000-step map (a third of the browser's work for a save).
-   * Nothing in the panel polls or listens elsewhere, so there is nothing to clean:
-   * its nodes go with their own listeners. The new panel is processed as usual. */
   /* A form is the same form when it posts to the same place with the same hidden
    * fields (the cell of an add form, the version of a step's form); the CSRF
    * token is masked anew with every answer and does not count. */
@@ -477,6 +472,11 @@
     var config = event.detail && event.detail.requestConfig;
     panelVerb = config ? String(config.verb).toLowerCase() : null;
   });
+  /* "cw-replace" (the side panel after an edit): outerHTML without htmx's cleanup,
+   * which fires two events on every element of the old panel, 1,300 of them with
+   * the step list of a 1,000-step map (a third of the browser's work for a save).
+   * Nothing in the panel polls or listens elsewhere, so there is nothing to clean:
+   * its nodes go with their own listeners. */
   function replace(target, fragment, settleInfo) {
     var next = fragment.firstElementChild;
     if (!next) return false;

@@ -41,6 +41,15 @@ def open_editor(page: Page, live_server: Any, workspace: Any, map_obj: Any, step
     expect(page.locator(f"#step-{step.pk}")).to_have_class(re.compile(r"\bcw-selected\b"))
 
 
+def step_and_cell(page: Page, step: Any, lane_id: int, stage_id: int) -> tuple[Any, Any]:
+    """The boxes on screen of `step` and of the cell (lane, stage) to drag it to."""
+    box = page.locator(f"#step-{step.pk}").bounding_box()
+    cell = f'.cw-cell[data-lane-id="{lane_id}"][data-stage-id="{stage_id}"]'
+    target = page.locator(cell).bounding_box()
+    assert box is not None and target is not None
+    return box, target
+
+
 def save_title(page: Page, step: Any, title: str) -> None:
     page.fill("#side-panel form [name=title]", title)
     page.get_by_role("button", name="Save step").click()
@@ -127,11 +136,7 @@ def test_dragging_a_step_across_the_drawing_selects_no_text(
     map_obj, steps, stages = wide_map(workspace)
     step = steps[0]
     open_editor(page, live_server, workspace, map_obj, step)
-    box = page.locator(f"#step-{step.pk}").bounding_box()
-    target = page.locator(
-        f'.cw-cell[data-lane-id="{steps[1].lane_id}"][data-stage-id="{stages[1].pk}"]'
-    ).bounding_box()
-    assert box is not None and target is not None
+    box, target = step_and_cell(page, step, steps[1].lane_id, stages[1].pk)
 
     page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)  # on the title's text
     page.mouse.down()
@@ -156,11 +161,7 @@ def test_a_drop_that_makes_a_lane_taller_keeps_the_drawings_room_and_the_focus(
     room = page.locator("#diagram .cw-room")
     before = page.evaluate("() => document.querySelector('#diagram svg').dataset.cwContent")
     page.evaluate(_WATCH_ROOT)
-    box = page.locator(f"#step-{step.pk}").bounding_box()
-    target = page.locator(
-        f'.cw-cell[data-lane-id="{steps[1].lane_id}"][data-stage-id="{stages[1].pk}"]'
-    ).bounding_box()
-    assert box is not None and target is not None
+    box, target = step_and_cell(page, step, steps[1].lane_id, stages[1].pk)
     page.evaluate(f"() => {{ document.getElementById('step-{step.pk}').cwMark = 'kept'; }}")
 
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -15,20 +15,29 @@ from valuestreams.models import Step
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_enter_adds_a_step_and_opens_the_next_empty_cell_with_the_title_focused(
-    page: Page, live_server: Any, workspace: Any
-) -> None:
-    user = member(workspace, Role.EDITOR, "fast")
+def open_first_add_form(
+    page: Page, live_server: Any, workspace: Any, username: str, stage_names: str
+) -> tuple[Any, Any, list[Any], Any]:
+    """A map of one lane and stages named by the letters of `stage_names`, opened by
+    an editor at the "+" of its first cell: the map, lane, stages and title field."""
+    user = member(workspace, Role.EDITOR, username)
     map_obj: Any = MapFactory(workspace=workspace)
     lane: Any = LaneFactory(map=map_obj)
-    stages: list[Any] = [
-        StageFactory(map=map_obj, name=name, position=i) for i, name in enumerate("ABC")
+    stages = [
+        StageFactory(map=map_obj, name=name, position=i) for i, name in enumerate(stage_names)
     ]
     log_in(page, live_server, user)
     page.goto(editor_url(live_server, map_obj))
     page.get_by_role("button", name=f"Add a step in {lane.department.name} × A").click()
     title = page.locator("#side-panel .add-form input[name=title]")
     expect(title).to_be_focused()
+    return map_obj, lane, stages, title
+
+
+def test_enter_adds_a_step_and_opens_the_next_empty_cell_with_the_title_focused(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    map_obj, lane, stages, _title = open_first_add_form(page, live_server, workspace, "fast", "ABC")
     for name in ("First", "Second"):
         page.keyboard.type(name)
         page.keyboard.press("Enter")
@@ -158,16 +167,9 @@ def test_a_panel_fetched_again_keeps_what_was_typed_into_the_same_form(
     page: Page, live_server: Any, workspace: Any
 ) -> None:
     """A second answer for the same "+" must not wipe the title being typed."""
-    user = member(workspace, Role.EDITOR, "typist")
-    map_obj: Any = MapFactory(workspace=workspace)
-    lane: Any = LaneFactory(map=map_obj)
-    for i, name in enumerate("AB"):
-        StageFactory(map=map_obj, name=name, position=i)
-    log_in(page, live_server, user)
-    page.goto(editor_url(live_server, map_obj))
-    page.get_by_role("button", name=f"Add a step in {lane.department.name} × A").click()
-    title = page.locator("#side-panel .add-form input[name=title]")
-    expect(title).to_be_focused()
+    _map_obj, lane, _stages, title = open_first_add_form(
+        page, live_server, workspace, "typist", "AB"
+    )
     page.keyboard.type("Half")
     fetch_again = """(name) => new Promise((done) => {
         const root = document.getElementById("editor");

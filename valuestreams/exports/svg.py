@@ -40,6 +40,7 @@ dashed with an open arrowhead; hotspots have a thick outline and a "!" badge.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -149,11 +150,13 @@ _LAYERS_SIZE = 64
 _HEADS: dict[tuple[object, ...], str] = {}
 
 
-def _remember_head(key: tuple[object, ...], head: str) -> str:
-    """Keep `head` under `key` (bounded as _MEMO) and return it."""
-    if len(_HEADS) >= _MEMO_SIZE:
-        _HEADS.clear()
-    _HEADS[key] = head
+def _head(key: tuple[object, ...], draw: Callable[[], str]) -> str:
+    """The head kept under `key`, drawn by `draw` the first time (bounded as _MEMO)."""
+    head = _HEADS.get(key)
+    if head is None:
+        if len(_HEADS) >= _MEMO_SIZE:
+            _HEADS.clear()
+        head = _HEADS[key] = draw()
     return head
 
 
@@ -285,22 +288,9 @@ def _mark(center: Point, marker: BoundaryMarker) -> str:
     return f'<path d="{d}"' + _fill(marker.fill) + _stroke(marker.stroke) + "/>"
 
 
+@functools.lru_cache(maxsize=1024)  # a drawing has a handful, and a connector each
 def _marker_key(head: Arrowhead) -> str:
     """A marker id suffix that names the arrowhead's drawing, so equal heads share one."""
-    found = _MARKER_KEYS.get(head)
-    if found is None:
-        if len(_MARKER_KEYS) >= 1_000:
-            _MARKER_KEYS.clear()  # arrowheads are a few constants; bounded all the same
-        found = _MARKER_KEYS[head] = _new_marker_key(head)
-    return found
-
-
-#: A drawing has a handful of arrowheads and a connector each: name each once.
-_MARKER_KEYS: dict[Arrowhead, str] = {}
-
-
-def _new_marker_key(head: Arrowhead) -> str:
-    """`_marker_key` for an arrowhead met for the first time."""
     values = (head.length, head.width, head.line_width, head.overshoot)
     return f"{head.kind}-{'-'.join(_n(v) for v in values)}-{head.color.lstrip('#')}"
 
@@ -583,10 +573,7 @@ class _Svg:
             None if end is None else (end.title, end.department),
             self.context,
         )
-        head = _HEADS.get(key)
-        if head is None:
-            head = _remember_head(key, self._connector_head(c))
-        self.out.append(head)
+        self.out.append(_head(key, lambda: self._connector_head(c)))
         self._connector_body(c)
 
     def _connector_head(self, c: ConnectorGeometry) -> str:
@@ -724,10 +711,7 @@ class _Svg:
             b.selected,
             self.context,
         )
-        head = _HEADS.get(key)
-        if head is None:
-            head = _remember_head(key, self._box_head(b))
-        self.out.append(head)
+        self.out.append(_head(key, lambda: self._box_head(b)))
         self._box_body(b)
 
     def _box_head(self, b: BoxGeometry) -> str:
