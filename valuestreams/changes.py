@@ -112,16 +112,15 @@ def recording_change(*, map_id: int, user: User, code: str, **params: Any) -> It
     Map.objects.filter(pk=map_id).update(version=F("version") + 1)
 
 
-def update_recorded(model: type[models.Model], objs: list[Any], fields: list[str]) -> None:
-    """Save `fields` of `objs` in one UPDATE and their history records in one INSERT.
+def record_updates(model: type[models.Model], objs: list[Any]) -> None:
+    """Write the history records of rows the caller has just updated, in one INSERT.
 
-    The same rows as a `save(update_fields=...)` of each would write, stamped with
-    the change being recorded, in two queries instead of two per row (a step moved
-    to the top of a cell renumbers every step below it).
+    The same records a `save()` of each would write, stamped with the change being
+    recorded, in one query instead of one per row (a step moved to the top of a
+    cell renumbers every step below it).
     """
     if not objs:
         return
-    model._default_manager.bulk_update(objs, fields)
     history = model.history  # type: ignore[attr-defined]
     history.bulk_history_create(
         objs, update=True, custom_historical_attrs={"change_id": _current_change.get()}
