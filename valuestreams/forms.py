@@ -17,6 +17,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from departments.form_renderer import FormRenderer
 from departments.models import HEX_COLOR, Department
 
 from .models import Channel, Lane, Map, Stage, Step, channel_label
@@ -121,6 +122,21 @@ class DurationField(forms.Field):
         return value
 
 
+class _EditorRenderer(FormRenderer):
+    """The form renderer with the editor's field template (label, input, read-back, errors).
+
+    The side panel's forms draw each field with ``{{ field.as_field_group }}``, so
+    a field is drawn by Jinja2 in one go (valuestreams/jinja2/valuestreams/
+    editor_field.html) instead of a partial of Django's engine around the widget:
+    an edit's answer draws a dozen fields.
+    """
+
+    field_template_name = "valuestreams/editor_field.html"
+
+
+EDITOR_RENDERER = _EditorRenderer()
+
+
 #: The five faces of the emotion scale, from −2 to +2, with what each means.
 EMOTION_CHOICES = [
     ("", pgettext_lazy("emotion", "not set")),
@@ -154,6 +170,8 @@ class StepForm(StepRulesForm):
     day); the emotion is one of five faces; the channel is free text with the
     suggested and already used channels offered (`channel_options`).
     """
+
+    default_renderer = EDITOR_RENDERER
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     pain_points = _LinesField(label=_("Pain points (one per line)"), required=False)
@@ -223,6 +241,8 @@ def channel_options(used: list[str]) -> list[tuple[str, str]]:
 class QuickStepForm(forms.Form):
     """Add a step to one cell: just its title, the rest is edited in the side panel."""
 
+    default_renderer = EDITOR_RENDERER
+
     # Autofocus: htmx focuses it after the swap, so the facilitator can type at once.
     title = forms.CharField(
         label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"autofocus": True})
@@ -270,6 +290,8 @@ class KnownChoiceField(forms.ModelChoiceField[Any]):
 
 class StepMoveForm(forms.Form):
     """Where a step goes: a lane and a stage of the same map, and a place in the cell."""
+
+    default_renderer = EDITOR_RENDERER
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     lane = KnownChoiceField(
@@ -347,6 +369,8 @@ class HandoffForm(forms.Form):
 class HandoffUpdateForm(forms.Form):
     """Mark a handoff as rework, or label it."""
 
+    default_renderer = EDITOR_RENDERER
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     rework = forms.BooleanField(label=_("Rework (work sent back)"), required=False)
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
@@ -354,6 +378,8 @@ class HandoffUpdateForm(forms.Form):
 
 class StageForm(forms.Form):
     """A stage's name."""
+
+    default_renderer = EDITOR_RENDERER
 
     name = forms.CharField(label=_("Stage name"), max_length=120)
 
@@ -382,6 +408,8 @@ class UndoForm(forms.Form):
 
 class LaneForm(forms.Form):
     """A lane for an existing department of the workspace, or for a new one named inline."""
+
+    default_renderer = EDITOR_RENDERER
 
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(),

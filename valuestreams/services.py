@@ -21,10 +21,10 @@ from .changes import (
     ensure_baseline,
     lock_map,
     marking_history,
+    record_updates,
     recording_change,
     redo_next,
     undo_latest,
-    record_updates,
     user_id_of,
 )
 from .models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
