@@ -13,6 +13,7 @@ from django.utils import translation
 
 from departments.models import Role
 from valuestreams.mapdata import forget_kept
+from valuestreams.views.editor_live import forget_drawings
 
 from .factories import MembershipFactory, UserFactory, WorkspaceFactory
 
@@ -59,6 +60,7 @@ def _empty_cache() -> None:
     """
     cache.clear()
     forget_kept()
+    forget_drawings()
 
 
 @pytest.fixture(autouse=True)

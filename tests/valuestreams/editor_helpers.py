@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from valuestreams.mapdata import forget_kept
+from valuestreams.views.editor_live import forget_drawings
 
 HTMX = {"HX-Request": "true"}
 
@@ -31,9 +32,11 @@ def fresh_cache() -> Iterator[None]:
     """Analysis is cached by (map id, version); test databases reuse ids, so start clean."""
     cache.clear()
     forget_kept()
+    forget_drawings()
     yield
     cache.clear()
     forget_kept()
+    forget_drawings()
 
 
 def map_version(map_obj: Any) -> int:

@@ -19,12 +19,15 @@ The splitting and diffing are pure; the caches keep only checksums.
 from __future__ import annotations
 
 import re
+import threading
+import time
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -363,10 +366,6 @@ def drawing_token(map_id: int, version: int, selected: int | None, mode: str, la
     return f"{map_id}.{version}.{selected or 0}.{mode}.{lang}"
 
 
-def _cache_key(map_id: int) -> str:
-    return f"crosswalk:drawing:{map_id}"
-
-
 #: The cache every web process shares (settings.CACHES, kept in the database).
 SHARED = "drawings"
 
@@ -401,10 +400,28 @@ def _recall(map_id: int, token: str, kept: dict[str, Any]) -> tuple[Any, ...] | 
     return old if isinstance(old, tuple) else None
 
 
+#: This process's recent drawings, by map id: (expiry, {token: checksums}), the most
+#: recently used map last. Kept as objects, not in Django's cache: a local-memory
+#: cache pickles, and an edit would unpickle and pickle the map's drawings again.
+_DRAWINGS: OrderedDict[int, tuple[float, dict[str, Any]]] = OrderedDict()
+_DRAWINGS_LOCK = threading.Lock()
+#: Maps whose drawings this process keeps (a few KB each at 200 steps).
+KEPT_MAPS = 500
+
+
 def _kept(map_id: int) -> dict[str, Any]:
-    """The map's remembered drawings by token (empty when none): one cache read."""
-    kept = cache.get(_cache_key(map_id))
-    return dict(kept) if isinstance(kept, dict) else {}
+    """The map's remembered drawings by token (empty when none or expired)."""
+    with _DRAWINGS_LOCK:
+        found = _DRAWINGS.get(map_id)
+    if found is None or found[0] < time.monotonic():
+        return {}
+    return dict(found[1])
+
+
+def forget_drawings() -> None:
+    """Forget this process's remembered drawings, as a restart does."""
+    with _DRAWINGS_LOCK:
+        _DRAWINGS.clear()
 
 
 def remember(
@@ -412,19 +429,22 @@ def remember(
 ) -> None:
     """Keep the drawing's checksums (a few bytes per element), for the next edit's diff.
 
-    One cache entry per map holds its KEPT newest drawings: a browser a few edits
-    behind still gets a patch, and the memory stays bounded however long the
-    workshop edits. `kept` is the entry as the caller has just read it (`_kept`),
-    so a write reads (and unpickles) it once.
+    This process keeps a map's KEPT newest drawings: a browser a few edits behind
+    still gets a patch, and the memory stays bounded however long the workshop
+    edits (and over how many maps: KEPT_MAPS). `kept` is what the caller has just
+    read (`_kept`), so a write looks it up once.
     """
-    key = _cache_key(map_id)
     kept = dict(kept) if kept is not None else _kept(map_id)
     kept.pop(token, None)
     value = ([c.kind for c in drawing.children], drawing.sums)
     kept[token] = value
     while len(kept) > KEPT:
         del kept[next(iter(kept))]
-    cache.set(key, kept, TIMEOUT_SECONDS)
+    with _DRAWINGS_LOCK:
+        _DRAWINGS[map_id] = (time.monotonic() + TIMEOUT_SECONDS, kept)
+        _DRAWINGS.move_to_end(map_id)
+        while len(_DRAWINGS) > KEPT_MAPS:
+            _DRAWINGS.popitem(last=False)
     # For the other web processes: one entry per drawing, expired by the database cache.
     caches[SHARED].set(_shared_key(map_id, token), value, TIMEOUT_SECONDS)
 

@@ -70,6 +70,7 @@ from valuestreams.layout import memo as layout_memo
 from valuestreams.layout import text as text_module
 from valuestreams.mapdata import forget_kept
 from valuestreams.models import Handoff, Lane, Map, Stage, Step
+from valuestreams.views.editor_live import forget_drawings
 from workshop.services import share_link_create
 
 TARGETS_MS: dict[str, Any] = {
@@ -175,6 +176,7 @@ def _empty_caches() -> None:
     cache.clear()
     forget_all()
     forget_kept()  # the map data the editor drew last
+    forget_drawings()  # its checksums
     svg_module._MEMO.clear()
     svg_module._CONTEXTS.clear()
     svg_module._LAYERS.clear()
