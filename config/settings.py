@@ -169,6 +169,12 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "ratelimit"
+# Python's cyclic garbage collector looks at the youngest objects after this many new
+# ones (Python's default: 700). An editor answer allocates tens of thousands of
+# objects, many of which stay (the layout's and drawing's memos, the analysis): at
+# 700 the collector ran a dozen times in every edit, and now and then walked all
+# that stays (pauses of 100 ms). 0 keeps Python's default (valuestreams/apps.py).
+GC_YOUNG_THRESHOLD = envint("GC_YOUNG_THRESHOLD", "50000")
 # Analyses are kept unserialised in each process, up to this many MB (oldest out
 # first); the cache above holds only markers and small metrics.
 ANALYSIS_CACHE_MB = envint("ANALYSIS_CACHE_MB", "64")

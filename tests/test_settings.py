@@ -88,3 +88,18 @@ def test_postgresql_connections_come_from_a_pool_unless_switched_off(pool, poole
     assert result.returncode == 0, result.stderr
     # A pool keeps the connections itself: Django must not also keep them per thread.
     assert result.stdout.split() == (["True", "0"] if pooled else ["False", "60"])
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", "50000"), ("12000", "12000"), ("0", "700")])
+def test_the_collector_looks_at_young_objects_as_often_as_configured(value, expected):
+    # Applied when the apps are ready (valuestreams/apps.py); 0 keeps Python's default.
+    code = "import django, gc; django.setup(); print(gc.get_threshold()[0])"
+    env = {k: v for k, v in os.environ.items() if k != "GC_YOUNG_THRESHOLD"}
+    if value:
+        env["GC_YOUNG_THRESHOLD"] = value
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

@@ -197,16 +197,38 @@ def _relative(markup: str) -> tuple[str, float]:
     last = 0
     for match in _COORDS.finditer(markup):
         name, value = match.group(1), match.group(2)
-        values = _y_positions(name, value)
-        if values is None:
-            continue
+        if name == "d" and _PAIRS_ONLY.fullmatch(value):
+            shifted = _shifted_pairs(value, ys)
+        else:
+            values = _y_positions(name, value)
+            if values is None:
+                continue
+            shifted = _shifted(values, ys)
         parts.append(markup[last : match.start(2)])
-        parts.append(_shifted(values, ys))
+        parts.append(shifted)
         last = match.end(2)
     if not ys:
         return markup, 0.0
     parts.append(markup[last:])
     return "".join(parts), ys[0]
+
+
+#: Path data whose every command takes (x y) pairs, written "x y" as the renderer
+#: writes them (every connector and arrowhead): each second number is a y.
+_PAIRS_ONLY = re.compile(r"[MLQCTSZ0-9. -]*")
+_PAIR = re.compile(r"(-?[0-9.]+) (-?[0-9.]+)")
+
+
+def _shifted_pairs(value: str, ys: list[float]) -> str:
+    """`_shifted` for path data of (x y) pairs only, in one pass: the common case."""
+
+    def relative(pair: re.Match[str]) -> str:
+        y = float(pair.group(2))
+        if not ys:
+            ys.append(y)
+        return f"{pair.group(1)} {_number(y - ys[0])}"
+
+    return _PAIR.sub(relative, value)
 
 
 def _y_positions(name: str, value: str) -> list[tuple[str, bool]] | None:
