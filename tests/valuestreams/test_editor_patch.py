@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 
 from tests.factories import StepFactory, map_with_steps
 from tests.valuestreams.mapdata_builders import big_map
@@ -22,7 +22,16 @@ from valuestreams.analysis.cache import (
 )
 from valuestreams.management.commands.bench_editor import step_form_data
 from valuestreams.models import Step
-from valuestreams.views.editor_live import KEPT, SHARED, _kept, patch, remember, split
+from valuestreams.views import editor_live
+from valuestreams.views.editor_live import (
+    KEPT,
+    SHARED,
+    _kept,
+    forget_drawings,
+    patch,
+    remember,
+    split,
+)
 
 from .editor_helpers import HTMX, client_for, fresh_cache, url
 
@@ -298,9 +307,26 @@ def test_only_the_newest_drawings_of_a_map_are_kept_in_memory_all_in_the_shared_
 
 
 @pytest.mark.django_db
+def test_this_process_keeps_the_drawings_of_a_bounded_number_of_maps_for_a_bounded_time(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(editor_live, "KEPT_MAPS", 3)
+    for map_id in range(1, 5):
+        remember(map_id, f"map-{map_id}", split(PIECES))
+    _kept(2)  # looking one up does not keep it: writing does
+    remember(2, "map-2-again", split(PIECES))
+    remember(5, "map-5", split(PIECES))
+    assert [m for m in range(1, 6) if _kept(m)] == [2, 4, 5]
+    # An hour later (TIMEOUT_SECONDS) a tab left open gets the whole drawing from here.
+    later = editor_live.time.monotonic() + editor_live.TIMEOUT_SECONDS + 1
+    monkeypatch.setattr(editor_live.time, "monotonic", lambda: later)
+    assert _kept(5) == {}
+
+
+@pytest.mark.django_db
 def test_a_drawing_made_by_another_web_process_is_patched_from_the_shared_cache() -> None:
     remember(7, "other-process", split(PIECES))
-    cache.clear()  # this process never drew it: only the shared cache knows it
+    forget_drawings()  # this process never drew it: only the shared cache knows it
     changed = [p.replace(">B<", ">B renamed<") for p in PIECES]
 
     markup = patch(7, "other-process", split(changed))
