@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import re
+import time
 from typing import Any
 
 import pytest
@@ -318,8 +319,8 @@ def test_this_process_keeps_the_drawings_of_a_bounded_number_of_maps_for_a_bound
     remember(5, "map-5", split(PIECES))
     assert [m for m in range(1, 6) if _kept(m)] == [2, 4, 5]
     # An hour later (TIMEOUT_SECONDS) a tab left open gets the whole drawing from here.
-    later = editor_live.time.monotonic() + editor_live.TIMEOUT_SECONDS + 1
-    monkeypatch.setattr(editor_live.time, "monotonic", lambda: later)
+    later = time.monotonic() + editor_live.TIMEOUT_SECONDS + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
     assert _kept(5) == {}
 
 
