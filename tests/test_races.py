@@ -321,3 +321,31 @@ def test_adds_and_moves_into_one_cell_at_once_give_every_step_its_own_place(team
         assert Step.objects.filter(lane=first.lane, stage=first.stage).count() == 5
         assert_cells_are_numbered_uniquely(map_obj)
     report("adds and moves into one cell", outcomes)
+
+
+def test_two_moves_of_one_step_from_the_same_version_move_it_once(team):
+    # The move compares the version in the UPDATE that moves the step, read inside
+    # the map's lock: of two drags of one card at once, one lands, the other is told
+    # the step changed meanwhile (409) and writes nothing, history included.
+    a, b, outcomes = team["a"], team["b"], Counter[tuple[int, ...]]()
+    for _trial in range(TRIALS):
+        map_obj, (first, second) = map_with_steps(team["workspace"])
+        other = StepFactory.create(map=map_obj, lane=second.lane, stage=first.stage)
+        targets = [(second.lane_id, second.stage_id), (other.lane_id, other.stage_id)]
+        statuses = at_once(
+            *(
+                person.post(
+                    edit_url("step_move", map_obj, first.pk),
+                    {"lane": lane, "stage": stage, "version": first.version, "position": 0},
+                )
+                for person, (lane, stage) in zip((a, b), targets, strict=True)
+            )
+        )
+        outcomes[tuple(statuses)] += 1
+        assert sorted(statuses) == [200, 409], statuses
+        moved = Step.objects.get(pk=first.pk)
+        assert (moved.lane_id, moved.stage_id) == targets[statuses.index(200)]
+        assert moved.version == first.version + 1
+        assert MapChange.objects.filter(map=map_obj, code="step_moved").count() == 1
+        assert_cells_are_numbered_uniquely(map_obj)
+    report("two moves of one step", outcomes)
