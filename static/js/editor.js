@@ -422,11 +422,12 @@
     return content ? { width: content[2], height: content[3] } : null;
   };
   /* A form is the same form when it posts to the same place with the same hidden
-   * fields (the cell of an add form, the version of a step's form); the CSRF
-   * token is masked anew with every answer and does not count. */
+   * fields (the cell of an add form); the CSRF token is masked anew with every
+   * answer, and the version is bumped by a write of the step (a move) while the
+   * form is still the one the facilitator was typing into: neither counts. */
   function formIdentity(form) {
     var hidden = Array.prototype.map.call(form.querySelectorAll("input[type=hidden]"), function (input) {
-      return input.name === "csrfmiddlewaretoken" ? "" : input.name + "=" + input.value;
+      return input.name === "csrfmiddlewaretoken" || input.name === "version" ? "" : input.name + "=" + input.value;
     });
     return (form.getAttribute("action") || "") + "?" + hidden.sort().join("&");
   }
@@ -437,16 +438,31 @@
     }
     return field.value !== field.defaultValue;
   }
-  /* A panel fetched again (a second click on the same "+" or step, answered while
-   * the facilitator had begun typing into the first answer) keeps what was typed
-   * into the very same form, and the focus and caret in it: nothing typed is lost.
-   * A panel after a save (a POST) shows what the server kept instead. */
-  function carryOver(old, next) {
+  // The value the server gave the field (what it shows before anything is typed).
+  function stored(field) {
+    if (field.type === "checkbox" || field.type === "radio") return String(field.defaultChecked);
+    if (field instanceof HTMLSelectElement) {
+      return Array.prototype.filter.call(field.options, function (o) { return o.defaultSelected; })
+        .map(function (o) { return o.value; }).join("\n");
+    }
+    return field.defaultValue;
+  }
+  /* A new side panel keeps what was typed into its forms and not saved yet: a panel
+   * fetched again (a second click on the same "+" or step while typing into the first
+   * answer), or answered by another write (the step dragged, moved by Alt+arrows or a
+   * move button, a handoff added), keeps the typing, the focus and the caret in the
+   * same form. Only the form just submitted shows what the server kept. Where someone
+   * else has saved a typed field meanwhile, the form keeps the version it was typed
+   * against: its Save is refused (409) with the newer value beside the typed one,
+   * never written over it. */
+  function carryOver(old, next, submitted) {
     var active = document.activeElement;
     old.querySelectorAll("form").forEach(function (form) {
+      if (submitted && (form === submitted || form.contains(submitted))) return;
       var identity = formIdentity(form);
       var twin = Array.prototype.find.call(next.querySelectorAll("form"), function (f) { return formIdentity(f) === identity; });
       if (!twin) return;
+      var overtaken = false;
       Array.prototype.forEach.call(form.elements, function (field) {
         if (!field.name || field.type === "hidden" || field.type === "submit") return;
         var isChoice = field.type === "checkbox" || field.type === "radio";
@@ -455,6 +471,7 @@
         });
         if (!same) return;
         if (edited(field)) {
+          if (stored(field) !== stored(same)) overtaken = true;
           if (isChoice) same.checked = field.checked;
           else same.value = field.value;
         }
@@ -465,12 +482,15 @@
           }
         }
       });
+      var seen = form.querySelector("input[name=version]"), now = twin.querySelector("input[name=version]");
+      if (overtaken && seen && now) now.value = seen.value;
     });
   }
-  var panelVerb = null;
+  var panelVerb = null, panelSource = null;
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var config = event.detail && event.detail.requestConfig;
     panelVerb = config ? String(config.verb).toLowerCase() : null;
+    panelSource = config ? config.elt : null;
   });
   /* "cw-replace" (the side panel after an edit): outerHTML without htmx's cleanup,
    * which fires two events on every element of the old panel, 1,300 of them with
@@ -480,7 +500,7 @@
   function replace(target, fragment, settleInfo) {
     var next = fragment.firstElementChild;
     if (!next) return false;
-    if (panelVerb === "get") carryOver(target, next);
+    carryOver(target, next, panelVerb === "get" ? null : panelSource);
     target.replaceWith(next);
     // Its forms post through htmx from now on: htmx would process the new panel only
     // when it settles (20 ms later), and a Save pressed before that posted the form

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from departments.models import Role
 from tests.e2e.test_editor_browser import ARTIFACTS, editor_url, log_in, member, shot
 from tests.factories import LaneFactory, MapFactory, StageFactory, StepFactory, map_with_steps
+from valuestreams import services
 from valuestreams.models import Step
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -194,6 +195,61 @@ def test_a_panel_fetched_again_keeps_what_was_typed_into_the_same_form(
     page.evaluate(fetch_again, "× B")
     expect(page.locator("#side-panel")).to_contain_text(f"{lane.department.name} × B")
     expect(title).to_have_value("")
+
+
+def test_a_step_moved_while_its_panel_is_being_typed_into_keeps_the_typing(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    """Typing in the step's form, then moving the step (Alt+arrows, a drag): the new
+    panel keeps the typed, unsaved title, and Save stores it on the moved step."""
+    user = member(workspace, Role.EDITOR, "mover")
+    map_obj, (first, second) = map_with_steps(workspace)
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    title = page.locator("#side-panel .step-form input[name=title]")
+    title.fill("Ask for it, typed")
+    lead = page.locator("#step_lead_time_minutes")
+    lead.fill("2d")
+    page.locator(f"#step-{first.pk}").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator(f"#step-{first.pk}")).to_have_attribute("data-lane-id", str(second.lane_id))
+    expect(page.locator("#side-panel")).to_contain_text(f"In {second.lane.department.name}")
+    expect(title).to_have_value("Ask for it, typed")
+    expect(lead).to_have_value("2d")
+    page.get_by_role("button", name="Save step").click()
+    expect(page.locator(f"#step-{first.pk}")).to_contain_text("Ask for it, typed")
+    moved = Step.objects.get(pk=first.pk)
+    assert (moved.title, moved.lane_id, moved.lead_time_minutes) == (
+        "Ask for it, typed",
+        second.lane_id,
+        2 * 480,
+    )
+
+
+def test_typing_kept_over_someone_elses_newer_save_is_refused_with_both_values(
+    page: Page, live_server: Any, workspace: Any
+) -> None:
+    """The kept typing never overwrites a colleague's newer value of that field: the
+    form keeps the version it was typed against, and Save shows the conflict."""
+    user = member(workspace, Role.EDITOR, "slow")
+    map_obj, (first, second) = map_with_steps(workspace)
+    third = StepFactory(map=map_obj, lane=second.lane, stage=second.stage, title="Check it")
+    log_in(page, live_server, user)
+    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    title = page.locator("#side-panel .step-form input[name=title]")
+    title.fill("Mine")
+    services.step_update(step_id=first.pk, version=first.version, values={"title": "Theirs"})
+    # Another write of this person's (a handoff from the step) brings the step's panel
+    # again, with the colleague's title as stored.
+    page.select_option("#handoff_to_step", str(third.pk))
+    page.get_by_role("button", name="Connect").click()
+    expect(page.locator("#side-panel .handoff-list")).to_contain_text("Check it")
+    expect(title).to_have_value("Mine")
+    page.get_by_role("button", name="Save step").click()
+    conflict = page.locator("#side-panel .conflict")
+    expect(conflict).to_contain_text("Theirs")
+    expect(conflict).to_contain_text("Mine")
+    assert Step.objects.get(pk=first.pk).title == "Theirs"
 
 
 def test_clicking_a_handoff_label_opens_that_handoff(
