@@ -233,7 +233,7 @@ def test_typing_kept_over_someone_elses_newer_save_is_refused_with_both_values(
     form keeps the version it was typed against, and Save shows the conflict."""
     user = member(workspace, Role.EDITOR, "slow")
     map_obj, (first, second) = map_with_steps(workspace)
-    third = StepFactory(map=map_obj, lane=second.lane, stage=second.stage, title="Check it")
+    third: Any = StepFactory(map=map_obj, lane=second.lane, stage=second.stage, title="Check it")
     log_in(page, live_server, user)
     page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
     title = page.locator("#side-panel .step-form input[name=title]")

@@ -308,16 +308,21 @@ def test_only_the_newest_drawings_of_a_map_are_kept_in_memory_all_in_the_shared_
 
 
 @pytest.mark.django_db
-def test_this_process_keeps_the_drawings_of_a_bounded_number_of_maps_for_a_bounded_time(
+def test_this_process_keeps_a_bounded_number_of_checksums_for_a_bounded_time(
     monkeypatch,
 ) -> None:
-    monkeypatch.setattr(editor_live, "KEPT_MAPS", 3)
+    # The least recently written maps go first, as many as the bound asks.
+    remember(99, "probe", split(PIECES))
+    one_map = editor_live._elements(_kept(99))
+    forget_drawings()
+    monkeypatch.setattr(editor_live, "KEPT_ELEMENTS", 3 * one_map)
     for map_id in range(1, 5):
         remember(map_id, f"map-{map_id}", split(PIECES))
     _kept(2)  # looking one up does not keep it: writing does
-    remember(2, "map-2-again", split(PIECES))
+    remember(2, "map-2-again", split(PIECES))  # two drawings of map 2 now
     remember(5, "map-5", split(PIECES))
-    assert [m for m in range(1, 6) if _kept(m)] == [2, 4, 5]
+    assert [m for m in range(1, 6) if _kept(m)] == [2, 5]
+    assert editor_live._kept_elements == 3 * one_map
     # An hour later (TIMEOUT_SECONDS) a tab left open gets the whole drawing from here.
     later = time.monotonic() + editor_live.TIMEOUT_SECONDS + 1
     monkeypatch.setattr(time, "monotonic", lambda: later)

@@ -422,13 +422,18 @@ def _recall(map_id: int, token: str, kept: dict[str, Any]) -> tuple[Any, ...] | 
     return old if isinstance(old, tuple) else None
 
 
-#: This process's recent drawings, by map id: (expiry, {token: checksums}), the most
-#: recently used map last. Kept as objects, not in Django's cache: a local-memory
-#: cache pickles, and an edit would unpickle and pickle the map's drawings again.
-_DRAWINGS: OrderedDict[int, tuple[float, dict[str, Any]]] = OrderedDict()
+#: This process's recent drawings, by map id: (expiry, {token: checksums}, elements),
+#: the most recently written map last. Kept as objects, not in Django's cache: a
+#: local-memory cache pickles, and an edit would unpickle and pickle the map's
+#: drawings again.
+_DRAWINGS: OrderedDict[int, tuple[float, dict[str, Any], int]] = OrderedDict()
 _DRAWINGS_LOCK = threading.Lock()
-#: Maps whose drawings this process keeps (a few KB each at 200 steps).
-KEPT_MAPS = 500
+#: Checksums this process keeps over all maps, about 100 bytes each (some 25 MB):
+#: the four drawings of 20 maps of 1,000 steps, or of hundreds of workshop-sized
+#: maps. The least recently written maps go first; their next edit patches from the
+#: shared cache.
+KEPT_ELEMENTS = 250_000
+_kept_elements = 0
 
 
 def _kept(map_id: int) -> dict[str, Any]:
@@ -440,10 +445,21 @@ def _kept(map_id: int) -> dict[str, Any]:
     return dict(found[1])
 
 
+def _elements(kept: dict[str, Any]) -> int:
+    """How many checksums the map's kept drawings hold."""
+    return sum(
+        len(part) if isinstance(part, dict) else 1
+        for _kinds, sums in kept.values()
+        for part in sums
+    )
+
+
 def forget_drawings() -> None:
     """Forget this process's remembered drawings, as a restart does."""
+    global _kept_elements
     with _DRAWINGS_LOCK:
         _DRAWINGS.clear()
+        _kept_elements = 0
 
 
 def remember(
@@ -453,20 +469,24 @@ def remember(
 
     This process keeps a map's KEPT newest drawings: a browser a few edits behind
     still gets a patch, and the memory stays bounded however long the workshop
-    edits (and over how many maps: KEPT_MAPS). `kept` is what the caller has just
+    edits (and over all maps: KEPT_ELEMENTS). `kept` is what the caller has just
     read (`_kept`), so a write looks it up once.
     """
+    global _kept_elements
     kept = dict(kept) if kept is not None else _kept(map_id)
     kept.pop(token, None)
     value = ([c.kind for c in drawing.children], drawing.sums)
     kept[token] = value
     while len(kept) > KEPT:
         del kept[next(iter(kept))]
+    size = _elements(kept)
     with _DRAWINGS_LOCK:
-        _DRAWINGS[map_id] = (time.monotonic() + TIMEOUT_SECONDS, kept)
-        _DRAWINGS.move_to_end(map_id)
-        while len(_DRAWINGS) > KEPT_MAPS:
-            _DRAWINGS.popitem(last=False)
+        before = _DRAWINGS.pop(map_id, None)
+        _kept_elements += size - (before[2] if before else 0)
+        _DRAWINGS[map_id] = (time.monotonic() + TIMEOUT_SECONDS, kept, size)
+        while _kept_elements > KEPT_ELEMENTS and len(_DRAWINGS) > 1:
+            _gone, (_expiry, _drawings, elements) = _DRAWINGS.popitem(last=False)
+            _kept_elements -= elements
     # For the other web processes: one entry per drawing, expired by the database cache.
     caches[SHARED].set(_shared_key(map_id, token), value, TIMEOUT_SECONDS)
 
