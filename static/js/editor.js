@@ -457,10 +457,14 @@
    * never written over it. */
   function carryOver(old, next, submitted) {
     var active = document.activeElement;
+    var twins = Object.create(null);  // each new form by its identity, worked out once
+    next.querySelectorAll("form").forEach(function (f) {
+      var identity = formIdentity(f);
+      if (!twins[identity]) twins[identity] = f;
+    });
     old.querySelectorAll("form").forEach(function (form) {
       if (submitted && (form === submitted || form.contains(submitted))) return;
-      var identity = formIdentity(form);
-      var twin = Array.prototype.find.call(next.querySelectorAll("form"), function (f) { return formIdentity(f) === identity; });
+      var twin = twins[formIdentity(form)];
       if (!twin) return;
       var overtaken = false;
       Array.prototype.forEach.call(form.elements, function (field) {
