@@ -431,22 +431,16 @@
     });
     return (form.getAttribute("action") || "") + "?" + hidden.sort().join("&");
   }
-  function edited(field) {
-    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+  // What the field holds now, or (`stored`) what the server gave it, as text.
+  function valueOf(field, stored) {
+    if (field.type === "checkbox" || field.type === "radio") return String(stored ? field.defaultChecked : field.checked);
     if (field instanceof HTMLSelectElement) {
-      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
-    }
-    return field.value !== field.defaultValue;
-  }
-  // The value the server gave the field (what it shows before anything is typed).
-  function stored(field) {
-    if (field.type === "checkbox" || field.type === "radio") return String(field.defaultChecked);
-    if (field instanceof HTMLSelectElement) {
-      return Array.prototype.filter.call(field.options, function (o) { return o.defaultSelected; })
+      return Array.prototype.filter.call(field.options, function (o) { return stored ? o.defaultSelected : o.selected; })
         .map(function (o) { return o.value; }).join("\n");
     }
-    return field.defaultValue;
+    return stored ? field.defaultValue : field.value;
   }
+  function edited(field) { return valueOf(field, false) !== valueOf(field, true); }
   /* A new side panel keeps what was typed into its forms and not saved yet: a panel
    * fetched again (a second click on the same "+" or step while typing into the first
    * answer), or answered by another write (the step dragged, moved by Alt+arrows or a
@@ -475,7 +469,7 @@
         });
         if (!same) return;
         if (edited(field)) {
-          if (stored(field) !== stored(same)) overtaken = true;
+          if (valueOf(field, true) !== valueOf(same, true)) overtaken = true;
           if (isChoice) same.checked = field.checked;
           else same.value = field.value;
         }

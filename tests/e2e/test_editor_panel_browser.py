@@ -35,6 +35,14 @@ def open_first_add_form(
     return map_obj, lane, stages, title
 
 
+def open_step_panel(
+    page: Page, live_server: Any, workspace: Any, username: str, map_obj: Any, step: Any
+) -> None:
+    """The editor of `map_obj` with `step`'s panel open, for a new editor named `username`."""
+    log_in(page, live_server, member(workspace, Role.EDITOR, username))
+    page.goto(editor_url(live_server, map_obj) + f"?step={step.pk}")
+
+
 def test_enter_adds_a_step_and_opens_the_next_empty_cell_with_the_title_focused(
     page: Page, live_server: Any, workspace: Any
 ) -> None:
@@ -53,10 +61,8 @@ def test_enter_adds_a_step_and_opens_the_next_empty_cell_with_the_title_focused(
 def test_times_read_back_in_working_days_and_focus_follows_the_panel(
     page: Page, live_server: Any, workspace: Any
 ) -> None:
-    user = member(workspace, Role.EDITOR, "timer")
     map_obj, (first, _second) = map_with_steps(workspace)
-    log_in(page, live_server, user)
-    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    open_step_panel(page, live_server, workspace, "timer", map_obj, first)
     lead = page.locator("#step_lead_time_minutes")
     lead.fill("2880")
     expect(page.locator("#step_lead_time_minutes_readback")).to_have_text("= 6 d at 8 h a day")
@@ -82,10 +88,8 @@ def test_times_read_back_in_working_days_and_focus_follows_the_panel(
 def test_the_times_section_stays_as_the_facilitator_left_it(
     page: Page, live_server: Any, workspace: Any
 ) -> None:
-    user = member(workspace, Role.EDITOR, "journey")
     map_obj, (first, second) = map_with_steps(workspace, kind="customer_journey")
-    log_in(page, live_server, user)
-    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    open_step_panel(page, live_server, workspace, "journey", map_obj, first)
     times = page.locator("details[data-remember=times]")
     expect(times).not_to_have_attribute("open", "")
     times.locator("summary").click()
@@ -110,10 +114,8 @@ def test_an_answer_arriving_late_leaves_focus_where_the_facilitator_moved_it(
     answer swapped in meanwhile used to hand focus back to the step, so the next
     arrow key moved through the diagram instead of the emotion faces.
     """
-    user = member(workspace, Role.EDITOR, "late")
     map_obj, (first, second) = map_with_steps(workspace)
-    log_in(page, live_server, user)
-    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    open_step_panel(page, live_server, workspace, "late", map_obj, first)
     expect(page.locator("#workshop-panel")).to_be_attached()
     page.locator(".cw-step", has_text=second.title).click()
     expect(page.locator("#step_title")).to_have_value(second.title)
@@ -144,11 +146,9 @@ def test_an_answer_arriving_late_leaves_focus_where_the_facilitator_moved_it(
 def test_connect_and_delete_leave_focus_on_the_panel_heading_and_say_so(
     page: Page, live_server: Any, workspace: Any
 ) -> None:
-    user = member(workspace, Role.EDITOR, "linker")
     map_obj, (first, second) = map_with_steps(workspace)
     third: Any = StepFactory(map=map_obj, lane=second.lane, stage=first.stage, title="Third")
-    log_in(page, live_server, user)
-    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    open_step_panel(page, live_server, workspace, "linker", map_obj, first)
     # "Hand off to" groups by lane and leaves out what is already connected.
     group = page.locator(f"#handoff_to_step optgroup[label='{second.lane.department.name}']")
     expect(group.locator("option")).to_have_text(["Third"])
@@ -202,10 +202,8 @@ def test_a_step_moved_while_its_panel_is_being_typed_into_keeps_the_typing(
 ) -> None:
     """Typing in the step's form, then moving the step (Alt+arrows, a drag): the new
     panel keeps the typed, unsaved title, and Save stores it on the moved step."""
-    user = member(workspace, Role.EDITOR, "mover")
     map_obj, (first, second) = map_with_steps(workspace)
-    log_in(page, live_server, user)
-    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    open_step_panel(page, live_server, workspace, "mover", map_obj, first)
     title = page.locator("#side-panel .step-form input[name=title]")
     title.fill("Ask for it, typed")
     lead = page.locator("#step_lead_time_minutes")
@@ -231,11 +229,9 @@ def test_typing_kept_over_someone_elses_newer_save_is_refused_with_both_values(
 ) -> None:
     """The kept typing never overwrites a colleague's newer value of that field: the
     form keeps the version it was typed against, and Save shows the conflict."""
-    user = member(workspace, Role.EDITOR, "slow")
     map_obj, (first, second) = map_with_steps(workspace)
     third: Any = StepFactory(map=map_obj, lane=second.lane, stage=second.stage, title="Check it")
-    log_in(page, live_server, user)
-    page.goto(editor_url(live_server, map_obj) + f"?step={first.pk}")
+    open_step_panel(page, live_server, workspace, "slow", map_obj, first)
     title = page.locator("#side-panel .step-form input[name=title]")
     title.fill("Mine")
     services.step_update(step_id=first.pk, version=first.version, values={"title": "Theirs"})

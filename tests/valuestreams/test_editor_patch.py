@@ -322,7 +322,7 @@ def test_this_process_keeps_a_bounded_number_of_checksums_for_a_bounded_time(
     remember(2, "map-2-again", split(PIECES))  # two drawings of map 2 now
     remember(5, "map-5", split(PIECES))
     assert [m for m in range(1, 6) if _kept(m)] == [2, 5]
-    assert editor_live._kept_elements == 3 * one_map
+    assert editor_live._DRAWINGS.weight == 3 * one_map
     # An hour later (TIMEOUT_SECONDS) a tab left open gets the whole drawing from here.
     later = time.monotonic() + editor_live.TIMEOUT_SECONDS + 1
     monkeypatch.setattr(time, "monotonic", lambda: later)

@@ -21,7 +21,6 @@ into the shared cache itself, for lists of many maps.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
@@ -29,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from ..mapdata import MapData, load_map_data, map_version
+from ..weighed import WeighedStore
 from .engine import _collector_paused, analyze
 from .results import MapAnalysis, MapMetrics
 
@@ -39,10 +39,8 @@ TIMEOUT_SECONDS = 24 * 60 * 60
 #: (measured with tracemalloc: about 0.8 KB a step on maps of 200 to 5,000 steps).
 BASE_BYTES, STEP_BYTES, HANDOFF_BYTES = 10_000, 500, 300
 
-_store: OrderedDict[str, tuple[MapAnalysis, int]] = OrderedDict()
-_store_bytes = 0
 _newest: dict[int, str] = {}  # map id -> the key of its version in the store
-_store_lock = threading.Lock()
+_newest_lock = threading.Lock()
 
 
 def estimated_bytes(result: MapAnalysis) -> int:
@@ -55,48 +53,40 @@ def store_limit() -> int:
     return int(getattr(settings, "ANALYSIS_CACHE_MB", 64)) * 1024 * 1024
 
 
+_store: WeighedStore[MapAnalysis] = WeighedStore(store_limit)
+
+
 def stored_bytes() -> int:
     """The estimated bytes of the analyses this process keeps now."""
-    return _store_bytes
+    return _store.weight
 
 
 def _remember(key: str, result: MapAnalysis) -> None:
-    global _store_bytes
-    size, limit = estimated_bytes(result), store_limit()
-    if size > limit:
+    size = estimated_bytes(result)
+    if size > store_limit():
         return
-    with _store_lock:
+    with _newest_lock:
         # One version per map: after an edit the older one is never asked for again
         # (a workshop's hundred edits of a big map would otherwise fill the store).
-        for stale in (key, _newest.get(result.map_id)):
-            old = _store.pop(stale, None) if stale is not None else None
-            if old is not None:
-                _store_bytes -= old[1]
+        older = _newest.get(result.map_id)
+        if older is not None and older != key:
+            _store.pop(older)
         _newest[result.map_id] = key
-        _store[key] = (result, size)
-        _store_bytes += size
-        while _store_bytes > limit:
-            _evicted, (_result, evicted_size) = _store.popitem(last=False)
-            _store_bytes -= evicted_size
+    _store.put(key, result, size)
 
 
 def forget_all() -> None:
     """Empty this process's store of analyses, as a restart does."""
-    global _store_bytes
-    with _store_lock:
+    with _newest_lock:
         _store.clear()
         _newest.clear()
-        _store_bytes = 0
 
 
 def _recalled(key: str) -> MapAnalysis | None:
     """The kept result for `key`, while the shared cache still has the key's marker."""
-    with _store_lock:
-        entry = _store.get(key)
-        if entry is not None:
-            _store.move_to_end(key)
-    if entry is not None and cache.has_key(key):
-        return entry[0]
+    result = _store.get(key, touch=True)
+    if result is not None and cache.has_key(key):
+        return result
     return None
 
 

@@ -19,10 +19,8 @@ The splitting and diffing are pure; the caches keep only checksums.
 from __future__ import annotations
 
 import re
-import threading
 import time
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -37,6 +35,7 @@ from ..analysis import MapAnalysis
 from ..diagram import diagram_pieces
 from ..mapdata import MapData
 from ..models import Map
+from ..weighed import WeighedStore
 
 #: Top-level layers whose children are sent one by one (they have ids).
 KEYED_LAYERS = frozenset(
@@ -422,24 +421,20 @@ def _recall(map_id: int, token: str, kept: dict[str, Any]) -> tuple[Any, ...] | 
     return old if isinstance(old, tuple) else None
 
 
-#: This process's recent drawings, by map id: (expiry, {token: checksums}, elements),
-#: the most recently written map last. Kept as objects, not in Django's cache: a
-#: local-memory cache pickles, and an edit would unpickle and pickle the map's
-#: drawings again.
-_DRAWINGS: OrderedDict[int, tuple[float, dict[str, Any], int]] = OrderedDict()
-_DRAWINGS_LOCK = threading.Lock()
 #: Checksums this process keeps over all maps, about 100 bytes each (some 25 MB):
 #: the four drawings of 20 maps of 1,000 steps, or of hundreds of workshop-sized
 #: maps. The least recently written maps go first; their next edit patches from the
 #: shared cache.
 KEPT_ELEMENTS = 250_000
-_kept_elements = 0
+#: This process's recent drawings by map id: (expiry, {token: checksums}), weighed
+#: in checksums. Kept as objects, not in Django's cache: a local-memory cache
+#: pickles, and an edit would unpickle and pickle the map's drawings again.
+_DRAWINGS: WeighedStore[tuple[float, dict[str, Any]]] = WeighedStore(lambda: KEPT_ELEMENTS)
 
 
 def _kept(map_id: int) -> dict[str, Any]:
     """The map's remembered drawings by token (empty when none or expired)."""
-    with _DRAWINGS_LOCK:
-        found = _DRAWINGS.get(map_id)
+    found = _DRAWINGS.get(map_id)
     if found is None or found[0] < time.monotonic():
         return {}
     return dict(found[1])
@@ -456,10 +451,7 @@ def _elements(kept: dict[str, Any]) -> int:
 
 def forget_drawings() -> None:
     """Forget this process's remembered drawings, as a restart does."""
-    global _kept_elements
-    with _DRAWINGS_LOCK:
-        _DRAWINGS.clear()
-        _kept_elements = 0
+    _DRAWINGS.clear()
 
 
 def remember(
@@ -472,21 +464,13 @@ def remember(
     edits (and over all maps: KEPT_ELEMENTS). `kept` is what the caller has just
     read (`_kept`), so a write looks it up once.
     """
-    global _kept_elements
     kept = dict(kept) if kept is not None else _kept(map_id)
     kept.pop(token, None)
     value = ([c.kind for c in drawing.children], drawing.sums)
     kept[token] = value
     while len(kept) > KEPT:
         del kept[next(iter(kept))]
-    size = _elements(kept)
-    with _DRAWINGS_LOCK:
-        before = _DRAWINGS.pop(map_id, None)
-        _kept_elements += size - (before[2] if before else 0)
-        _DRAWINGS[map_id] = (time.monotonic() + TIMEOUT_SECONDS, kept, size)
-        while _kept_elements > KEPT_ELEMENTS and len(_DRAWINGS) > 1:
-            _gone, (_expiry, _drawings, elements) = _DRAWINGS.popitem(last=False)
-            _kept_elements -= elements
+    _DRAWINGS.put(map_id, (time.monotonic() + TIMEOUT_SECONDS, kept), _elements(kept))
     # For the other web processes: one entry per drawing, expired by the database cache.
     caches[SHARED].set(_shared_key(map_id, token), value, TIMEOUT_SECONDS)
 

@@ -255,17 +255,9 @@ class _Editor:
         name, data, *extra = getattr(self, f"_{kind}")()
         return lambda: self._post(name, data, *extra)
 
-    def rename(self) -> Any:
-        return self.ready("rename")()
-
-    def move(self) -> Any:
-        return self.ready("move")()
-
-    def connect(self) -> Any:
-        return self.ready("connect")()
-
-    def move_elsewhere(self) -> Any:
-        return self.ready("move_elsewhere")()
+    def edit(self, kind: str) -> Any:
+        """Make the edit `kind` (rename, move, connect, move_elsewhere) now."""
+        return self.ready(kind)()
 
     def _rename(self) -> tuple[Any, ...]:
         step = Step.objects.get(pk=self.step.pk)
@@ -462,7 +454,7 @@ class Command(BaseCommand):
             client.force_login(user)
             editor = _Editor(client, map_obj)
             editor.page()  # templates, first history rows
-            editor.move()
+            editor.edit("move")
             figures: dict[str, Any] = {
                 "steps": size,
                 "handoffs": Handoff.objects.filter(map=map_obj).count(),
@@ -479,7 +471,7 @@ class Command(BaseCommand):
                 figures[kind] = {"cold": _summary(cold), "warm": _summary(warm)}
             # Moves of ever other steps in a process that has served edits for a while.
             for _ in range(3):
-                editor.move_elsewhere()
+                editor.edit("move_elsewhere")
             elsewhere = [
                 _timed(editor.ready("move_elsewhere")) for _ in range(options["repeats"] * 2)
             ]
@@ -515,12 +507,12 @@ class Command(BaseCommand):
         editor = _Editor(client, map_obj)
         editor.page()
         for i in range(10):  # warm up: templates, both edit kinds
-            (editor.rename if i % 2 else editor.move)()
+            editor.edit("rename" if i % 2 else "move")
         rounds = []
         for _round in range(2):
             before = _rss_mb()
             for i in range(edits):
-                (editor.rename if i % 2 else editor.move)()
+                editor.edit("rename" if i % 2 else "move")
             rounds.append(_rss_mb() - before)
         return {
             "steps": Step.objects.filter(map=map_obj).count(),
