@@ -139,6 +139,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
         "min_size": 1,
         "max_size": envint("DB_POOL_SIZE", "10"),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    "DB_PREPARED", "true"
+):
+    # Parameters bound by the server instead of inlined by psycopg: a statement a
+    # connection runs for the fifth time is prepared (psycopg's prepare_threshold),
+    # so PostgreSQL parses and plans an editor's dozen queries once per connection,
+    # not on every edit; the pool (or DB_CONN_MAX_AGE) keeps the connection.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite cannot defer a unique constraint, so it goes without "one step per place
 # in a cell" (PostgreSQL has it); it lets one writer in at a time (docs/concurrency.md).
