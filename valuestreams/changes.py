@@ -37,6 +37,38 @@ from .models import Handoff, Lane, Map, MapChange, Stage, Step
 
 _current_change: ContextVar[int | None] = ContextVar("crosswalk_current_change", default=None)
 
+
+@dataclass(frozen=True)
+class Written:
+    """The change an edit just recorded and the map's version its write produced."""
+
+    change: MapChange
+    version: int
+
+    def of(self, map_id: int) -> int | None:
+        """The version written if the change is of map `map_id`, else None."""
+        return self.version if self.change.map_id == map_id else None
+
+
+_written: ContextVar[Written | None] = ContextVar("crosswalk_written", default=None)
+
+
+def last_written() -> Written | None:
+    """What the last change recorded in this thread or task wrote, if it was committed.
+
+    Lets the editor answer a write without reading back what it has just
+    written (the map's version, the newest change). Callers compare the version
+    with the map they show: state is known by version, so an older entry never
+    passes for a newer one.
+    """
+    return _written.get()
+
+
+def forget_written() -> None:
+    """Clear `last_written`: an edit begins, or its transaction did not commit."""
+    _written.set(None)
+
+
 #: Models an editor change may touch, parents before children: re-creating goes
 #: in this order, deleting in the reverse one.
 TRACKED: tuple[type[models.Model], ...] = (Stage, Lane, Step, Handoff)
@@ -109,7 +141,15 @@ def recording_change(*, map_id: int, user: User, code: str, **params: Any) -> It
         yield change
     finally:
         _current_change.reset(token)
-    Map.objects.filter(pk=map_id).update(version=F("version") + 1)
+    # The version bump reads the new version back in the same statement (PostgreSQL
+    # and SQLite both have RETURNING; the ORM's update returns only a row count).
+    with connection.cursor() as cursor:
+        table = Map._meta.db_table
+        cursor.execute(
+            f"UPDATE {table} SET version = version + 1 WHERE id = %s RETURNING version", [map_id]
+        )
+        (version,) = cursor.fetchone()
+    _written.set(Written(change, version))
 
 
 def record_updates(model: type[models.Model], objs: list[Any]) -> None:
@@ -121,8 +161,7 @@ def record_updates(model: type[models.Model], objs: list[Any]) -> None:
     """
     if not objs:
         return
-    history = model.history  # type: ignore[attr-defined]
-    history.bulk_history_create(
+    history_manager(model).bulk_history_create(
         objs, update=True, custom_historical_attrs={"change_id": _current_change.get()}
     )
 
@@ -142,19 +181,25 @@ _M = TypeVar("_M", bound=models.Model)
 HISTORY_MARK = "history_known"
 
 
-def history_model(model: type[models.Model]) -> Any:
-    """The historical model simple_history made for `model`.
+def history_manager(model: type[models.Model]) -> Any:
+    """``model.history``, simple_history's manager of `model`'s history, made once.
 
     Reading ``model.history`` builds a new manager class each time (simple_history's
-    descriptor), a noticeable part of an edit that reads it a few times.
+    descriptor), a noticeable part of an edit that reads it a few times. The
+    manager of the whole model (not of one row) keeps no state between queries.
     """
-    found = _HISTORY_MODELS.get(model)
+    found = _HISTORY_MANAGERS.get(model)
     if found is None:
-        found = _HISTORY_MODELS[model] = model.history.model  # type: ignore[attr-defined]
+        found = _HISTORY_MANAGERS[model] = model.history  # type: ignore[attr-defined]
     return found
 
 
-_HISTORY_MODELS: dict[type[models.Model], Any] = {}
+def history_model(model: type[models.Model]) -> Any:
+    """The historical model simple_history made for `model`."""
+    return history_manager(model).model
+
+
+_HISTORY_MANAGERS: dict[type[models.Model], Any] = {}
 
 
 def marking_history(queryset: QuerySet[_M]) -> QuerySet[_M]:

@@ -19,6 +19,7 @@ from .change_texts import change_params
 from .changes import User as AnyUser
 from .changes import (
     ensure_baseline,
+    forget_written,
     lock_map,
     marking_history,
     record_updates,
@@ -66,11 +67,16 @@ def _editor_write(service: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(service)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        forget_written()
         try:
             with transaction.atomic():
                 return service(*args, **kwargs)
         except IntegrityError as error:
+            forget_written()
             raise ValidationError({NON_FIELD_ERRORS: [CONFLICT]}) from error
+        except BaseException:
+            forget_written()  # what it recorded was rolled back
+            raise
 
     return run
 

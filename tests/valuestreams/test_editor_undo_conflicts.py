@@ -129,3 +129,46 @@ def test_a_change_that_cannot_be_undone_is_marked_in_the_history(workspace, edit
     assert "the same things were changed since" in response.content.decode()
     history = client_for(editor).get(url("map_history", map_obj), headers=HTMX)
     assert "can no longer be undone" in history.content.decode()
+
+
+def test_a_write_answers_with_its_own_change_as_the_next_undo_without_reading_it_back(
+    workspace, editor
+):
+    # The answer to a write shows the change just recorded (changes.last_written);
+    # after an undo in the same thread the redo button must come from the database.
+    map_obj, (first, _second) = map_with_steps(workspace)
+    client = client_for(editor)
+    data = {"title": "Written", "version": first.version}
+    saved = client.post(url("step_edit", map_obj, first.pk), data, headers=HTMX)
+    assert saved.status_code == 200
+    change = MapChange.objects.get(map=map_obj)
+    html = saved.content.decode()
+    assert f'id="undo-change" value="{change.pk}"' in html
+    assert 'id="redo-change"' not in html
+    undone = client.post(url("map_undo", map_obj), {"change": change.pk}, headers=HTMX)
+    assert undone.status_code == 200
+    html = undone.content.decode()
+    assert f'id="redo-change" value="{change.pk}"' in html
+    assert 'id="undo-change"' not in html
+
+
+def test_what_a_thread_wrote_is_forgotten_when_its_write_is_refused_or_of_another_map(
+    workspace, editor
+):
+    from valuestreams.changes import last_written
+
+    map_obj, (first, _second) = map_with_steps(workspace)
+    other_map, (elsewhere, _) = map_with_steps(workspace)
+    services.step_update(step_id=first.pk, version=1, values={"title": "A"}, user=editor)
+    written = last_written()
+    assert written is not None
+    assert written.change == MapChange.objects.get(map=map_obj)
+    assert written.of(map_obj.pk) == map_version(map_obj) == 2
+    assert written.of(other_map.pk) is None
+    with pytest.raises(services.StaleVersionError):
+        services.step_update(step_id=first.pk, version=1, values={"title": "B"}, user=editor)
+    assert last_written() is None
+    services.step_update(step_id=elsewhere.pk, version=1, values={"title": "C"}, user=editor)
+    written = last_written()
+    assert written is not None and written.of(map_obj.pk) is None
+    assert written.of(other_map.pk) == map_version(other_map)

@@ -33,7 +33,7 @@ from .. import services
 from ..access import get_map_for_user
 from ..analysis import MapAnalysis, analysis_for_data
 from ..analysis.definitions import NoteLine, analysis_figures, figure, note_lines
-from ..changes import UndoError
+from ..changes import UndoError, last_written
 from ..forms import (
     FutureStateForm,
     HandoffForm,
@@ -151,6 +151,16 @@ def _undo_state(map_obj: Map, *, listed: bool = True) -> dict[str, Any]:
     # One query: the newest change and the oldest undone one decide both buttons.
     # Without the history list (`listed`), only what the buttons say is read: no
     # user, no time.
+    written = last_written()
+    if (
+        not listed
+        and written is not None
+        and written.of(map_obj.pk) == map_obj.version
+        and written.change.undoable
+    ):
+        # The map is as the change this thread just recorded left it: that change
+        # is the newest, and recording it discarded everything undone.
+        return {"next_undo": written.change, "next_redo": None, "changes": []}
     query = MapChange.objects.filter(map=map_obj).order_by("-id")
     if listed:
         query = query.select_related("user")
@@ -239,7 +249,13 @@ def _stored(
     data this process drew just before it, when it has that version, instead of
     loading the whole map again.
     """
-    map_obj.refresh_from_db(fields=["version", "name"])
+    written = last_written()
+    if written is not None and written.of(map_obj.pk) == map_obj.version + 1:
+        # This request's write was the only one since it read the map: only the
+        # version changed (no edit of a step or handoff renames the map).
+        map_obj.version = written.version
+    else:
+        map_obj.refresh_from_db(fields=["version", "name"])
     data = None
     if saved is not None:
         data = after_step_saved(map_obj, saved)
