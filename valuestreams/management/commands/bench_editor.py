@@ -11,9 +11,10 @@ throwaway workspace and prints JSON:
   warm (the browser's drawing is known: only the changes go), min/median/max
   wall and CPU milliseconds over the repeats, queries, and the response size
   as sent (gzip) and unpacked; the editor page for comparison. Through Django's
-  test client, on the database `DATABASE_URL` names (SQLite without it); when
-  that is PostgreSQL the same is measured on SQLite in a child process, so the
-  JSON has both. ``move_elsewhere``: warm moves of ever other steps (seeded) to
+  test client, in a child process with a production server's settings (DEBUG
+  off, static files collected), on the database `DATABASE_URL` names (SQLite
+  without it); when that is PostgreSQL the same is measured on SQLite in another
+  child, so the JSON has both. ``move_elsewhere``: warm moves of ever other steps (seeded) to
   the top of another lane's cell, each making a drawing not seen before (``move``
   sends one step back and forth).
 - ``memory``: growth of this process (resident set) over `--memory-edits` edits
@@ -405,13 +406,12 @@ class Command(BaseCommand):
         report: dict[str, Any] = {"repeats": options["repeats"], "load_average": os.getloadavg()}
         try:
             maps = {size: _build(workspace, departments, size) for size in options["sizes"]}
-            if not options["no_server"]:
-                report["server"] = {connection.vendor: self._server_figures(user, maps, options)}
             if options["server_only"]:
+                report["server"] = {connection.vendor: self._server_figures(user, maps, options)}
                 self.stdout.write(json.dumps(report))
                 return
-            if connection.vendor != "sqlite" and not options["no_server"]:
-                report["server"]["sqlite"] = self._sqlite_figures(options)
+            if not options["no_server"]:
+                report["server"] = self._production_figures(options)
             largest = maps[max(maps)]
             if not options["no_server"]:
                 report["memory"] = self._memory(user, largest, options["memory_edits"])
@@ -484,9 +484,25 @@ class Command(BaseCommand):
             out[str(size)] = figures
         return out
 
-    def _sqlite_figures(self, options: dict[str, Any]) -> dict[str, Any]:
-        """The same server figures on SQLite, in a child process with DATABASE_URL unset."""
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    def _production_figures(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The server figures as a deployed server answers: DEBUG off, static files collected.
+
+        Measured in child processes (settings are read once per process): on this
+        command's database and, when that is PostgreSQL, on SQLite too. Under DEBUG
+        Django would also record every query and Jinja2 look at its templates' files
+        on each use, which no production server does.
+        """
+        out: dict[str, Any] = {}
+        with _collected_static() as static_root:
+            env = {**os.environ, **_production_env(), "STATIC_ROOT": static_root}
+            out[connection.vendor] = self._child_figures(options, env)
+            if connection.vendor != "sqlite":
+                env.pop("DATABASE_URL", None)
+                out["sqlite"] = self._child_figures(options, env)
+        return out
+
+    def _child_figures(self, options: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+        """The server figures measured by this command in a child process with `env`."""
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)
         sizes = [str(s) for s in options["sizes"]]
@@ -494,7 +510,7 @@ class Command(BaseCommand):
         done = subprocess.run(
             [*command, "--sizes", *sizes], env=env, check=True, capture_output=True, text=True
         )
-        return dict(json.loads(done.stdout)["server"]["sqlite"])
+        return dict(next(iter(json.loads(done.stdout)["server"].values())))
 
     def _memory(self, user: Any, map_obj: Map, edits: int) -> dict[str, Any]:
         """Growth of this process over two rounds of `edits` edits (renames and moves).
