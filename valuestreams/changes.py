@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.db.models.signals import post_delete
@@ -67,6 +68,15 @@ def last_written() -> Written | None:
 def forget_written() -> None:
     """Clear `last_written`: an edit begins, or its transaction did not commit."""
     _written.set(None)
+
+
+@receiver(request_started)
+@receiver(request_finished)
+def _forget_written_between_requests(sender: Any, **kwargs: Any) -> None:
+    # Only a write of the request itself counts: one recorded inside a transaction
+    # that an outer one rolled back later (SQLite may even give its ids out again)
+    # must not be taken for the map's state by a later request of this thread.
+    forget_written()
 
 
 #: Models an editor change may touch, parents before children: re-creating goes

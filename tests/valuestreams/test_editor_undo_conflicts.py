@@ -172,3 +172,24 @@ def test_what_a_thread_wrote_is_forgotten_when_its_write_is_refused_or_of_anothe
     written = last_written()
     assert written is not None and written.of(map_obj.pk) is None
     assert written.of(other_map.pk) == map_version(other_map)
+
+
+def test_a_write_rolled_back_by_an_outer_transaction_is_not_taken_by_the_next_request(
+    workspace, editor
+):
+    # SQLite may give a rolled-back map's ids out again: a later request must not take
+    # what that write recorded for the state of the map it shows.
+    from django.db import transaction
+
+    from valuestreams.changes import last_written
+
+    map_obj, (first, _second) = map_with_steps(workspace)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.step_update(step_id=first.pk, version=1, values={"title": "Gone"}, user=editor)
+        assert last_written() is not None
+        raise RuntimeError("the outer transaction fails")
+    assert map_version(map_obj) == 1
+    page = client_for(editor).get(url("map_editor", map_obj))
+    assert page.status_code == 200
+    assert 'id="undo-change"' not in page.content.decode()
+    assert last_written() is None
