@@ -142,11 +142,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
     "DB_PREPARED", "true"
 ):
-    # Parameters bound by the server instead of inlined by psycopg: a statement a
-    # connection runs for the fifth time is prepared (psycopg's prepare_threshold),
-    # so PostgreSQL parses and plans an editor's dozen queries once per connection,
-    # not on every edit; the pool (or DB_CONN_MAX_AGE) keeps the connection.
+    # Parameters bound by the server instead of inlined by psycopg, and a statement a
+    # connection runs for the fifth time prepared (psycopg's prepare_threshold, which
+    # Django turns off unless asked): PostgreSQL parses and plans an editor's dozen
+    # queries once per connection, not on every edit; the pool (or DB_CONN_MAX_AGE)
+    # keeps the connection.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite cannot defer a unique constraint, so it goes without "one step per place
 # in a cell" (PostgreSQL has it); it lets one writer in at a time (docs/concurrency.md).
