@@ -130,25 +130,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_POOL", "true"):
-    # psycopg's connection pool (Django's own support): under ASGI every request
-    # would otherwise open a new connection (a new server process) and close it.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1,
-        "max_size": envint("DB_POOL_SIZE", "10"),
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
-    "DB_PREPARED", "true"
-):
-    # Parameters bound by the server instead of inlined by psycopg, and a statement a
-    # connection runs for the fifth time prepared (psycopg's prepare_threshold, which
-    # Django turns off unless asked): PostgreSQL parses and plans an editor's dozen
-    # queries once per connection, not on every edit; the pool (or DB_CONN_MAX_AGE)
-    # keeps the connection.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if envbool("DB_POOL", "true"):
+        # psycopg's connection pool (Django's own support): under ASGI every request
+        # would otherwise open a new connection (a new server process) and close it.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        _pg_options["pool"] = {"min_size": 1, "max_size": envint("DB_POOL_SIZE", "10")}
+    if envbool("DB_PREPARED", "true"):
+        # Parameters bound by the server instead of inlined by psycopg, and a statement
+        # a connection runs for the fifth time prepared (psycopg's prepare_threshold,
+        # which Django turns off unless asked): PostgreSQL parses and plans an editor's
+        # dozen queries once per connection, not on every edit; the pool (or
+        # DB_CONN_MAX_AGE) keeps the connection.
+        _pg_options["server_side_binding"] = True
+        _pg_options["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite cannot defer a unique constraint, so it goes without "one step per place
 # in a cell" (PostgreSQL has it); it lets one writer in at a time (docs/concurrency.md).

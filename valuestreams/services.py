@@ -71,11 +71,10 @@ def _editor_write(service: Callable[P, R]) -> Callable[P, R]:
         try:
             with transaction.atomic():
                 return service(*args, **kwargs)
-        except IntegrityError as error:
-            forget_written()
-            raise ValidationError({NON_FIELD_ERRORS: [CONFLICT]}) from error
-        except BaseException:
-            forget_written()  # what it recorded was rolled back
+        except BaseException as error:
+            forget_written()  # what it recorded, if anything, was rolled back
+            if isinstance(error, IntegrityError):
+                raise ValidationError({NON_FIELD_ERRORS: [CONFLICT]}) from error
             raise
 
     return run

@@ -14,9 +14,9 @@ throwaway workspace and prints JSON:
   test client, in a child process with a production server's settings (DEBUG
   off, static files collected), on the database `DATABASE_URL` names (SQLite
   without it); when that is PostgreSQL the same is measured on SQLite in another
-  child, so the JSON has both. ``move_elsewhere``: warm moves of ever other steps (seeded) to
-  the top of another lane's cell, each making a drawing not seen before (``move``
-  sends one step back and forth).
+  child, so the JSON has both. ``move_elsewhere``: warm moves of ever other
+  steps (seeded) to the top of another lane's cell, each making a drawing not
+  seen before (``move`` sends one step back and forth).
 - ``memory``: growth of this process (resident set) over `--memory-edits` edits
   of the largest map, then over as many again (bounded memos fill in the first
   round; a leak would grow on in the second).
@@ -498,13 +498,19 @@ class Command(BaseCommand):
             out[connection.vendor] = self._child_figures(options, env)
             if connection.vendor != "sqlite":
                 env.pop("DATABASE_URL", None)
-                out["sqlite"] = self._child_figures(options, env)
+                out["sqlite"] = self._child_figures(options, env, migrate=True)
         return out
 
-    def _child_figures(self, options: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
-        """The server figures measured by this command in a child process with `env`."""
+    def _child_figures(
+        self, options: dict[str, Any], env: dict[str, str], *, migrate: bool = False
+    ) -> dict[str, Any]:
+        """The server figures measured by this command in a child process with `env`.
+
+        `migrate` first: a database other than this command's (SQLite beside it).
+        """
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)
+        if migrate:
+            subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)
         sizes = [str(s) for s in options["sizes"]]
         command = [*manage, "bench_editor", "--server-only", "--repeats", str(options["repeats"])]
         done = subprocess.run(
