@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, F, Max, OuterRef, Subquery
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils.translation import gettext as _
 
 from departments.models import HEX_COLOR, Department
@@ -87,15 +87,31 @@ def _lock_map_of(model: type[models.Model], pk: int, map_id: int | None = None) 
     map's). One query. Every editor change locks its map before it reads, so
     changes of one map are applied one after another (see `changes.lock_map`).
     """
-    rows = model._default_manager.filter(pk=pk)
-    if map_id is not None:
-        rows = rows.filter(map_id=map_id)
-    owner = rows.values("map_id")
-    locked = Map.objects.select_for_update().filter(pk=Subquery(owner)).values_list("version")
-    found = list(locked)
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lock_sql(model, map_id is not None), [pk] if map_id is None else [pk, map_id]
+        )
+        found = cursor.fetchone()
+    if found is None:
         raise StaleVersionError(None)
-    return int(found[0][0])
+    return int(found[0])
+
+
+@functools.cache
+def _lock_sql(model: type[models.Model], of_map: bool) -> str:
+    """`_lock_map_of`'s statement for rows of `model`, written once: building it with
+    the ORM (a subquery under select_for_update) cost more than running it."""
+    quote = connection.ops.quote_name
+    owner = (
+        f"SELECT {quote('map_id')} FROM {quote(model._meta.db_table)}"
+        f" WHERE {quote(model._meta.pk.column)} = %s"
+        + (f" AND {quote('map_id')} = %s" if of_map else "")
+    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # not SQLite
+    return (
+        f"SELECT {quote('version')} FROM {quote(Map._meta.db_table)}"
+        f" WHERE {quote(Map._meta.pk.column)} = ({owner}){lock}"
+    )
 
 
 def _check_step_values(values: Mapping[str, Any]) -> None:

@@ -483,8 +483,16 @@ def _connector(r: _Route, boundaries: tuple[float, ...]) -> ConnectorGeometry:
     cross = r.a.department_id != r.b.department_id
     h = r.handoff
     key: tuple[object, ...] = (h.id, h.from_step_id, h.to_step_id, h.label, h.rework)
-    key += (h.version, r.back, cross, raw, boundaries if cross else ())
+    key += (h.version, r.back, cross, raw, _crossed(raw, boundaries) if cross else ())
     return _CONNECTORS.get(key, lambda: _new_connector(r, raw, cross, boundaries))
+
+
+def _crossed(raw: Sequence[_XY], boundaries: tuple[float, ...]) -> tuple[float, ...]:
+    """The lane borders strictly between the route's highest and lowest point: all
+    that its boundary marks read (`_boundary_marks` leaves out a border a run only
+    touches). A lane that grows elsewhere on the map keeps the connector remembered."""
+    ys = [round(y, 2) for _x, y in raw]  # as `_simplified` rounds the points
+    return boundaries[bisect_right(boundaries, min(ys)) : bisect_left(boundaries, max(ys))]
 
 
 def _new_connector(
