@@ -16,10 +16,11 @@ from departments.models import HEX_COLOR, Department
 from departments.pages import CONFLICT
 
 from .change_texts import change_params
-from .changes import User as AnyUser
 from .changes import (
+    HISTORY_MARK,
     ensure_baseline,
     forget_written,
+    history_model,
     lock_map,
     marking_history,
     record_updates,
@@ -28,6 +29,7 @@ from .changes import (
     undo_latest,
     user_id_of,
 )
+from .changes import User as AnyUser
 from .models import Handoff, Lane, Map, MapChange, MapState, Stage, Step
 from .rules import STEP_FIELDS, step_value_errors
 
@@ -160,12 +162,27 @@ def _renumber(steps: list[Step], *, skip: Step | None = None) -> list[Step]:
     return changed
 
 
-def _cell(map_id: int, lane_id: int, stage_id: int, *, marked: bool = False) -> list[Step]:
-    """The steps of one cell in order; `marked` reads their history mark with them."""
-    steps = Step.objects.filter(map_id=map_id, lane_id=lane_id, stage_id=stage_id)
-    if marked:
-        steps = marking_history(steps)
-    return list(steps.order_by("position", "id"))
+def _cell(map_id: int, lane_id: int, stage_id: int) -> list[Step]:
+    """The steps of one cell in order, each with its history mark (`marking_history`)."""
+    return list(Step.objects.raw(_cell_sql(), [map_id, lane_id, stage_id]))
+
+
+@functools.cache
+def _cell_sql() -> str:
+    """`_cell`'s statement, written once from the models: the ORM took twice as long
+    to build it (an annotated subquery) as the database to answer it, on every move."""
+    quote = connection.ops.quote_name
+    history = history_model(Step)._meta
+    columns = ", ".join(f"s.{quote(f.column)}" for f in Step._meta.concrete_fields)
+    known = (
+        f"EXISTS (SELECT 1 FROM {quote(history.db_table)} h"
+        f" WHERE h.{quote('id')} = s.{quote('id')}) AS {quote(HISTORY_MARK)}"
+    )
+    return (
+        f"SELECT {columns}, {known} FROM {quote(Step._meta.db_table)} s"
+        f" WHERE s.{quote('map_id')} = %s AND s.{quote('lane_id')} = %s"
+        f" AND s.{quote('stage_id')} = %s ORDER BY s.{quote('position')}, s.{quote('id')}"
+    )
 
 
 @_editor_write
@@ -271,7 +288,7 @@ def step_move(
         # Under the map's lock no other edit of this step can come between this
         # read and the write below (which compares the version again, as `_claim`).
         raise StaleVersionError(step)
-    target = [s for s in _cell(step.map_id, lane_id, stage_id, marked=True) if s.pk != step.pk]
+    target = [s for s in _cell(step.map_id, lane_id, stage_id) if s.pk != step.pk]
     ensure_baseline(Step, [step, *target])
     where = len(target) if position is None else max(0, min(position, len(target)))
     with recording_change(map_id=step.map_id, user=user, code="step_moved", title=step.title):
