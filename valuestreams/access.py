@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, cast
+from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 from django.http import Http404, HttpRequest
 
 from departments.access import admit, get_workspace_for_user
 from departments.models import Membership, Role, Workspace
 
 from .models import Map
+from .rows import columns, instance, quote, relate, width
 
 
 def get_map_for_user(request: HttpRequest, slug: str, map_id: int, role: Role = Role.VIEWER) -> Map:
@@ -48,40 +49,6 @@ _RELATED: tuple[tuple[str, bool], ...] = (
 )
 
 
-def _fields(model: type[models.Model]) -> list[Any]:
-    return list(model._meta.concrete_fields)
-
-
-def _relation(name: str) -> Any:
-    """Map's foreign key `name` (typed loosely: django-stubs types get_field as any field)."""
-    return cast(Any, Map._meta.get_field(name))
-
-
-@functools.cache
-def _reader(model: type[models.Model]) -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
-    """The model's field names in column order, and each column's converters from the
-    database's value (datetimes on SQLite, say), as the ORM's compiler applies them."""
-    fields = _fields(model)
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-        if found:
-            converters.append((index, found, column))
-    return [f.attname for f in fields], converters
-
-
-def _instance(model: type[models.Model], values: tuple[Any, ...]) -> Any:
-    names, converters = _reader(model)
-    if converters:
-        row = list(values)
-        for index, found, column in converters:
-            for convert in found:
-                row[index] = convert(row[index], column, connection)
-        values = tuple(row)
-    return model.from_db(connection.alias, names, values)
-
-
 @functools.cache
 def _map_access_sql() -> str:
     """The one query of `get_map_for_user`, written once from the models' metadata.
@@ -90,24 +57,23 @@ def _map_access_sql() -> str:
     related models, the membership's columns): twice what the database takes to
     answer it. The columns come from the models, so a new field is read as well.
     """
-    quote = connection.ops.quote_name
     map_table = quote(Map._meta.db_table)
-    columns = [f"m.{quote(f.column)}" for f in _fields(Map)]
+    selected = [columns(Map, "m")]
     joins = []
     for index, (name, optional) in enumerate(_RELATED):
-        field = _relation(name)
+        field: Any = Map._meta.get_field(name)
         related = field.related_model
         alias = f"r{index}"
-        columns += [f"{alias}.{quote(f.column)}" for f in _fields(related)]
+        selected.append(columns(related, alias))
         kind = "LEFT OUTER JOIN" if optional else "INNER JOIN"
         joins.append(
             f"{kind} {quote(related._meta.db_table)} {alias}"
             f" ON {alias}.{quote(related._meta.pk.column)} = m.{quote(field.column)}"
         )
     members = quote(Membership._meta.db_table)
-    columns += [f"ms.{quote('id')}", f"ms.{quote('role')}"]
+    selected += [f"ms.{quote('id')}", f"ms.{quote('role')}"]
     return (
-        f"SELECT {', '.join(columns)} FROM {map_table} m {' '.join(joins)}"
+        f"SELECT {', '.join(selected)} FROM {map_table} m {' '.join(joins)}"
         f" INNER JOIN {members} ms ON ms.{quote('workspace_id')} = r0.{quote('id')}"
         f" WHERE m.{quote('id')} = %s AND r0.{quote('slug')} = %s"
         f" AND ms.{quote('user_id')} = %s"
@@ -117,14 +83,13 @@ def _map_access_sql() -> str:
 def _map_from_row(row: tuple[Any, ...]) -> tuple[Map, Workspace, int, str]:
     """The map with its related models in place (no query on reading them), the
     workspace, and the membership's id and role, from a row of `_map_access_sql`."""
-    at = len(_reader(Map)[0])
-    found = _instance(Map, row[:at])
+    at = width(Map)
+    found = instance(Map, row[:at])
     for name, _optional in _RELATED:
-        field = _relation(name)
-        size = len(_reader(field.related_model)[0])
-        values = row[at : at + size]
-        at += size
+        model = Map._meta.get_field(name).related_model
+        assert isinstance(model, type)
+        values = row[at : at + width(model)]
+        at += width(model)
         # A missing one (LEFT JOIN) is kept as None too: reading it asks nothing.
-        related = None if values[0] is None else _instance(field.related_model, values)
-        field.set_cached_value(found, related)
+        relate(found, name, None if values[0] is None else instance(model, values))
     return found, found.workspace, row[at], row[at + 1]

@@ -9,12 +9,13 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from departments.models import HEX_COLOR, Department
 from departments.pages import CONFLICT
 
+from . import rows
 from .change_texts import change_params
 from .changes import (
     HISTORY_MARK,
@@ -103,7 +104,7 @@ def _lock_map_of(model: type[models.Model], pk: int, map_id: int | None = None) 
 def _lock_sql(model: type[models.Model], of_map: bool) -> str:
     """`_lock_map_of`'s statement for rows of `model`, written once: building it with
     the ORM (a subquery under select_for_update) cost more than running it."""
-    quote = connection.ops.quote_name
+    quote = rows.quote
     owner = (
         f"SELECT {quote('map_id')} FROM {quote(model._meta.db_table)}"
         f" WHERE {quote(model._meta.pk.column)} = %s"
@@ -167,19 +168,21 @@ def _cell(map_id: int, lane_id: int, stage_id: int) -> list[Step]:
     return list(Step.objects.raw(_cell_sql(), [map_id, lane_id, stage_id]))
 
 
+def _history_known(alias: str) -> str:
+    """Whether step `alias` has a history record yet, in SQL (`marking_history`'s mark)."""
+    q = rows.quote
+    table = q(history_model(Step)._meta.db_table)
+    return f"EXISTS (SELECT 1 FROM {table} h WHERE h.{q('id')} = {alias}.{q('id')})"
+
+
 @functools.cache
 def _cell_sql() -> str:
     """`_cell`'s statement, written once from the models: the ORM took twice as long
     to build it (an annotated subquery) as the database to answer it, on every move."""
-    quote = connection.ops.quote_name
-    history = history_model(Step)._meta
-    columns = ", ".join(f"s.{quote(f.column)}" for f in Step._meta.concrete_fields)
-    known = (
-        f"EXISTS (SELECT 1 FROM {quote(history.db_table)} h"
-        f" WHERE h.{quote('id')} = s.{quote('id')}) AS {quote(HISTORY_MARK)}"
-    )
+    quote = rows.quote
+    known = f"{_history_known('s')} AS {quote(HISTORY_MARK)}"
     return (
-        f"SELECT {columns}, {known} FROM {quote(Step._meta.db_table)} s"
+        f"SELECT {rows.columns(Step, 's')}, {known} FROM {quote(Step._meta.db_table)} s"
         f" WHERE s.{quote('map_id')} = %s AND s.{quote('lane_id')} = %s"
         f" AND s.{quote('stage_id')} = %s ORDER BY s.{quote('position')}, s.{quote('id')}"
     )
@@ -251,6 +254,50 @@ def step_update(
     return step
 
 
+def _step_to_move(step_id: int, lane_id: int, stage_id: int) -> tuple[Step, bool, bool]:
+    """The step with its lane, department and stage in place and its history mark, and
+    whether the lane and the stage it goes to are its map's: one query instead of
+    three, on the drag-and-drop the facilitator waits for."""
+    with connection.cursor() as cursor:
+        cursor.execute(_step_to_move_sql(), [lane_id, stage_id, step_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Step.DoesNotExist
+    at = 0
+    parts: list[Any] = []
+    for model in (Step, Lane, Department, Stage):
+        parts.append(rows.instance(model, row[at : at + rows.width(model)]))
+        at += rows.width(model)
+    step, lane, department, stage = parts
+    rows.relate(lane, "department", department)
+    rows.relate(step, "lane", lane)
+    rows.relate(step, "stage", stage)
+    lane_ok, stage_ok, marked = (bool(v) for v in row[at:])
+    setattr(step, HISTORY_MARK, marked)
+    return step, lane_ok, stage_ok
+
+
+@functools.cache
+def _step_to_move_sql() -> str:
+    """`_step_to_move`'s statement, written once (see `valuestreams.rows`)."""
+    q = rows.quote
+    lanes, stages = q(Lane._meta.db_table), q(Stage._meta.db_table)
+    return (
+        f"SELECT {rows.columns(Step, 's')}, {rows.columns(Lane, 'l')},"
+        f" {rows.columns(Department, 'd')}, {rows.columns(Stage, 'g')},"
+        f" EXISTS (SELECT 1 FROM {lanes} x WHERE x.{q('id')} = %s"
+        f" AND x.{q('map_id')} = s.{q('map_id')}),"
+        f" EXISTS (SELECT 1 FROM {stages} y WHERE y.{q('id')} = %s"
+        f" AND y.{q('map_id')} = s.{q('map_id')}),"
+        f" {_history_known('s')}"
+        f" FROM {q(Step._meta.db_table)} s"
+        f" INNER JOIN {lanes} l ON l.{q('id')} = s.{q('lane_id')}"
+        f" INNER JOIN {q(Department._meta.db_table)} d ON d.{q('id')} = l.{q('department_id')}"
+        f" INNER JOIN {stages} g ON g.{q('id')} = s.{q('stage_id')}"
+        f" WHERE s.{q('id')} = %s"
+    )
+
+
 @_editor_write
 def step_move(
     *,
@@ -270,19 +317,10 @@ def step_move(
     another map is refused as a gone one (StaleVersionError(None)).
     """
     _lock_map_of(Step, step_id, map_id)
-    # Whether the lane and the stage are the step's map's comes with the step: one
-    # query instead of three, on the drag-and-drop the facilitator waits for.
-    step = (
-        marking_history(Step.objects.select_related("lane__department", "stage"))
-        .annotate(
-            lane_ok=Exists(Lane.objects.filter(pk=lane_id, map_id=OuterRef("map_id"))),
-            stage_ok=Exists(Stage.objects.filter(pk=stage_id, map_id=OuterRef("map_id"))),
-        )
-        .get(pk=step_id)
-    )
-    if not step.lane_ok:
+    step, lane_ok, stage_ok = _step_to_move(step_id, lane_id, stage_id)
+    if not lane_ok:
         raise ValidationError({"lane": _("Choose a lane of this map.")})
-    if not step.stage_ok:
+    if not stage_ok:
         raise ValidationError({"stage": _("Choose a stage of this map.")})
     if step.version != version:
         # Under the map's lock no other edit of this step can come between this
