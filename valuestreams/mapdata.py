@@ -8,6 +8,7 @@ steps, handoffs), so every consumer scales with the map, not with the database.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import threading
 from collections import OrderedDict, defaultdict
@@ -18,7 +19,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from departments.models import Department
+
 from .models import Handoff, Lane, Map, Stage, Step
+from .rows import quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +159,26 @@ def _raw_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
 def _lanes(ids: list[int]) -> dict[int, list[LaneData]]:
     """The lanes of the maps `ids`, by map id, in lane order: one query."""
     lanes: dict[int, list[LaneData]] = defaultdict(list)
-    for lane in Lane.objects.filter(map_id__in=ids).select_related("department"):
-        lanes[lane.map_id].append(
-            LaneData(
-                id=lane.pk,
-                department_id=lane.department_id,
-                name=lane.department.name,
-                short_name=lane.department.short_name,
-                color=lane.department.color,
-            )
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(_lanes_sql(len(ids)), ids)
+        for lane_id, map_id, department_id, name, short_name, color in cursor.fetchall():
+            lanes[map_id].append(LaneData(lane_id, department_id, name, short_name, color))
     return lanes
+
+
+@functools.lru_cache(maxsize=64)
+def _lanes_sql(count: int) -> str:
+    """`_lanes`' statement for `count` maps, written once: every editor write of a
+    step reads its map's lanes, and the ORM took longer to build this join than the
+    database to answer it."""
+    q = quote
+    return (
+        f"SELECT l.{q('id')}, l.{q('map_id')}, l.{q('department_id')}, d.{q('name')},"
+        f" d.{q('short_name')}, d.{q('color')} FROM {q(Lane._meta.db_table)} l"
+        f" INNER JOIN {q(Department._meta.db_table)} d ON d.{q('id')} = l.{q('department_id')}"
+        f" WHERE l.{q('map_id')} IN ({', '.join(['%s'] * count)})"
+        f" ORDER BY l.{q('position')}, l.{q('id')}"
+    )
 
 
 def maps_data_from(maps: Sequence[Map]) -> dict[int, MapData]:
