@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db import connection
 from django.http import Http404, HttpRequest
 
 from departments.access import admit, get_workspace_for_user
 from departments.models import Membership, Role, Workspace
 
 from .models import Map
-from .rows import columns, instance, quote, relate, width
+from .rows import columns, fetch_one, quote, relate, split
 
 
 def get_map_for_user(request: HttpRequest, slug: str, map_id: int, role: Role = Role.VIEWER) -> Map:
@@ -27,9 +26,7 @@ def get_map_for_user(request: HttpRequest, slug: str, map_id: int, role: Role = 
     user = request.user
     if not user.is_authenticated:
         raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute(_map_access_sql(), [map_id, slug, user.pk])
-        row = cursor.fetchone()
+    row = fetch_one(_map_access_sql(), [map_id, slug, user.pk])
     if row is None:
         get_workspace_for_user(request, slug, role)  # 404 for a non-member, 403 for a weak role
         raise Http404
@@ -72,6 +69,7 @@ def _map_access_sql() -> str:
         )
     members = quote(Membership._meta.db_table)
     selected += [f"ms.{quote('id')}", f"ms.{quote('role')}"]
+    # r0 is the workspace, the first of _RELATED.
     return (
         f"SELECT {', '.join(selected)} FROM {map_table} m {' '.join(joins)}"
         f" INNER JOIN {members} ms ON ms.{quote('workspace_id')} = r0.{quote('id')}"
@@ -83,13 +81,9 @@ def _map_access_sql() -> str:
 def _map_from_row(row: tuple[Any, ...]) -> tuple[Map, Workspace, int, str]:
     """The map with its related models in place (no query on reading them), the
     workspace, and the membership's id and role, from a row of `_map_access_sql`."""
-    at = width(Map)
-    found = instance(Map, row[:at])
-    for name, _optional in _RELATED:
-        model = Map._meta.get_field(name).related_model
-        assert isinstance(model, type)
-        values = row[at : at + width(model)]
-        at += width(model)
+    related = [Map._meta.get_field(name).related_model for name, _optional in _RELATED]
+    (found, *others), (member_id, member_role) = split(row, [Map, *related])  # type: ignore[list-item]
+    for (name, _optional), obj in zip(_RELATED, others, strict=True):
         # A missing one (LEFT JOIN) is kept as None too: reading it asks nothing.
-        relate(found, name, None if values[0] is None else instance(model, values))
-    return found, found.workspace, row[at], row[at + 1]
+        relate(found, name, obj)
+    return found, found.workspace, member_id, member_role

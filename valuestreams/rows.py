@@ -59,6 +59,29 @@ def instance(model: type[_M], values: Sequence[Any]) -> _M:
     return model.from_db(connection.alias, names, row)
 
 
+def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The first row of `sql` run with `params`, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
+
+
+def split(
+    row: Sequence[Any], models_in_order: Sequence[type[models.Model]]
+) -> tuple[list[Any], Sequence[Any]]:
+    """The instances whose columns (`columns` of each, in that order) open `row`, and
+    the columns after them. A model whose primary key is NULL (a LEFT JOIN that
+    found nothing) gives None."""
+    found: list[Any] = []
+    at = 0
+    for model in models_in_order:
+        values = row[at : at + width(model)]
+        at += width(model)
+        found.append(None if values[0] is None else instance(model, values))
+    return found, row[at:]
+
+
 def relate(obj: models.Model, name: str, related: models.Model | None) -> None:
     """Put `related` in place as `obj`'s foreign key `name`, as select_related does."""
     field: Any = obj._meta.get_field(name)

@@ -90,11 +90,9 @@ def _lock_map_of(model: type[models.Model], pk: int, map_id: int | None = None) 
     map's). One query. Every editor change locks its map before it reads, so
     changes of one map are applied one after another (see `changes.lock_map`).
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _lock_sql(model, map_id is not None), [pk] if map_id is None else [pk, map_id]
-        )
-        found = cursor.fetchone()
+    found = rows.fetch_one(
+        _lock_sql(model, map_id is not None), [pk] if map_id is None else [pk, map_id]
+    )
     if found is None:
         raise StaleVersionError(None)
     return int(found[0])
@@ -258,21 +256,14 @@ def _step_to_move(step_id: int, lane_id: int, stage_id: int) -> tuple[Step, bool
     """The step with its lane, department and stage in place and its history mark, and
     whether the lane and the stage it goes to are its map's: one query instead of
     three, on the drag-and-drop the facilitator waits for."""
-    with connection.cursor() as cursor:
-        cursor.execute(_step_to_move_sql(), [lane_id, stage_id, step_id])
-        row = cursor.fetchone()
+    row = rows.fetch_one(_step_to_move_sql(), [lane_id, stage_id, step_id])
     if row is None:
         raise Step.DoesNotExist
-    at = 0
-    parts: list[Any] = []
-    for model in (Step, Lane, Department, Stage):
-        parts.append(rows.instance(model, row[at : at + rows.width(model)]))
-        at += rows.width(model)
-    step, lane, department, stage = parts
+    (step, lane, department, stage), marks = rows.split(row, [Step, Lane, Department, Stage])
     rows.relate(lane, "department", department)
     rows.relate(step, "lane", lane)
     rows.relate(step, "stage", stage)
-    lane_ok, stage_ok, marked = (bool(v) for v in row[at:])
+    lane_ok, stage_ok, marked = (bool(v) for v in marks)
     setattr(step, HISTORY_MARK, marked)
     return step, lane_ok, stage_ok
 
