@@ -93,7 +93,7 @@ def _translated(texts: dict[str, str], text: str) -> str:
     return texts.get(text, text)
 
 
-def _demo_documents() -> list[tuple[str, dict]]:
+def demo_documents() -> list[tuple[str, dict]]:
     """Every demo map file, in English and in every translation (longer words), as
     `load_demo` reads them."""
     tables = {
@@ -112,7 +112,7 @@ def _demo_documents() -> list[tuple[str, dict]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("name", "document"), _demo_documents(), ids=lambda v: v if isinstance(v, str) else ""
+    ("name", "document"), demo_documents(), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_no_label_of_a_demo_map_meets_another_label_a_card_or_a_lane_header(
     workspace, name, document
