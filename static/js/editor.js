@@ -718,9 +718,22 @@
     if (!reasons) return;
     tooltip.textContent = reasons.textContent;
     var r = step.getBoundingClientRect();
+    // Kept inside the diagram's visible part: a card at its right edge would
+    // otherwise put the reasons over the side panel's fields; below the card, or
+    // above it where the screen ends.
+    var wrap = step.closest("#diagram") || document.documentElement;
+    var w = wrap.getBoundingClientRect();
+    var left = Math.max(w.left, 0) + 8, right = Math.min(w.right, window.innerWidth) - 8;
+    var bottom = Math.min(w.bottom, window.innerHeight) - 8;
+    tooltip.style.maxWidth = "min(22rem, " + Math.max(160, right - left) + "px)";
+    tooltip.style.left = "0px";  // measured where nothing narrows it
     tooltip.hidden = false;
-    tooltip.style.left = Math.max(8, r.left + window.scrollX) + "px";
-    tooltip.style.top = (r.bottom + window.scrollY + 6) + "px";
+    var t = tooltip.getBoundingClientRect();
+    var x = Math.max(left, Math.min(r.left, right - t.width));
+    var y = r.bottom + 6;
+    if (y + t.height > bottom && r.top - 6 - t.height >= Math.max(w.top, 0)) y = r.top - 6 - t.height;
+    tooltip.style.left = (x + window.scrollX) + "px";
+    tooltip.style.top = (y + window.scrollY) + "px";
   }
   function hideTooltip() { if (tooltip) tooltip.hidden = true; }
   function hotspotOf(event) {

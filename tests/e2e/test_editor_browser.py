@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from departments.models import Role
 from tests.factories import PASSWORD, MapFactory, MembershipFactory, UserFactory, map_with_steps
+from tests.valuestreams.analysis.conftest import import_demo
 from valuestreams.models import Handoff, Lane, Stage, Step
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -247,3 +248,41 @@ def test_a_viewer_sees_the_facilitators_change_within_three_seconds_without_cont
     present.goto(live_server.url + reverse("map_present", args=[workspace.slug, map_obj.pk]))
     expect(present.locator(f"#step-{first.pk}")).to_contain_text("Apply online")
     shot(present, "7-present")
+
+
+def test_a_hotspots_reasons_stay_over_the_diagram_not_the_side_panel(
+    live_server: Any, page: Page, workspace: Any
+) -> None:
+    """At 1280×800 the onboarding map's hotspots at the diagram's visible right edge
+    gave their reasons over the side panel's fields."""
+    onboarding = import_demo(workspace, "onboarding_current")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, live_server, member(workspace, Role.FACILITATOR, "fran"))
+    page.goto(editor_url(live_server, onboarding))
+    hotspots = page.locator("#diagram .cw-hotspot")
+    assert hotspots.count() >= 2
+    wrap = page.locator("#diagram").bounding_box()
+    panel = page.locator("#side-panel").bounding_box()
+    assert wrap is not None and panel is not None
+    tooltip = page.locator("#cw-tooltip")
+    shown = 0
+    for i in range(hotspots.count()):
+        card = hotspots.nth(i)
+        card.scroll_into_view_if_needed()
+        box = card.bounding_box()
+        assert box is not None
+        if box["x"] + box["width"] > wrap["x"] + wrap["width"]:
+            continue  # only partly in view: the pointer cannot rest on all of it
+        card.locator("rect.cw-card").hover()
+        expect(tooltip).to_be_visible()
+        reasons = card.locator("desc").text_content() or ""
+        expect(tooltip).to_have_text(reasons)
+        tip = tooltip.bounding_box()
+        assert tip is not None
+        assert tip["x"] >= wrap["x"] and tip["x"] + tip["width"] <= wrap["x"] + wrap["width"]
+        assert tip["x"] + tip["width"] <= panel["x"], "the reasons cover the side panel"
+        assert tip["y"] + tip["height"] <= 800
+        shown += 1
+        page.mouse.move(0, 0)
+        expect(tooltip).to_be_hidden()
+    assert shown >= 2
