@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.db.models import Model
 from django.http import Http404, HttpRequest
 
 from departments.access import admit, get_workspace_for_user
@@ -78,11 +79,22 @@ def _map_access_sql() -> str:
     )
 
 
+@functools.cache
+def _row_models() -> tuple[type[Model], ...]:
+    """Map and its related models, in the order their columns open a row of
+    `_map_access_sql` (looked up once, not on every request)."""
+    found: list[type[Model]] = [Map]
+    for name, _optional in _RELATED:
+        model = Map._meta.get_field(name).related_model
+        assert isinstance(model, type)
+        found.append(model)
+    return tuple(found)
+
+
 def _map_from_row(row: tuple[Any, ...]) -> tuple[Map, Workspace, int, str]:
     """The map with its related models in place (no query on reading them), the
     workspace, and the membership's id and role, from a row of `_map_access_sql`."""
-    related = [Map._meta.get_field(name).related_model for name, _optional in _RELATED]
-    (found, *others), (member_id, member_role) = split(row, [Map, *related])  # type: ignore[list-item]
+    (found, *others), (member_id, member_role) = split(row, _row_models())
     for (name, _optional), obj in zip(_RELATED, others, strict=True):
         # A missing one (LEFT JOIN) is kept as None too: reading it asks nothing.
         relate(found, name, obj)

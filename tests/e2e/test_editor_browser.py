@@ -261,16 +261,16 @@ def test_a_hotspots_reasons_stay_over_the_diagram_not_the_side_panel(
     page.goto(editor_url(live_server, onboarding))
     hotspots = page.locator("#diagram .cw-hotspot")
     assert hotspots.count() >= 2
-    wrap = page.locator("#diagram").bounding_box()
-    panel = page.locator("#side-panel").bounding_box()
-    assert wrap is not None and panel is not None
     tooltip = page.locator("#cw-tooltip")
     shown = 0
     for i in range(hotspots.count()):
         card = hotspots.nth(i)
         card.scroll_into_view_if_needed()
+        # Read after scrolling: the boxes are where the screen shows them now.
         box = card.bounding_box()
-        assert box is not None
+        wrap = page.locator("#diagram").bounding_box()
+        panel = page.locator("#side-panel").bounding_box()
+        assert box is not None and wrap is not None and panel is not None
         if box["x"] + box["width"] > wrap["x"] + wrap["width"]:
             continue  # only partly in view: the pointer cannot rest on all of it
         card.locator("rect.cw-card").hover()
